@@ -1,0 +1,1 @@
+"""Sanctions scenario tracker: the pure domain core (no UI imports)."""

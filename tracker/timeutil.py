@@ -1,0 +1,125 @@
+"""Durations, zones and instants: the few time rules every other module shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+UTC = dt.UTC
+_DURATION = re.compile(r"([0-9]+)\s*([wdhm])")
+_UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
+DURATION_HELP = "a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """'30d', '12h', '2w', '1w 3d' -> timedelta; ValueError with a plain message otherwise."""
+    cleaned = text.strip().lower()
+    pos = 0
+    total = 0
+    for match in _DURATION.finditer(cleaned):
+        if cleaned[pos : match.start()].strip():
+            break
+        total += int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    if not cleaned or pos == 0 or cleaned[pos:].strip():
+        raise ValueError(f"{text!r} is not {DURATION_HELP}")
+    if total <= 0:
+        raise ValueError(f"{text!r} must be longer than zero")
+    return dt.timedelta(seconds=total)
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """Shortest faithful spelling, e.g. 30d, 12h, 2w."""
+    seconds = int(delta.total_seconds())
+    parts = []
+    for unit, size in _UNIT_SECONDS.items():
+        if seconds >= size and (unit != "w" or seconds % size == 0):
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return " ".join(parts) or "0m"
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; ValueError with suggestions when it does not exist."""
+    try:
+        if not name or name != name.strip():
+            raise ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        from difflib import get_close_matches
+
+        close = get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else " (an IANA name such as Europe/Brussels)"
+        raise ValueError(f"unknown time zone {name!r}{hint}") from None
+
+
+def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Midnight at the start of ``day`` in ``tz``, as an aware datetime in UTC (DST-safe)."""
+    local = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """'24:00' on ``day`` in ``tz``: the first instant that is no longer ``day``."""
+    return start_of_day(day + dt.timedelta(days=1), tz)
+
+
+def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
+    """An as-of instant from a date or a datetime with offset.
+
+    A date means the END of that day in ``tz`` (its last microsecond), so "as of
+    20 December" includes everything that happened on 20 December. The result keeps
+    ``tz`` so that date-only events are compared against the day the user asked for.
+    """
+    cleaned = text.strip()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
+        try:
+            day = dt.date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real calendar date") from None
+        return (end_of_day(day, tz) - dt.timedelta(microseconds=1)).astimezone(tz)
+    try:
+        value = dt.datetime.fromisoformat(cleaned.replace("z", "Z"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (2021-12-20) or a datetime with offset (2021-12-20T12:00:00Z)") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone offset; add one, e.g. {cleaned}Z or {cleaned}+01:00")
+    return value
+
+
+def to_ns(instant: dt.datetime) -> int:
+    """Nanoseconds since the epoch (UTC) of an aware datetime."""
+    delta = instant - dt.datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+
+
+def from_ns(ns: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(microseconds=ns // 1000)
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1970-01-01."""
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def from_day_number(n: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(n))
+
+
+def format_remaining(seconds: float | None) -> str:
+    """Time left as people say it on a board: '18 d 23 h', '5 h 12 min', '42 min', 'past'."""
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return "< 1 min" if seconds > 0 else "0 min"
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {mins} min"
+    return f"{mins} min"
