@@ -20,7 +20,7 @@ from typing import Any
 
 from tracker.events import EventLog
 from tracker.models import Match, Scenario
-from tracker.timeutil import UTC, day_number, format_duration, from_day_number, from_ns, start_of_day, to_ns
+from tracker.timeutil import UTC, day_number, duration_words, from_day_number, from_ns, start_of_day, to_ns
 
 
 class Status(StrEnum):
@@ -180,7 +180,8 @@ def _assess(scenario: Scenario, log: EventLog, instant: _Instant) -> Assessment:
     as_of = instant.at
     withdrawn_at = scenario.withdrawn_at
     if withdrawn_at is not None and withdrawn_at <= as_of and scenario.withdrawn is not None:
-        before = _assess_tracked(scenario, log, _Instant.of((withdrawn_at - dt.timedelta(microseconds=1)).astimezone(as_of.tzinfo)))
+        # The last instant before the withdrawal, in the scenario's zone: its day is the day before `on`.
+        before = _assess_tracked(scenario, log, _Instant.of((withdrawn_at - dt.timedelta(microseconds=1)).astimezone(scenario.tz)))
         return Assessment(
             scenario,
             Status.WITHDRAWN,
@@ -256,7 +257,7 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant) -> Ass
                 scenario,
                 Status.DUE_SOON,
                 as_of,
-                f"Due soon: the deadline is less than {format_duration(warn)} away. {text}",
+                f"Due soon: the deadline is less than {duration_words(warn)} away. {text}",
                 remaining=remaining,
             )
         return Assessment(scenario, Status.WATCHING, as_of, f"Watching. {text}", remaining=remaining)
@@ -305,7 +306,7 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant) -> Ass
             Status.OVERDUE,
             as_of,
             f"Overdue since {format_instant(due, tz)}: the response was due within "
-            f"{format_duration(response.within or dt.timedelta())} of the trigger. {why} {awaiting}",
+            f"{duration_words(response.within or dt.timedelta())} of the trigger. {why} {awaiting}",
             decided_at=due,
             decided_by=trigger_ids,
             triggered_at=triggered_at,

@@ -22,6 +22,15 @@ from tracker.timeutil import DURATION_HELP, day_number, end_of_day, format_durat
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
+class CrossFieldError(ValueError):
+    """A rule across fields, reported at ``field`` (pydantic would place it at the model)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field} {detail}")
+        self.field = field
+        self.detail = detail
+
+
 def _duration(value: Any) -> dt.timedelta:
     if isinstance(value, dt.timedelta):
         return value
@@ -177,7 +186,7 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Scenario:
         if self.opened_at >= self.deadline_at:
-            raise ValueError(f"deadline {self.deadline_text} is not after opened {self.opened.isoformat()}")
+            raise CrossFieldError("deadline", f"{self.deadline_text} is not after opened {self.opened.isoformat()}")
         return self
 
     # Derived instants: one definition, used by the engine, the CLI and the UI.
