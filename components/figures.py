@@ -18,16 +18,24 @@ import plotly.graph_objects as go
 
 from components.style import STYLES, label, style
 from tracker.events import EventLog
-from tracker.views import ScenarioDetail, SignpostPoint
+from tracker.views import MatchedEvent, ScenarioDetail, SignpostPoint
 
 POINT_LIMIT = 3000  # events drawn one marker each; beyond, one marker per row and period...
 BIN_LIMIT = 4000  # ...with the finest period that keeps the markers under this
 OTHER_ROW = "__other_events__"
 ROW_HEIGHT = 34
-ROLE_SYMBOL = {"trigger": "diamond", "response": "star", "escalation": "triangle-up", "de-escalation": "triangle-down", "other": "circle"}
+ROLE_SYMBOL = {
+    "trigger": "diamond",
+    "response": "star",
+    "no-effect": "x-thin-open",
+    "escalation": "triangle-up",
+    "de-escalation": "triangle-down",
+    "other": "circle",
+}
 ROLE_NAME = {
     "trigger": "Trigger event",
     "response": "Response event",
+    "no-effect": "Matched, outside its window",
     "escalation": "Signpost: escalation",
     "de-escalation": "Signpost: de-escalation",
     "other": "Other event",
@@ -48,10 +56,10 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _role_key(role: str, direction: str) -> str:
-    if role in ("trigger", "response"):
-        return role
-    return direction or "other"
+def _role_key(item: MatchedEvent) -> str:
+    if item.role in ("trigger", "response"):
+        return item.role if item.counts else "no-effect"
+    return item.direction or "other"
 
 
 def _column(log: EventLog, name: str, positions: np.ndarray) -> list[str]:
@@ -129,6 +137,8 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
 
 
 def _marker(role: str) -> dict[str, object]:
+    if role == "no-effect":  # an open mark: visibly not a deciding event
+        return {"symbol": ROLE_SYMBOL[role], "color": "#667085", "line": {"width": 2, "color": "#667085"}}
     return {"symbol": ROLE_SYMBOL[role], "color": "#1B1F24", "line": {"width": 1.5, "color": "#FFFFFF"}}
 
 
@@ -219,7 +229,7 @@ def timeline_figure(
     for detail in ordered:
         seen: set[tuple[str, int]] = set()
         for item in detail.matched:
-            key = (_role_key(item.role, item.direction), item.position)
+            key = (_role_key(item), item.position)
             if key not in seen:
                 seen.add(key)
                 marker_rows.append(detail.assessment.scenario.id)
