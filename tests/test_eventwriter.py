@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import signal
@@ -16,6 +17,7 @@ import pytest
 
 from tests.conftest import DEMO_EVENTS, ROOT
 from tests.writers import append_many
+from tracker import eventwriter
 from tracker.drafts import EventDraft, make_row
 from tracker.events import load_events
 from tracker.eventwriter import (
@@ -139,6 +141,21 @@ def test_unusable_logs_are_refused_with_a_reason(write: Write, tmp_path: Path) -
         append_rows(latin1, [_row("B")], now=NOW)
     with pytest.raises(TrackerError, match=r"the folder .*missing does not exist"):
         append_rows(tmp_path / "missing" / "events.csv", [_row("B")], now=NOW)
+
+
+def test_a_full_disk_takes_back_the_half_written_row(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = write("events.csv", HEADER + "a,2022-02-21,A,,,,s,,,,,\n")
+    before = log.read_bytes()
+
+    def half_then_full(fd: int, data: bytes, *, pausable: bool = False) -> None:
+        os.write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(eventwriter, "_write_all", half_then_full)
+    with pytest.raises(TrackerError) as caught:
+        append_rows(log, [_row("B")], now=NOW)
+    assert str(caught.value) == "cannot write events.csv: No space left on device; nothing was written"
+    assert log.read_bytes() == before
 
 
 def test_a_busy_lock_times_out_with_a_clear_message(write: Write) -> None:

@@ -21,6 +21,7 @@ from tracker.importer import (
     parse_map_options,
     plan_import,
     read_export,
+    read_export_data,
     run_import,
     save_mapping,
 )
@@ -98,6 +99,14 @@ def test_a_gdelt_export_with_compact_dates(tmp_path: Path) -> None:
     assert event.title.endswith(" - RUSSIA") and event.tags[0].startswith("cameo-0")
 
 
+def test_a_tab_separated_export(tmp_path: Path) -> None:
+    export = tmp_path / "gdelt.tsv"
+    export.write_text("GLOBALEVENTID\tSQLDATE\tActor1Name\tSOURCEURL\n1028000001\t20220224\tUNITED STATES, THE\thttps://example.org/a\n")
+    mapping = ImportMapping(parse_map_options(["occurred=SQLDATE", "title={Actor1Name} acts", "source=SOURCEURL"]), "%Y%m%d")
+    plan = plan_import(read_export(export), mapping, EventLog.empty(), now=NOW, logged_by="x")
+    assert [(r["occurred"], r["title"]) for r in plan.rows] == [("2022-02-24", "UNITED STATES, THE acts")]
+
+
 def test_same_occurred_title_and_source_counts_as_a_duplicate(tmp_path: Path) -> None:
     export = tmp_path / "colleague.csv"
     export.write_text(
@@ -154,6 +163,10 @@ def test_an_excel_export(tmp_path: Path) -> None:
     assert [r["notes"] for r in plan.rows] == ["count: 3", "count: 2.5"]
     with pytest.raises(TrackerError, match=r"^events\.xlsx: no sheet 'Nope'; the sheets are Summary, Events$"):
         read_export(path, sheet="Nope")
+    uploaded = read_export_data("upload.xlsx", path.read_bytes(), sheet="Events")  # the dashboard's upload
+    assert uploaded.rows == export.rows and uploaded.path == Path("upload.xlsx")
+    with pytest.raises(TrackerError, match=r"^upload\.csv: a sheet can be chosen in Excel workbooks only$"):
+        read_export_data("upload.csv", b"a,b\n", sheet="Events")
 
 
 def test_unreadable_exports(tmp_path: Path) -> None:

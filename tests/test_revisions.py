@@ -110,6 +110,7 @@ def test_bad_references_are_reported_with_their_line(write: Write) -> None:
         "12:11: error: corrects: 'b' is not a valid event or correction (see the problem on its own row)",
     ]
     assert len(log) == 0  # 'a' is retracted by 'r'; every other row is a bad revision
+    assert log.history("b") == [] and log.history("j") == []  # rows that could not be applied are no event's history
 
 
 def test_a_correction_after_a_retraction_is_kept_but_warned_about(write: Write) -> None:

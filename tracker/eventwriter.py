@@ -291,14 +291,23 @@ def _repair(path: Path, scan: _Scan, now: dt.datetime) -> tuple[_Scan, Repair | 
     return _scan(path), repair
 
 
+@contextlib.contextmanager
+def _plain_os_errors(path: Path) -> Iterator[None]:
+    """An operating-system error (permissions, a full disk) as a plain message."""
+    try:
+        yield
+    except OSError as exc:
+        raise TrackerError(f"cannot write {display_path(path)}: {exc.strerror or exc}; nothing was written") from None
+
+
 def repair_log(location: Path, now: dt.datetime) -> Repair | None:
     """At start-up: move a half-written last line (left by a crash) out of the log. None when there is none."""
     path = append_target(location)
-    if not path.is_file() or find_partial(path) is None:
-        return None
-    with locked(path):
-        scan = _scan(path)
-        return _repair(path, scan, now)[1]
+    with _plain_os_errors(path):
+        if not path.is_file() or find_partial(path) is None:
+            return None
+        with locked(path):
+            return _repair(path, _scan(path), now)[1]
 
 
 # --- header migration --------------------------------------------------------------------
@@ -386,7 +395,7 @@ def append_rows(
     if unknown:
         raise ValueError(f"unknown column(s) {unknown}")
     path = append_target(location)
-    with locked(path):
+    with _plain_os_errors(path), locked(path):
         scan, repair, added = _prepare(path, now)
         # Where each id (and, to skip duplicates, each occurred + title + source) is first: "events.csv line 7".
         ids: dict[str, str] = {}
@@ -420,8 +429,14 @@ def append_rows(
             data = encode_rows([[row.get(column, "") for column in scan.header] for row in accepted], scan.terminator)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
             try:
-                _write_all(fd, data, pausable=True)
-                os.fsync(fd)
+                size = os.fstat(fd).st_size
+                try:
+                    _write_all(fd, data, pausable=True)
+                    os.fsync(fd)
+                except OSError:
+                    os.ftruncate(fd, size)  # e.g. a full disk: take back the part that was written
+                    os.fsync(fd)
+                    raise
             finally:
                 os.close(fd)
     return Receipt(path, [row.get("id", "") for row in accepted], skipped, repair, added)

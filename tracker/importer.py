@@ -113,56 +113,66 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _read_csv(data: bytes, shown: str, delimiter: str) -> list[list[str]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TrackerError(f"{display_path(path)}: not UTF-8 text (byte {exc.start}); save the export as CSV UTF-8") from None
-    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+        raise TrackerError(f"{shown}: not UTF-8 text (byte {exc.start}); save the export as CSV UTF-8") from None
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise TrackerError(f"{display_path(path)}: not a readable CSV file ({exc})") from None
+        raise TrackerError(f"{shown}: not a readable CSV file ({exc})") from None
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+def _read_xlsx(data: bytes, shown: str, sheet: str | None) -> list[list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TrackerError(f"{display_path(path)}: not a readable Excel workbook ({exc})") from None
+        raise TrackerError(f"{shown}: not a readable Excel workbook ({exc})") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise TrackerError(f"{display_path(path)}: no sheet {sheet!r}; the sheets are {', '.join(book.sheetnames)}")
+            raise TrackerError(f"{shown}: no sheet {sheet!r}; the sheets are {', '.join(book.sheetnames)}")
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         return [[_cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, values_only=True)]
     finally:
         book.close()
 
 
-def read_export(path: Path, sheet: str | None = None) -> ExportTable:
-    """Read a .csv / .tsv or .xlsx export."""
-    if not path.is_file():
-        raise TrackerError(f"{display_path(path)}: no such file")
+def read_export_data(name: str, data: bytes, sheet: str | None = None) -> ExportTable:
+    """Read an export from its bytes (an upload in the dashboard); ``name`` gives its kind (.csv, .tsv, .xlsx) and names it in messages."""
+    path = Path(name)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        records = _read_xlsx(path, sheet)
+        records = _read_xlsx(data, name, sheet)
     elif suffix in (".csv", ".tsv", ".tab", ".txt"):
         if sheet is not None:
-            raise TrackerError(f"{display_path(path)}: --sheet applies to Excel workbooks only")
-        records = _read_csv(path)
+            raise TrackerError(f"{name}: a sheet can be chosen in Excel workbooks only")
+        records = _read_csv(data, name, "\t" if suffix in (".tsv", ".tab") else ",")
     else:
-        raise TrackerError(f"{display_path(path)}: not a CSV (.csv, .tsv) or Excel (.xlsx) file")
+        raise TrackerError(f"{name}: not a CSV (.csv, .tsv) or Excel (.xlsx) file")
     if not records or not any(c.strip() for c in records[0]):
-        raise TrackerError(f"{display_path(path)}: the first row should name the columns, but it is empty")
+        raise TrackerError(f"{name}: the first row should name the columns, but it is empty")
     header = [c.strip() for c in records[0]]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
-        raise TrackerError(f"{display_path(path)}: the header repeats column(s) {', '.join(repeated)}")
+        raise TrackerError(f"{name}: the header repeats column(s) {', '.join(repeated)}")
     rows = [(number, cells) for number, cells in enumerate(records[1:], start=2) if any(c.strip() for c in cells)]
     return ExportTable(path, header, rows)
+
+
+def read_export(path: Path, sheet: str | None = None) -> ExportTable:
+    """Read a .csv / .tsv or .xlsx export file."""
+    shown = display_path(path)
+    if not path.is_file():
+        raise TrackerError(f"{shown}: no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrackerError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    return read_export_data(shown, data, sheet)
 
 
 # --- mapping -----------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class Revisions:
     versions: dict[str, list[int]] = field(default_factory=dict)  # event id -> rows: original, then corrections
     retractions: dict[str, list[int]] = field(default_factory=dict)  # event id -> rows that retract it
     event_of: dict[str, str] = field(default_factory=dict)  # id of a correction or retraction row -> event id
+    unresolved: set[str] = field(default_factory=set)  # ids of correction or retraction rows that could not be applied
 
     def event_id(self, any_id: str) -> str:
         """The event a row id belongs to (itself for an original)."""
@@ -73,7 +74,7 @@ class Revisions:
         rows = self.versions.get(event_id)
         if rows is None:
             pos = self.raw.position(event_id)
-            if pos is None or event_id in self.event_of:
+            if pos is None or event_id in self.event_of or event_id in self.unresolved:
                 return []
             rows = [pos]
         retracted = event_id in self.retractions
@@ -98,42 +99,55 @@ def raw_rows(log: EventLog) -> EventLog:
     return log.revisions.raw if log.revisions is not None else log
 
 
-def _stripped(table: pa.Table, column: str) -> list[str]:
+def _trimmed(table: pa.Table, column: str) -> pa.Array | None:
     if column not in table.column_names:
-        return [""] * table.num_rows
-    return [str(v) for v in pc.utf8_trim_whitespace(table.column(column).combine_chunks()).to_pylist()]
-
-
-def _has_revisions(table: pa.Table) -> bool:
-    for column in REVISION_COLUMNS:
-        if column in table.column_names and table.num_rows:
-            lengths = pc.utf8_length(pc.utf8_trim_whitespace(table.column(column).combine_chunks()))
-            if pc.max(lengths).as_py():
-                return True
-    return False
+        return None
+    return pc.utf8_trim_whitespace(table.column(column).combine_chunks())
 
 
 def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
-    """Apply the corrections and retractions of ``raw`` (valid rows with unique ids, in file order)."""
-    if not _has_revisions(raw.table):
+    """Apply the corrections and retractions of ``raw`` (valid rows with unique ids, in file order).
+
+    Only the revision rows are looked at one by one; a log of a million rows with a few
+    corrections costs a few vectorised passes.
+    """
+    trimmed = {column: _trimmed(raw.table, column) for column in REVISION_COLUMNS}
+    mask = np.zeros(len(raw), bool)
+    for array in trimmed.values():
+        if array is not None and len(array):
+            mask |= pc.greater(pc.utf8_length(array), 0).to_numpy(zero_copy_only=False)
+    if not mask.any():
         return raw, []
-    corrects, retracts = _stripped(raw.table, CORRECTS), _stripped(raw.table, RETRACTS)
-    ids: list[str] = [str(v) for v in raw.table.column("id").to_pylist()]
-    position = {event_id: pos for pos, event_id in enumerate(ids)}
+    revision_rows: list[int] = np.flatnonzero(mask).tolist()
+    taken = pa.array(revision_rows, pa.int64())
+    cells = {
+        column: ([""] * len(revision_rows) if array is None else [str(v) for v in array.take(taken).to_pylist()])
+        for column, array in trimmed.items()
+    }
+    corrects = dict(zip(revision_rows, cells[CORRECTS], strict=True))
+    retracts = dict(zip(revision_rows, cells[RETRACTS], strict=True))
+    id_column = raw.table.column("id").combine_chunks()
+    refs = [corrects[pos] or retracts[pos] for pos in revision_rows]
+    found = pc.index_in(pa.array(refs, pa.large_string()), value_set=id_column).to_pylist()
+    names: dict[int, str] = {}
+
+    def name(pos: int) -> str:
+        if pos not in names:
+            names[pos] = str(id_column[pos].as_py())
+        return names[pos]
+
     problems: list[RevisionProblem] = []
     parent: dict[int, int] = {}  # correction row -> the row it corrects
     retraction: dict[int, int] = {}  # retraction row -> the row it retracts
     invalid: set[int] = set()
-    revision_rows = [pos for pos in range(len(ids)) if corrects[pos] or retracts[pos]]
-    for pos in revision_rows:
+    for pos, ref, target in zip(revision_rows, refs, found, strict=True):
         if corrects[pos] and retracts[pos]:
             problems.append(
                 RevisionProblem(pos, RETRACTS, f"retracts: this row also corrects {corrects[pos]!r}; a row either corrects or retracts")
             )
             invalid.add(pos)
             continue
-        column, ref = (CORRECTS, corrects[pos]) if corrects[pos] else (RETRACTS, retracts[pos])
-        target = position.get(ref)
+        column = CORRECTS if corrects[pos] else RETRACTS
         if target is None:
             problems.append(RevisionProblem(pos, column, f"{column}: no event with id {ref!r} in the event log"))
             invalid.add(pos)
@@ -155,14 +169,15 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
             path.append(row)
             on_path.add(row)
             row = parent[row]
+        base: int | None
         if row in on_path:  # a loop: the rows from ``row`` on refer to each other
             loop = path[path.index(row) :]
-            names = " -> ".join(repr(ids[r]) for r in [*loop, row])
+            loop_names = " -> ".join(repr(name(r)) for r in [*loop, row])
             for r in loop:
-                problems.append(RevisionProblem(r, CORRECTS, f"corrects: corrections refer to each other in a loop ({names})"))
+                problems.append(RevisionProblem(r, CORRECTS, f"corrects: corrections refer to each other in a loop ({loop_names})"))
                 original[r] = None
             path = path[: path.index(row)]
-            base: int | None = None
+            base = None
         elif row in original:
             base = original[row]
         elif row in retraction or row in invalid:
@@ -172,63 +187,63 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
         for r in reversed(path):
             if base is None:
                 target = parent[r]
-                ref = ids[target]
                 if target in retraction:
-                    message = f"corrects: {ref!r} is a retraction, not an event; correct the event it retracts"
+                    message = f"corrects: {name(target)!r} is a retraction, not an event; correct the event it retracts"
                 else:
-                    message = f"corrects: {ref!r} is not a valid event or correction (see the problem on its own row)"
+                    message = f"corrects: {name(target)!r} is not a valid event or correction (see the problem on its own row)"
                 problems.append(RevisionProblem(r, CORRECTS, message))
             original[r] = base
 
-    versions: dict[str, list[int]] = {}
-    retractions: dict[str, list[int]] = {}
-    event_of: dict[str, str] = {}
-    for row in sorted(r for r, base in original.items() if base is not None):
-        base = original[row]
-        assert base is not None
-        versions.setdefault(ids[base], [base]).append(row)
-        event_of[ids[row]] = ids[base]
+    versions: dict[int, list[int]] = {}  # original row -> its rows: original, then corrections in file order
+    for row in sorted(r for r, b in original.items() if b is not None):
+        root = original[row]
+        assert root is not None
+        versions.setdefault(root, [root]).append(row)
+    retractions: dict[int, list[int]] = {}  # original row -> rows retracting it
     for row, target in sorted(retraction.items()):
-        ref = ids[target]
         if target in retraction:
-            message = f"retracts: {ref!r} is itself a retraction; a retraction cannot be undone, log the event again instead"
+            message = f"retracts: {name(target)!r} is itself a retraction; a retraction cannot be undone, log the event again instead"
         elif target in invalid or (target in original and original[target] is None):
-            message = f"retracts: {ref!r} is not a valid event or correction (see the problem on its own row)"
+            message = f"retracts: {name(target)!r} is not a valid event or correction (see the problem on its own row)"
         else:
-            base = original.get(target, target)
-            assert base is not None
-            retractions.setdefault(ids[base], []).append(row)
-            event_of[ids[row]] = ids[base]
+            root = original.get(target, target)
+            assert root is not None
+            retractions.setdefault(root, []).append(row)
             continue
         problems.append(RevisionProblem(row, RETRACTS, message))
-    for event_id, rows in versions.items():
-        if event_id in retractions:
-            first = retractions[event_id][0]
-            by = ids[first]
+    for root, rows in versions.items():
+        if root in retractions:
+            first = retractions[root][0]
             for row in (r for r in rows[1:] if r > first):
-                message = f"corrects: event {event_id!r} was retracted by {by!r}; this correction is kept in its history but not matched"
+                message = (
+                    f"corrects: event {name(root)!r} was retracted by {name(first)!r}; "
+                    "this correction is kept in its history but not matched"
+                )
                 problems.append(RevisionProblem(row, CORRECTS, message, "warning"))
 
     # What the engine matches: each event once, in its latest version, under its original id.
-    keep = np.ones(len(ids), bool)
-    keep[revision_rows] = False
-    for event_id in retractions:
-        keep[position[event_id]] = False
-    source = np.arange(len(ids))
-    for event_id, rows in versions.items():
-        source[position[event_id]] = rows[-1]
+    keep = ~mask
+    keep[list(retractions)] = False
+    source = np.arange(len(raw))
+    for root, rows in versions.items():
+        source[root] = rows[-1]
     kept = np.flatnonzero(keep)
-    taken = source[kept]
-    table = raw.table.take(pa.array(taken))
-    table = table.set_column(table.column_names.index("id"), "id", raw.table.column("id").take(pa.array(kept)))
-    resolved = EventLog(
-        table,
-        raw.when_ns[taken],
-        raw.date_only[taken],
-        list(raw.problems),
-        list(raw.files),
-        revisions=Revisions(raw, versions, retractions, event_of),
+    content = source[kept]
+    table = raw.table.take(pa.array(content))
+    table = table.set_column(table.column_names.index("id"), "id", id_column.take(pa.array(kept)))
+    revisions = Revisions(
+        raw,
+        versions={name(root): rows for root, rows in versions.items()},
+        retractions={name(root): rows for root, rows in retractions.items()},
+        event_of={
+            **{name(row): name(root) for root, rows in versions.items() for row in rows[1:]},
+            **{name(row): name(root) for root, rows in retractions.items() for row in rows},
+        },
+        unresolved={name(row) for row in revision_rows}
+        - {name(r) for rows in versions.values() for r in rows[1:]}
+        - {name(r) for rows in retractions.values() for r in rows},
     )
+    resolved = EventLog(table, raw.when_ns[content], raw.date_only[content], list(raw.problems), list(raw.files), revisions=revisions)
     return resolved, sorted(problems, key=lambda p: p.position)
 
 
