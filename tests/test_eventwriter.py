@@ -28,6 +28,7 @@ from tracker.eventwriter import (
     format_logged_at,
     lock_path,
     locked,
+    reading,
     repair_log,
 )
 from tracker.problems import TrackerError
@@ -164,6 +165,17 @@ def test_a_busy_lock_times_out_with_a_clear_message(write: Write) -> None:
         pass  # pragma: no cover - never reached
     assert str(caught.value) == "the event log events.csv is busy: another writer has held it for 0.05 s; nothing was written, try again"
     assert lock_path(log).exists()
+
+
+def test_readers_share_the_lock_and_wait_for_writers(write: Write) -> None:
+    log = write("events.csv", HEADER)
+    with reading(log), reading(log, timeout=0.05):
+        assert load_events(log).problems == []  # two readers at once
+    with locked(log), pytest.raises(TrackerError) as caught, reading(log, timeout=0.05):
+        pass  # pragma: no cover - never reached
+    assert str(caught.value) == "the event log events.csv is busy: another writer has held it for 0.05 s; nothing was read, try again"
+    with reading(log), pytest.raises(TrackerError), locked(log, timeout=0.05):
+        pass  # pragma: no cover - a writer waits for the readers
 
 
 # --- a half-written last line ---------------------------------------------------------------

@@ -18,7 +18,7 @@ from tracker import config
 from tracker.drafts import EventDraft, FieldError, blocking, check_draft, correction_draft, current_version, retraction_draft, save_rows
 from tracker.engine import assess_all, now, urgency_key
 from tracker.events import MULTI_VALUED, EventLog, load_events, split_values
-from tracker.eventwriter import append_target, repair_log
+from tracker.eventwriter import append_target, reading, repair_log
 from tracker.impact import Impact, preview_impact
 from tracker.importer import (
     ImportMapping,
@@ -151,7 +151,8 @@ def _open_log(location: Path, when: dt.datetime) -> EventLog:
         print(f"tracker: warning: {repair.message}", file=sys.stderr)
     if not append_target(location).exists() and not location.is_dir():
         return EventLog.empty()
-    return load_events(location)
+    with reading(location):
+        return load_events(location)
 
 
 def _scenarios_for_preview(args: argparse.Namespace) -> list[Scenario]:

@@ -66,32 +66,62 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _flock(fd: int, log: Path, timeout: float, *, shared: bool) -> None:
+    """Take the lock on ``fd``, waiting up to ``timeout`` seconds."""
+    import fcntl
+
+    operation = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, operation)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                what = "nothing was read" if shared else "nothing was written"
+                raise TrackerError(
+                    f"the event log {display_path(log)} is busy: another writer has held it for {timeout:g} s; {what}, try again"
+                ) from None
+            time.sleep(0.002)  # appends hold the lock for milliseconds: look again soon
+
+
 @contextlib.contextmanager
 def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     """Hold the log's exclusive write lock (waiting up to ``timeout`` seconds for it)."""
     try:
-        import fcntl
+        import fcntl  # noqa: F401 - only to fail clearly where there are no file locks
     except ImportError:  # pragma: no cover - Windows
         raise TrackerError("writing to the event log needs a POSIX system (Linux or macOS); this one has no file locks") from None
     if not log.parent.is_dir():
         raise TrackerError(f"cannot write {display_path(log)}: the folder {display_path(log.parent)} does not exist")
     fd = os.open(lock_path(log), os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TrackerError(
-                        f"the event log {display_path(log)} is busy: another writer has held it for {timeout:g} s; "
-                        "nothing was written, try again"
-                    ) from None
-                time.sleep(0.002)  # appends hold the lock for milliseconds: look again soon
+        _flock(fd, log, timeout, shared=False)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextlib.contextmanager
+def reading(location: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold a shared lock while reading the log, so that no append is half-way through it.
+
+    Readers share the lock with each other. Where the lock file cannot be made (a read-only
+    folder, a system without file locks), nobody appends through this writer: read without it.
+    """
+    path = append_target(location)
+    try:
+        import fcntl  # noqa: F401 - only to know whether there are file locks
+
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o666)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        _flock(fd, path, timeout, shared=True)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _write_all(fd: int, data: bytes, *, pausable: bool = False) -> None:
