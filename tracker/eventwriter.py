@@ -13,7 +13,13 @@ the kernel releases it when a writer dies, even by SIGKILL). Under the lock a wr
 4. writes all its rows with one ``write`` at the end of the file, then fsyncs.
 
 Only then does it return, so "saved" means on disk. Whole rows are written by
-Python's csv module, so any cell may hold commas, quotes or line breaks.
+Python's csv module, so a cell may hold commas and quotes (tracker.drafts keeps line
+breaks out, so each event is one line and git's union merge cannot split it).
+
+Why fcntl.flock and not the `filelock` package: flock is exactly the primitive needed
+(one exclusive holder across processes and threads, released by the kernel on any
+death), in a few lines; filelock 4 adds soft-lock fallbacks and leases we would have
+to switch off, as a new dependency. flock is POSIX-only: on Windows writing says so.
 """
 
 from __future__ import annotations
