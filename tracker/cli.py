@@ -1,4 +1,4 @@
-"""The `tracker` command: validate, status, schema, bench.
+"""The `tracker` command: validate, status, schema, test, new, history, diff, bench.
 
 Exit codes: 0 clean, 1 problems found, 2 usage error. No traceback reaches the user.
 """
@@ -14,8 +14,11 @@ from typing import TextIO
 
 from tracker import config
 from tracker.engine import assess_all, now, urgency_key
+from tracker.events import EventLog, load_events
 from tracker.models import scenario_json_schema
-from tracker.problems import Problem, TrackerError
+from tracker.problems import Problem, TrackerError, display_path
+from tracker.scenario_tests import run_scenario_tests
+from tracker.scenarios import load_scenarios
 from tracker.timeutil import format_remaining, parse_instant
 from tracker.validate import load_workspace, split_paths
 
@@ -102,6 +105,40 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    scenario_files, event_files, unusable = split_paths([Path(p) for p in args.paths or [config.scenarios_path()]])
+    if unusable:
+        raise UsageError("\n".join(unusable))
+    if event_files and args.events:
+        raise UsageError("give the event log either as a PATH or with --events, not both")
+    events = Path(args.events) if args.events else config.events_path()
+    if args.events and not events.exists():
+        raise UsageError(f"--events: {args.events}: no such file or folder")
+    scenarios = load_scenarios(scenario_files)
+    if event_files:
+        log: EventLog | None = load_events(event_files)
+    else:
+        log = load_events(events) if events.exists() else None
+    results = run_scenario_tests(scenarios, log)
+    load_errors = [p for p in [*scenarios.problems, *(log.problems if log else [])] if p.severity == "error"]
+    failed = [r for r in results if not r.passed]
+    if args.format == "json":
+        json.dump({"problems": [p.as_dict() for p in load_errors], "results": [r.as_dict() for r in results]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_problems([*load_errors, *(p for r in failed for p in r.problems)], args.format, sys.stdout)
+    if args.format == "text":
+        if results:
+            files = len({r.path for r in results})
+            summary = f"{len(results)} scenario test(s) in {files} file(s): {len(results) - len(failed)} passed, {len(failed)} failed"
+        else:
+            summary = "no scenario tests found; add a `tests:` block to a scenario file"
+        if log is None:
+            summary += f" (no event log at {display_path(events)})"
+        print(summary + (f"; {len(load_errors)} file problem(s)" if load_errors else ""), file=sys.stderr)
+    return EXIT_PROBLEMS if failed or load_errors else EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from tracker.bench import run_benchmark
 
@@ -134,6 +171,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_schema)
+
+    test = sub.add_parser(
+        "test",
+        help="run the scenario tests (the `tests:` blocks of scenario files)",
+        description="Run the scenario tests: each case in a scenario's `tests:` block states the status expected as of an instant, "
+        "and optionally the events that decide it and the time remaining. Cases run against the event log, or against the events "
+        "written out in the case. Each failure is one line PATH:LINE:COLUMN: error: MESSAGE. Exit 0 when all pass, 1 when any fails "
+        "or a file is invalid, 2 on usage errors.",
+    )
+    test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f"scenario files or folders, and optionally the event log (default: ${config.SCENARIOS_ENV} or scenarios/)",
+    )
+    test.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+    test.add_argument("--format", choices=["text", "json", "github"], default="text", help="text, json, or GitHub Actions annotations")
+    test.set_defaults(handler=cmd_test)
 
     bench = sub.add_parser("bench", help="measure loading and status speed on synthetic data")
     bench.add_argument("--scenarios", type=int, default=1000)

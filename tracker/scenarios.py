@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tracker.models import Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
+from tracker.models import Expectation, GivenEvent, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
 from tracker.problems import Problem, display_path
 from tracker.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
 
@@ -26,6 +26,8 @@ _CHILD_MODELS: dict[str, type[BaseModel]] = {
     "signposts": Signpost,
     "sources": Source,
     "withdrawn": Withdrawn,
+    "tests": Expectation,
+    "events": GivenEvent,
 }
 
 
@@ -143,6 +145,12 @@ def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario
         return None, [Problem(shown, 1, 1, f"file is not UTF-8 text (byte {exc.start})")], None
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")], None
+    return load_scenario_text(text, path.stem, shown)
+
+
+def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """The text of a file named ``stem``.yaml (e.g. from a git revision) -> its scenario, or the problems that stop it."""
+    shown = display
     try:
         doc = parse_yaml(text)
     except YamlError as exc:
@@ -158,7 +166,6 @@ def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         return None, _problems_from_validation(shown, exc, doc), doc
-    stem = path.stem
     if scenario.id != stem:
         line, col = doc.locate(("id",))
         return None, [Problem(shown, line, col, f"id: {scenario.id!r} must equal the file name's stem {stem!r}")], doc
