@@ -55,18 +55,31 @@ def _date_or_aware_datetime(value: Any) -> dt.date | dt.datetime:
     raise ValueError(f"expected a date like 2021-12-25 or a datetime with offset like 2021-12-25T18:00:00+01:00 (unquoted), got {value!r}")
 
 
+# A datetime as the YAML reader takes it, with the offset the loader requires. A pattern rather than
+# `format: date-time`, which validators may skip and which wants seconds the loader does not.
+DATETIME_WITH_OFFSET_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([Zz]|[-+][0-9]{2}(:?[0-9]{2})?)$"
+)
+
+
+def _date_or_datetime_schema(description: str, examples: list[str]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                {"type": "string", "pattern": DATETIME_WITH_OFFSET_PATTERN},
+            ],
+            "description": description,
+            "examples": examples,
+        }
+    )
+
+
 Deadline = Annotated[
     dt.date | dt.datetime,
     BeforeValidator(_date_or_aware_datetime),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date"},
-                {"type": "string", "format": "date-time"},
-            ],
-            "description": "A date (the END of that day in `timezone`) or a datetime with an offset.",
-            "examples": ["2021-12-25", "2022-01-15T18:00:00+01:00"],
-        }
+    _date_or_datetime_schema(
+        "A date (the END of that day in `timezone`) or a datetime with an offset.", ["2021-12-25", "2022-01-15T18:00:00+01:00"]
     ),
 ]
 
@@ -187,16 +200,7 @@ StatusName = Literal["watching", "due-soon", "averted", "lapsed", "triggered", "
 Instant = Annotated[
     dt.date | dt.datetime,
     BeforeValidator(_date_or_aware_datetime),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date"},
-                {"type": "string", "format": "date-time"},
-            ],
-            "description": "A date or a datetime with an offset.",
-            "examples": ["2021-12-20", "2021-12-06T12:00:00Z"],
-        }
-    ),
+    _date_or_datetime_schema("A date or a datetime with an offset.", ["2021-12-20", "2021-12-06T12:00:00Z"]),
 ]
 
 EventLabels = Annotated[

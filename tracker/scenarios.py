@@ -105,6 +105,8 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
             return f"{where}: {got} is not a slug (lowercase letters, digits and single hyphens)"
         if loc and loc[-1] == "url":
             return f"{where}: {got} is not a web address starting with http:// or https://"
+        if ";" in str(error.get("input")):
+            return f"{where}: {got} holds ';'; give each value as its own list item"
         return f"{where}: {got} does not have the expected form"
     if kind == "string_too_short":
         return f"{where}: must not be empty"
