@@ -15,11 +15,12 @@ from typing import TextIO
 from tracker import config
 from tracker.engine import assess_all, now, urgency_key
 from tracker.events import EventLog, load_events
-from tracker.models import scenario_json_schema
+from tracker.models import scenario_json_schema_text
 from tracker.problems import Problem, TrackerError, display_path
+from tracker.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenario, parse_deadline, parse_match, parse_opened
 from tracker.scenario_tests import run_scenario_tests
 from tracker.scenarios import load_scenarios
-from tracker.timeutil import format_remaining, parse_instant
+from tracker.timeutil import format_remaining, parse_instant, zone
 from tracker.validate import load_workspace, split_paths
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -101,7 +102,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    sys.stdout.write(scenario_json_schema_text())
     return EXIT_OK
 
 
@@ -137,6 +138,40 @@ def cmd_test(args: argparse.Namespace) -> int:
             summary += f" (no event log at {display_path(events)})"
         print(summary + (f"; {len(load_errors)} file problem(s)" if load_errors else ""), file=sys.stderr)
     return EXIT_PROBLEMS if failed or load_errors else EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    timezone = args.timezone or "UTC"
+    try:
+        tz = zone(timezone)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    try:
+        deadline = parse_deadline(args.deadline)
+        opened = parse_opened(args.opened) if args.opened else now().astimezone(tz).date()
+        trigger_kind: TriggerKind | None = None
+        match = None
+        if args.unless is not None:
+            trigger_kind, match = "unless", parse_match(args.unless, "--unless")
+        elif args.when is not None:
+            trigger_kind, match = "when", parse_match(args.when, "--when")
+        folder = Path(args.dir) if args.dir else config.scenarios_path()
+        path, notes = new_scenario(
+            folder,
+            title=args.title,
+            deadline=deadline,
+            opened=opened,
+            timezone=timezone,
+            trigger_kind=trigger_kind,
+            match=match,
+            scenario_id=args.id,
+        )
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(display_path(path))
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -189,6 +224,31 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
     test.add_argument("--format", choices=["text", "json", "github"], default="text", help="text, json, or GitHub Actions annotations")
     test.set_defaults(handler=cmd_test)
+
+    new = sub.add_parser(
+        "new",
+        help="write a new scenario file, with a comment on every field",
+        description="Write SCENARIOS/<id>.yaml: a valid scenario file with the schema line for editors, a slug id made from the "
+        "title, and a comment explaining each field (optional ones commented out). Never overwrites a file. Prints the new "
+        "file's path.",
+        epilog=f"MATCH is {MATCH_HELP}. An event matches when, for every KEY given, it shares at least one VALUE "
+        "(case-insensitively); ids are event ids from the log. Without --unless or --when, the trigger names a placeholder "
+        "event id that `tracker validate` reports (against the event log) until you replace it. "
+        'Example: tracker new "Joint sanctions if Russia does not back down by Christmas" --deadline 2021-12-25 '
+        '--timezone Europe/Brussels --unless "actors=Russia;tags=de-escalation"',
+    )
+    new.add_argument("title", metavar="TITLE", help="one line: who does what, if what, by when")
+    new.add_argument(
+        "--deadline", required=True, metavar="WHEN", help="a date (the END of that day in --timezone) or a datetime with offset"
+    )
+    new.add_argument("--timezone", metavar="ZONE", help="IANA name of the deadline's zone, e.g. Europe/Brussels (default: UTC)")
+    trigger = new.add_mutually_exclusive_group()
+    trigger.add_argument("--unless", metavar="MATCH", help="averted by a matching event before the deadline; otherwise fires at it")
+    trigger.add_argument("--when", metavar="MATCH", help="fires at the first matching event before the deadline; otherwise lapses")
+    new.add_argument("--opened", metavar="DATE", help="the day tracking starts (default: today in --timezone)")
+    new.add_argument("--id", metavar="SLUG", help="the scenario id and file name (default: made from the title)")
+    new.add_argument("--dir", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/); created if missing")
+    new.set_defaults(handler=cmd_new)
 
     bench = sub.add_parser("bench", help="measure loading and status speed on synthetic data")
     bench.add_argument("--scenarios", type=int, default=1000)

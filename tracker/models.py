@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -412,3 +413,8 @@ def scenario_json_schema() -> dict[str, Any]:
     schema["$id"] = "https://sanctions-scenario-tracker.invalid/scenario.schema.json"
     schema["title"] = "Sanctions scenario"
     return schema
+
+
+def scenario_json_schema_text() -> str:
+    """The schema as written to scenario.schema.json (and printed by `tracker schema`)."""
+    return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
