@@ -39,6 +39,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
+def _escape_github(text: str) -> str:
+    """GitHub Actions workflow-command escaping (as in @actions/core)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def _print_problems(problems: Sequence[Problem], fmt: str, out: TextIO) -> None:
     if fmt == "json":
         json.dump([p.as_dict() for p in problems], out, indent=2)
@@ -46,8 +51,9 @@ def _print_problems(problems: Sequence[Problem], fmt: str, out: TextIO) -> None:
     elif fmt == "github":
         for p in problems:
             level = "error" if p.severity == "error" else "warning"
-            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            out.write(f"::{level} file={p.path},line={max(p.line, 1)},col={max(p.column, 1)}::{message}\n")
+            message = _escape_github(p.message)
+            path = _escape_github(p.path).replace(":", "%3A").replace(",", "%2C")  # properties escape these too
+            out.write(f"::{level} file={path},line={max(p.line, 1)},col={max(p.column, 1)}::{message}\n")
     else:
         for p in problems:
             out.write(f"{p}\n")
