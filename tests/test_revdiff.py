@@ -13,7 +13,7 @@ from tests.test_history import scenario_text
 from tracker.cli import main
 from tracker.engine import Status
 from tracker.gitrepo import GitError
-from tracker.revdiff import diff_revisions
+from tracker.revdiff import diff_revisions, recent_revisions
 from tracker.timeutil import parse_instant
 
 AS_OF = "2022-01-05"
@@ -77,12 +77,16 @@ def test_diff_command_prints_the_briefing_view(briefings: dict[str, str], capsys
         f"From briefing-1 ({first}), 2021-12-20 “Briefing of 20 December”\n"
         f"to   HEAD ({second}), 2022-01-03 “Briefing of 3 January”\n"
         "statuses as of 2022-01-05T23:59:59.999999+00:00\n"
-        "\nstatus   gas: status triggered -> averted\n"
-        "\nadded    new-one: status watching\n"
+        "\nstatus   gas: Gas transit ends unless a deal is signed\n"
+        "    status: triggered -> averted\n"
+        "\nadded    new-one: A new commitment\n"
+        "    status: watching\n"
         "    - added: deadline 2022-03-01 24:00 Europe/Brussels; trigger unless actors=Russia; tags=de-escalation\n"
-        "\nremoved  old-one: was triggered\n"
+        "\nremoved  old-one: An old commitment\n"
+        "    status: was triggered\n"
         "    - removed: deadline 2021-12-25 24:00 Europe/Brussels; trigger unless actors=Russia; tags=de-escalation\n"
-        "\nchanged  xmas: status triggered -> watching\n"
+        "\nchanged  xmas: Joint sanctions if Russia does not back down by Christmas\n"
+        "    status: triggered -> watching\n"
         "    - deadline: 2021-12-25 -> 2022-01-15\n"
         "\nEvents added (1): gas-deal\n"
     )
@@ -202,3 +206,11 @@ def test_outside_git_and_other_usage_errors(
         "",
         "tracker: --as-of: 'yesterday' is not a date (2021-12-20) or a datetime with offset (2021-12-20T12:00:00Z)\n",
     )
+
+
+def test_recent_revisions_are_those_that_touched_scenarios_or_events(briefings: dict[str, str], repo: ScratchRepo) -> None:
+    repo.write("README.md", "Nothing to do with scenarios.\n")
+    repo.commit("Readme")
+    commits = recent_revisions(Path("scenarios"), Path("data/events.csv"))
+    assert [c.sha for c in commits] == [briefings["second"], briefings["first"]]
+    assert [c.sha for c in recent_revisions(Path("scenarios"), Path("data/events.csv"), limit=1)] == [briefings["second"]]

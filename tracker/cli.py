@@ -236,10 +236,10 @@ def _side_text(side: Side) -> str:
 def _status_text(diff: ScenarioDiff) -> str:
     before, after = diff.status_before, diff.status_after
     if before is None:
-        return f"status {after}"
+        return f"status: {after}"
     if after is None:
-        return f"was {before}"
-    return f"status {before} -> {after}" if before != after else f"status {after}"
+        return f"status: was {before}"
+    return f"status: {before} -> {after}" if before != after else f"status: {after}"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -262,7 +262,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         out.write("\nNo scenario was added, removed or changed, and no status differs.\n")
     for diff in result.scenarios:
         kind = "status" if diff.kind == "unchanged" else diff.kind
-        out.write(f"\n{kind:8} {diff.scenario_id}: {_status_text(diff)}\n")
+        out.write(f"\n{kind:8} {diff.scenario_id}: {diff.title}\n    {_status_text(diff)}\n")
         for change in diff.changes:
             _print_change(change, out)
     for label, ids in (("added", result.events_added), ("removed", result.events_removed)):

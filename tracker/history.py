@@ -92,8 +92,12 @@ def scenario_file(folder: Path, scenario_id: str) -> Path:
     return folder / f"{scenario_id}{SCENARIO_SUFFIXES[0]}"
 
 
+_KINDS: dict[str, RevisionKind] = {"A": "added", "C": "added", "D": "deleted", "R": "renamed"}
+
+
 def _kind(status: str) -> RevisionKind:
-    return {"A": "added", "D": "deleted", "R": "renamed", "C": "added"}.get(status[:1], "modified")  # type: ignore[return-value]
+    """git's --name-status letter (R100, M, ...) -> what happened to the file."""
+    return _KINDS.get(status[:1], "modified")
 
 
 def _version(blob: bytes | None, path: str, commit: Commit) -> tuple[Scenario | None, list[Problem]]:

@@ -7,6 +7,7 @@ by the engine against its own side's event log at the same as-of instant.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -227,3 +228,12 @@ def diff_revisions(scenarios_dir: Path, events_path: Path, before: str, after: s
         problems=(*old.problems, *new.problems),
         notices=(*notices, *old.notices, *new.notices),
     )
+
+
+def recent_revisions(scenarios_dir: Path, events_path: Path, limit: int = 50) -> list[Commit]:
+    """The latest commits that changed the scenarios or the event log, newest first: the revisions worth comparing with."""
+    repo = Repository.containing(scenarios_dir, consequence="so there are no revisions to compare")
+    paths = [repo.relative(scenarios_dir)]
+    with contextlib.suppress(GitError):  # a log kept outside the repository has no revisions here
+        paths.append(repo.relative(events_path))
+    return [commit for commit, _ in repo.log(["--", *paths], max_count=limit)]
