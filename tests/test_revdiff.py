@@ -214,3 +214,14 @@ def test_recent_revisions_are_those_that_touched_scenarios_or_events(briefings: 
     commits = recent_revisions(Path("scenarios"), Path("data/events.csv"))
     assert [c.sha for c in commits] == [briefings["second"], briefings["first"]]
     assert [c.sha for c in recent_revisions(Path("scenarios"), Path("data/events.csv"), limit=1)] == [briefings["second"]]
+
+
+def test_scenarios_at_the_repository_root_are_read_by_the_same_rules(repo: ScratchRepo) -> None:
+    repo.write("gas.yaml", gas_scenario())
+    repo.write(".pre-commit-config.yaml", "repos: []\n")  # not a scenario: dotfiles are skipped on both sides
+    repo.write("data/events.csv", HEADER + TALKS)
+    repo.commit("Scenarios at the root")
+    repo.write("gas.yaml", gas_scenario().replace("2021-12-31", "2022-01-31"))
+    result = diff_revisions(Path(), Path("data/events.csv"), "HEAD", None, parse_instant(AS_OF))
+    assert (result.problems, result.notices) == ((), ())
+    assert [(d.scenario_id, [c.summary for c in d.changes]) for d in result.scenarios] == [("gas", ["deadline: 2021-12-31 -> 2022-01-31"])]

@@ -20,7 +20,7 @@ from tracker.events import EventLog, load_events
 from tracker.gitrepo import Commit, GitError, Repository
 from tracker.models import Scenario
 from tracker.problems import Problem, display_path
-from tracker.scenarios import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios
+from tracker.scenarios import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
 
 DiffKind = Literal["added", "removed", "changed", "unchanged"]
 WORKING_TREE = "working tree"
@@ -112,7 +112,7 @@ def _event_ids(log: EventLog) -> list[str]:
 
 def _working_tree(scenarios_dir: Path, events_path: Path) -> Side:
     scenarios = load_scenarios(scenarios_dir)
-    stems = frozenset(p.stem for p in scenarios_dir.iterdir() if p.suffix in SCENARIO_SUFFIXES) if scenarios_dir.is_dir() else frozenset()
+    stems = frozenset(p.stem for p in scenario_paths(scenarios_dir)) if scenarios_dir.is_dir() else frozenset()
     notices: list[str] = []
     if events_path.exists():
         log = load_events(events_path)
@@ -124,43 +124,39 @@ def _working_tree(scenarios_dir: Path, events_path: Path) -> Side:
 
 
 def _revision(repo: Repository, spec: str, scenarios_rel: str, events_rel: str | None, working_log: EventLog) -> Side:
-    """The scenarios and event log as committed in ``spec``, loaded from a scratch copy."""
+    """The scenarios and event log as committed in ``spec``: written to a scratch folder and read by the usual loaders,
+    so a revision is read by exactly the rules of the working tree."""
     commit = repo.resolve(spec)
     label = commit.short if spec == commit.sha else f"{spec} ({commit.short})"
     notices: list[str] = []
-    scenario_files = [p for p in repo.files(commit.sha, scenarios_rel) if p.endswith(SCENARIO_SUFFIXES)]
-    if not scenario_files:
-        notices.append(f"{scenarios_rel or '.'}/ holds no scenario files at {label}")
-    event_files: list[str] = []
+    wanted = [p for p in repo.files(commit.sha, scenarios_rel) if p.endswith(SCENARIO_SUFFIXES)]
+    events_is_dir = events_rel is not None and repo.is_dir(commit.sha, events_rel)
     if events_rel is not None:
-        if repo.is_dir(commit.sha, events_rel):
-            event_files = [p for p in repo.files(commit.sha, events_rel) if p.lower().endswith(".csv")]
-        else:
-            event_files = [events_rel]
-    blobs = repo.read_blobs([f"{commit.sha}:{p}" for p in [*scenario_files, *event_files]])
-    contents = dict(zip([*scenario_files, *event_files], blobs, strict=True))
+        wanted += [p for p in repo.files(commit.sha, events_rel) if p.lower().endswith(".csv")] if events_is_dir else [events_rel]
+    contents = dict(zip(wanted, repo.read_blobs([f"{commit.sha}:{p}" for p in wanted]), strict=True))
     with tempfile.TemporaryDirectory(prefix="tracker-revision-") as scratch:
         root = Path(scratch)
+        (root / scenarios_rel).mkdir(parents=True, exist_ok=True)
         shown: dict[str, str] = {}
         for relative, blob in contents.items():
-            if blob is None:
-                continue
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blob)
-            shown[display_path(target)] = f"{commit.short}:{relative}"
-        scenarios = load_scenarios([root / p for p in scenario_files])
-        present_logs = [root / p for p in event_files if contents.get(p) is not None]
+            if blob is not None:
+                target = root / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blob)
+                shown[display_path(target)] = f"{commit.short}:{relative}"
+        present = scenario_paths(root / scenarios_rel)
+        if not present:
+            notices.append(f"{scenarios_rel}/ holds no scenario files at {label}")
+        scenarios = load_scenarios(root / scenarios_rel)
         if events_rel is None:
             log = working_log
-        elif present_logs:
-            log = load_events(present_logs)
+        elif (root / events_rel).exists():
+            log = load_events(root / events_rel)
         else:
             log = EventLog.empty()
             notices.append(f"there is no event log at {events_rel} in {label}")
     problems = tuple(replace(p, path=shown.get(p.path, p.path)) for p in [*scenarios.problems, *log.problems] if p.severity == "error")
-    stems = frozenset(Path(p).stem for p in scenario_files)
-    return Side(label, commit, scenarios, log, stems, problems, tuple(notices))
+    return Side(label, commit, scenarios, log, frozenset(p.stem for p in present), problems, tuple(notices))
 
 
 def _compare(before: Side, after: Side, as_of: dt.datetime) -> list[ScenarioDiff]:
