@@ -117,7 +117,10 @@ def test_pre_commit_rejects_a_broken_scenario_and_accepts_a_good_one(
     done = commit("Log a made-up pull-back")
     assert done.returncode == 1
     assert "scenarios/joint-sanctions-christmas-2021.yaml:" in done.stdout
-    assert "error: tests[2]: status: expected triggered, got averted" in done.stdout
+    assert (
+        "error: tests[2] (Triggered at the deadline, with no sign of Russia backing down): status: expected triggered, got averted"
+        in done.stdout
+    )
 
     # Other YAML files of the repository are not scenarios: the hooks leave them alone.
     shutil.copy2(DEMO_EVENTS, team.root / "data" / "events.csv")

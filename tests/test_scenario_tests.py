@@ -118,11 +118,12 @@ def test_failures_name_the_file_line_and_what_differed(workspace: Path, write: W
     code, out, err = run(capsys=capsys)
     assert code == 1
     assert out.splitlines() == [
-        "scenarios/sample.yaml:21:13: error: tests[1]: status: expected watching, got triggered: Triggered at 2021-12-25 24:00 "
-        "Europe/Brussels: no event matching actors=Russia; tags=de-escalation was logged between 2021-12-03 and the deadline. "
-        "No response “Sanctions” (tags=sanctions-package) has been logged since. It is due by 2022-01-25 00:00 Europe/Brussels.",
-        "scenarios/sample.yaml:25:17: error: tests[2]: decided_by: expected decided by talks, got package",
-        "scenarios/sample.yaml:26:16: error: tests[2]: remaining: expected 1d remaining, got none",
+        "scenarios/sample.yaml:21:13: error: tests[1] (wrong status): status: expected watching, got triggered: "
+        "Triggered at 2021-12-25 24:00 Europe/Brussels: no event matching actors=Russia; tags=de-escalation was logged "
+        "between 2021-12-03 and the deadline. No response “Sanctions” (tags=sanctions-package) has been logged since. "
+        "It is due by 2022-01-25 00:00 Europe/Brussels.",
+        "scenarios/sample.yaml:25:17: error: tests[2] (wrong decider and remaining): decided_by: expected decided by talks, got package",
+        "scenarios/sample.yaml:26:16: error: tests[2] (wrong decider and remaining): remaining: expected 1d remaining, got none",
     ]
     assert err == "3 scenario test(s) in 1 file(s): 1 passed, 2 failed\n"
 
@@ -211,10 +212,10 @@ def test_json_and_github_formats(workspace: Path, write: Write, capsys: pytest.C
         (0, None, True, "triggered", 15),
         (1, "late", False, "overdue", 16),
     ]
-    assert report["results"][1]["problems"][0]["message"].startswith("tests[1]: status: expected triggered, got overdue")
+    assert report["results"][1]["problems"][0]["message"].startswith("tests[1] (late): status: expected triggered, got overdue")
     code, out, _ = run("--format", "github", capsys=capsys)
     assert code == 1
-    assert out.startswith("::error file=scenarios/sample.yaml,line=16,col=45::tests[1]: status: expected triggered, got overdue")
+    assert out.startswith("::error file=scenarios/sample.yaml,line=16,col=45::tests[1] (late): status: expected triggered, got overdue")
 
 
 def test_paths_name_scenario_files_and_the_event_log(workspace: Path, write: Write, capsys: pytest.CaptureFixture[str]) -> None:

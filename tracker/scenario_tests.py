@@ -36,10 +36,6 @@ class CaseResult:
     def passed(self) -> bool:
         return not self.problems
 
-    @property
-    def label(self) -> str:
-        return f"tests[{self.index}]" + (f" ({self.name})" if self.name else "")
-
     def as_dict(self) -> dict[str, object]:
         return {
             "scenario": self.scenario_id,
@@ -110,7 +106,7 @@ def run_case(scenario: Scenario, index: int, log: EventLog | None, path: str, do
         return doc.locate(("tests", index, *field)) if doc else (1, 1)
 
     line, column = where()
-    label = f"tests[{index}]"
+    label = f"tests[{index}]" + (f" ({case.name})" if case.name else "")
     if case.events is not None:
         log = given_log(case.events)
     elif log is None:
