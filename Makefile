@@ -34,8 +34,9 @@ typecheck: $(VENV)/.dev
 test: $(VENV)/.dev browser lint typecheck
 	$(PY) -m pytest
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev browser
 	$(PY) -m tracker bench
+	$(PY) -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

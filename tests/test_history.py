@@ -213,7 +213,9 @@ def test_a_file_that_is_not_utf8_in_one_commit(repo: ScratchRepo) -> None:
     repo.write("scenarios/xmas.yaml", scenario_text(deadline="2021-12-31"))
     repo.commit("Back to UTF-8")
     revisions = scenario_history(Path("scenarios/xmas.yaml")).revisions
-    assert [str(p) for p in revisions[1].problems] == [f"{sha[:7]}:scenarios/xmas.yaml:1:1: error: file is not UTF-8 text (byte 119)"]
+    assert [str(p) for p in revisions[1].problems] == [
+        f"{sha[:7]}:scenarios/xmas.yaml:3:58: error: file is not UTF-8 text; save it as UTF-8"
+    ]
     assert [c.summary for c in revisions[0].changes] == ["deadline: 2021-12-25 -> 2021-12-31"]
 
 

@@ -292,11 +292,11 @@ def test_bad_format_is_a_usage_error(workspace: Path, capsys: pytest.CaptureFixt
         (
             "- {as_of: 2021-12-27, status: triggered, events: [{id: a, occurred: 2021-12-20, title: A}, {id: a, occurred: 2021-12-21, "
             "title: B}]}",
-            ["15:5: error: tests[0]: two given events have the id 'a'; ids must be unique"],
+            ["15:52: error: tests[0].events: two given events have the id 'a'; ids must be unique"],
         ),
         (
             "- {as_of: 2021-12-27, status: averted, events: [{id: a, occurred: 2021-12-20, title: A}], decided_by: [b]}",
-            ["15:5: error: tests[0]: decided_by: 'b' is not among this case's events"],
+            ["15:105: error: tests[0].decided_by: 'b' is not among this case's events"],
         ),
         (
             "- {as_of: 2021-12-27, status: averted, events: [{id: a, occurred: 2021-12-20, title: A, tags: [x;y]}]}",

@@ -54,13 +54,16 @@ class Space:
         return lo, hi
 
 
+def _tokens(values: list[str]) -> tuple[str, ...]:
+    """Values spelt as the index spells its tokens: Arrow's trim and lower-case, not Python's
+    (they differ on some letters, e.g. 'İ'), so that both sides of a comparison agree."""
+    if not values:
+        return ()
+    return tuple(pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(values, pa.string()))).to_pylist())
+
+
 def match_key(match: Match) -> tuple[tuple[str, ...], ...]:
-    return (
-        tuple(v.strip().lower() for v in match.actors),
-        tuple(v.strip().lower() for v in match.targets),
-        tuple(v.strip().lower() for v in match.tags),
-        tuple(match.ids),
-    )
+    return (_tokens(match.actors), _tokens(match.targets), _tokens(match.tags), tuple(match.ids))
 
 
 @dataclass

@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -161,18 +160,25 @@ def _csv_paths(location: Path) -> list[Path]:
     return [location]
 
 
-def _record_lines(raw: bytes) -> list[tuple[int, int]]:
-    """(first line, field count) of each non-blank CSV record after the header."""
-    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"), newline=""))
-    records = []
+def _records(raw: bytes, errors: str = "replace") -> Iterator[tuple[int, list[str]]]:
+    """(first line, fields) of each CSV record after the header, skipping the lines pandas skips.
+
+    pandas skips lines of only spaces and tabs, but keeps a line holding a quoted empty cell.
+    """
+    lines = list(io.StringIO(raw.decode("utf-8-sig", errors=errors), newline=""))
+    reader = csv.reader(lines)
     previous_end = 0
     for record in reader:
         start = previous_end + 1
         previous_end = reader.line_num
-        if start == 1 or not record or record == [""]:
+        if start == 1 or (previous_end == start and not lines[start - 1].strip(" \t\r\n")):
             continue
-        records.append((start, len(record)))
-    return records
+        yield start, record
+
+
+def _record_lines(raw: bytes) -> list[tuple[int, int]]:
+    """(first line, field count) of each non-blank CSV record after the header."""
+    return [(start, len(record)) for start, record in _records(raw)]
 
 
 @dataclass
@@ -222,16 +228,20 @@ def _read_one(path: Path, display: str) -> _FileRead:
     try:
         try:
             frame = pd.read_csv(path, **options)  # type: ignore[call-overload]
+            if not isinstance(frame.index, pd.RangeIndex):
+                # pandas silently turns the first column into the index when rows have one field too many.
+                raise pd.errors.ParserError("rows have more fields than the header")
         except pd.errors.ParserError:
-            # Rows with more fields than the header: report each by line, keep the rest.
-            for line, count in _record_lines(path.read_bytes()):
-                if count > len(header):
+            # Rows with more fields than the header: report each by line, keep the rest (rare, so read them in Python).
+            width, rows = len(header), []
+            for line, record in _records(path.read_bytes(), errors="strict"):
+                if len(record) > width:
                     problems.append(
-                        Problem(display, line, 1, f"row has {count} fields, the header has {len(header)}; quote cells that contain commas")
+                        Problem(display, line, 1, f"row has {len(record)} fields, the header has {width}; quote cells that contain commas")
                     )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                frame = pd.read_csv(path, on_bad_lines="skip", **options)  # type: ignore[call-overload]
+                else:
+                    rows.append(record + [""] * (width - len(record)))
+            frame = pd.DataFrame(rows, columns=header, dtype=str)
         # Keep every cell as the text written ("1.10" must not become 1.1).
         inferred = [c for c in frame.columns if not pd.api.types.is_string_dtype(frame[c])]
         if inferred and len(frame):

@@ -18,7 +18,7 @@ from tracker.changes import FieldChange, scenario_changes
 from tracker.gitrepo import Commit, GitError, Repository
 from tracker.models import Scenario
 from tracker.problems import Problem, display_path
-from tracker.scenarios import SCENARIO_SUFFIXES, load_scenario_text, scenario_paths
+from tracker.scenarios import SCENARIO_SUFFIXES, load_scenario_bytes, scenario_paths
 
 RevisionKind = Literal["added", "modified", "renamed", "deleted", "history-starts"]
 
@@ -104,11 +104,7 @@ def _version(blob: bytes | None, path: str, commit: Commit) -> tuple[Scenario | 
     shown = f"{commit.short}:{path}"
     if blob is None:  # pragma: no cover - git listed the file in this commit, so it is there
         return None, [Problem(shown, 0, 0, "the file is missing from this commit")]
-    try:
-        text = blob.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown, 1, 1, f"file is not UTF-8 text (byte {exc.start})")]
-    scenario, problems, _ = load_scenario_text(text, Path(path).stem, shown)
+    scenario, problems, _ = load_scenario_bytes(blob, Path(path).stem, shown)
     return scenario, problems
 
 

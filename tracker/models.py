@@ -23,6 +23,15 @@ from tracker.timeutil import DURATION_HELP, day_number, end_of_day, format_durat
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
+class CrossFieldError(ValueError):
+    """A rule across fields, reported at ``field`` (pydantic would place it at the model)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field} {detail}")
+        self.field = field
+        self.detail = detail
+
+
 def _duration(value: Any) -> dt.timedelta:
     if isinstance(value, dt.timedelta):
         return value
@@ -269,12 +278,12 @@ class Expectation(_Strict):
         seen: set[str] = set()
         for event in self.events:
             if event.id in seen:
-                raise ValueError(f"two given events have the id {event.id!r}; ids must be unique")
+                raise CrossFieldError("events", f"two given events have the id {event.id!r}; ids must be unique")
             seen.add(event.id)
         unknown = [event_id for event_id in self.decided_by or [] if event_id not in seen]
         if unknown:
             names = ", ".join(map(repr, unknown))
-            raise ValueError(f"decided_by: {names} {'is' if len(unknown) == 1 else 'are'} not among this case's events")
+            raise CrossFieldError("decided_by", f"{names} {'is' if len(unknown) == 1 else 'are'} not among this case's events")
         return self
 
 
@@ -352,7 +361,7 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Scenario:
         if self.opened_at >= self.deadline_at:
-            raise ValueError(f"deadline {self.deadline_text} is not after opened {self.opened.isoformat()}")
+            raise CrossFieldError("deadline", f"{self.deadline_text} is not after opened {self.opened.isoformat()}")
         return self
 
     # Derived instants: one definition, used by the engine, the CLI and the UI.

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tracker.models import Expectation, GivenEvent, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
+from tracker.models import CrossFieldError, Expectation, GivenEvent, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
 from tracker.problems import Problem, display_path
 from tracker.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
 
@@ -113,16 +113,36 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
     if kind == "literal_error":
         return f"{where}: expected {error['ctx']['expected']}, got {got}"
     if kind == "value_error":
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, CrossFieldError):
+            return f"{where}: {cause.detail}"
         return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
     return f"{where}: {error['msg']}, got {got}"
+
+
+def _user_loc(raw: tuple[Any, ...], doc: Document) -> tuple[Any, ...]:
+    """The field path as written: without pydantic's names for union members and validators.
+
+    Pydantic reports a failed union member by member; dropping those names reports the field
+    once. A key the user wrote (say a misspelt ``date:``) is kept even if it looks like one.
+    """
+    loc: tuple[Any, ...] = ()
+    for part in raw:
+        internal = isinstance(part, str) and part.startswith(("function-", "date", "datetime"))
+        if internal and (*loc, part) not in doc.key_pos:
+            continue
+        loc = (*loc, part)
+    return loc
 
 
 def _problems_from_validation(path: str, exc: ValidationError, doc: Document) -> list[Problem]:
     problems = []
     seen: set[tuple[Any, ...]] = set()
     for error in exc.errors():
-        # Pydantic reports a failed union member by member; report the field once.
-        loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith(("function-", "date", "datetime"))))
+        loc = _user_loc(error["loc"], doc)
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, CrossFieldError):
+            loc = (*loc, cause.field)
         if loc in seen:
             continue
         seen.add(loc)
@@ -142,12 +162,21 @@ def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario
                 [Problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; is it really a scenario?")],
                 None,
             )
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown, 1, 1, f"file is not UTF-8 text (byte {exc.start})")], None
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")], None
-    return load_scenario_text(text, path.stem, shown)
+    return load_scenario_bytes(raw, path.stem, shown)
+
+
+def load_scenario_bytes(raw: bytes, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """The bytes of a file named ``stem``.yaml (e.g. from a git revision) -> its scenario, or the problems that stop it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        return None, [Problem(display, line, column, "file is not UTF-8 text; save it as UTF-8")], None
+    return load_scenario_text(text, stem, display)
 
 
 def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
@@ -158,7 +187,7 @@ def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | N
     except YamlError as exc:
         return None, [Problem(shown, exc.line, exc.column, exc.message)], None
     if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping of fields"
+        what = "empty" if doc.data is None else f"{_describe_input(doc.data)}, not a mapping of fields"
         return (
             None,
             [Problem(shown, 1, 1, f"a scenario file must be a mapping of fields (id, title, ...); this one is {what}")],

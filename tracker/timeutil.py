@@ -123,3 +123,17 @@ def format_remaining(seconds: float | None) -> str:
     if hours:
         return f"{hours} h {mins} min"
     return f"{mins} min"
+
+
+def duration_words(delta: dt.timedelta) -> str:
+    """A duration for sentences: '7 days', '12 hours', '2 weeks', '1 day 6 hours'."""
+    seconds = int(delta.total_seconds())
+    names = {"w": "week", "d": "day", "h": "hour", "m": "minute"}
+    whole_weeks = seconds % _UNIT_SECONDS["w"] == 0 and seconds // _UNIT_SECONDS["w"] > 1
+    units = ["w"] if whole_weeks else ["d", "h", "m"]
+    parts = []
+    for unit in units:
+        count, seconds = divmod(seconds, _UNIT_SECONDS[unit])
+        if count:
+            parts.append(f"{count} {names[unit]}{'s' if count != 1 else ''}")
+    return " ".join(parts) or "0 minutes"

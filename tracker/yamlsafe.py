@@ -137,7 +137,8 @@ def _plain_scalar(text: str, line: int, col: int) -> Any:
             return int(text[2:], 16)
         return int(text)
     if _FLOAT.fullmatch(text):
-        return float(text.replace("inf", "Inf").replace("INF", "Inf"))
+        # YAML spells infinity and NaN with a leading dot (.inf, -.Inf, .NaN); Python does not.
+        return float(text.replace(".", "", 1)) if text.lstrip("+-").lower() in (".inf", ".nan") else float(text)
     if _DATE.fullmatch(text):
         try:
             return dt.date.fromisoformat(text)
@@ -193,6 +194,8 @@ def parse_yaml(text: str) -> Document:
         problem = exc.problem or "invalid YAML"
         if exc.context and "expected a single document" in exc.context:
             problem = "a scenario file holds exactly one YAML document (found a second '---')"
+        elif "'\\t'" in problem:
+            problem = "a tab character here; use spaces instead of tabs in YAML"
         raise YamlError(f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", 1, 1) from None

@@ -1,0 +1,26 @@
+"""Sanctions Scenario Tracker: `streamlit run app.py`.
+
+Reads scenarios and events (TRACKER_SCENARIOS / TRACKER_EVENTS, else the demo), then
+shows the page the URL names. Pages read the shared context; none re-implements a rule.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import navigation, theme
+from components.context import SCENARIO_PARAM, current
+from components.views_support import data_period
+from components.widgets import as_of_control
+
+st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
+
+theme.apply()
+pages = navigation.all_pages()
+page = st.navigation(pages, position="top")
+ctx = current()
+# A link with ?scenario=ID opens that scenario, whatever page it points at.
+if st.query_params.get(SCENARIO_PARAM) and page.url_path != "scenario":
+    st.switch_page(navigation.scenario_page(), query_params=st.query_params.to_dict())
+as_of_control(ctx, data_period(ctx))
+page.run()

@@ -1,0 +1,126 @@
+"""Board: every scenario as a card, most urgent first, with live countdowns and filters."""
+
+# A page script: Streamlit runs it when its page is open (see components/navigation.py).
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import streamlit as st
+
+from components import navigation
+from components.context import Context, current, tick_interval
+from components.style import STYLES, label
+from components.widgets import countdown_html, problems_banner, replay_note, status_chip_html
+from tracker.engine import Assessment, assess_all
+from tracker.timeutil import UTC
+from tracker.views import Filters, board, countdown, deadline_texts, labels, reason, status_counts
+
+CARD_COLUMNS = 3
+CARDS_SHOWN = 30  # beyond this, the rest are listed compactly so the page stays quick
+
+
+def _filters(ctx: Context) -> Filters:
+    scenarios = ctx.workspace.scenarios.scenarios
+    row = st.columns([3, 2, 2, 2, 3])
+    statuses = row[0].multiselect(
+        "Status", [s.value for s in STATUSES_IN_ORDER], key="status", bind="query-params", placeholder="Any status"
+    )
+    actors = row[1].multiselect("Actor", labels(scenarios, "actors"), key="actor", bind="query-params", placeholder="Any")
+    targets = row[2].multiselect("Target", labels(scenarios, "targets"), key="target", bind="query-params", placeholder="Any")
+    tags = row[3].multiselect("Tag", labels(scenarios, "tags"), key="tag", bind="query-params", placeholder="Any")
+    text = row[4].text_input("Search", key="q", bind="query-params", placeholder="Words in title, summary, actors…")
+    return Filters(frozenset(statuses), frozenset(actors), frozenset(targets), frozenset(tags), text)
+
+
+STATUSES_IN_ORDER = list(STYLES)
+
+
+def _counts(items: list[Assessment]) -> None:
+    counts = status_counts(items)
+    chips = " ".join(
+        f'<span style="margin-right:0.9rem;white-space:nowrap;">{status_chip_html(status)} <b style="font-size:1.1rem;">{n}</b></span>'
+        for status, n in counts.items()
+        if n
+    )
+    st.markdown(f'<div aria-label="Scenarios per status" style="line-height:2.2;">{chips}</div>', unsafe_allow_html=True)
+
+
+def _card(ctx: Context, item: Assessment) -> None:
+    scenario = item.scenario
+    left = countdown(item)
+    own, viewer = deadline_texts(scenario, ctx.tz)
+    with st.container(border=True):
+        st.markdown(status_chip_html(item.status, scenario_id=scenario.id), unsafe_allow_html=True)
+        st.page_link(
+            navigation.scenario_page(),
+            label=f"**{scenario.title}**",
+            query_params=navigation.scenario_params(scenario.id, ctx.as_of),
+        )
+        if left.target:
+            st.markdown(countdown_html(left, scenario.id), unsafe_allow_html=True)
+        else:
+            decided = item.decided_at.astimezone(scenario.tz).strftime("%Y-%m-%d") if item.decided_at else "—"
+            st.markdown(f"<div style='font-size:1.05rem;font-weight:600;'>Decided {decided}</div>", unsafe_allow_html=True)
+        st.caption(f"Deadline **{own}** · {viewer} your time")
+        st.markdown(f"<div style='font-size:0.9rem;'>{html.escape(reason(item))}</div>", unsafe_allow_html=True)
+        who = " · ".join(
+            part for part in (", ".join(scenario.actors), "→ " + ", ".join(scenario.targets) if scenario.targets else "") if part
+        )
+        if who:
+            st.caption(who)
+
+
+def _rest_table(items: list[Assessment]) -> None:
+    st.dataframe(
+        [
+            {
+                "Status": label(a.status),
+                "Scenario": a.scenario.title,
+                "Time left": countdown(a).text,
+                "Deadline": a.scenario.deadline_text,
+                "Id": a.scenario.id,
+            }
+            for a in items
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def render(ctx: Context) -> None:
+    st.title("Sanctions scenarios")
+    st.caption(replay_note(ctx.as_of, ctx.tz))
+    problems_banner(ctx.problems)
+    filters = _filters(ctx)
+    live = ctx.as_of.live
+
+    @st.fragment(run_every=tick_interval() if live else None)
+    def cards() -> None:
+        # Live: recomputed at each tick, so a deadline passing flips the status on screen.
+        now = dt.datetime.now(UTC).astimezone(ctx.tz)
+        items = assess_all(ctx.workspace.scenarios.scenarios, ctx.workspace.events, now) if live else ctx.assessments
+        if live:
+            st.markdown(
+                f"<div class='live-stamp' style='color:#475467;font-size:0.85rem;'>Updated {now:%H:%M:%S} your time</div>",
+                unsafe_allow_html=True,
+            )
+        _counts(items)
+        shown = board(items, filters)
+        if not shown:
+            st.info("No scenario matches these filters.", icon=":material/filter_alt_off:")
+            return
+        head, rest = shown[:CARDS_SHOWN], shown[CARDS_SHOWN:]
+        for start in range(0, len(head), CARD_COLUMNS):
+            columns = st.columns(CARD_COLUMNS)
+            for column, item in zip(columns, head[start : start + CARD_COLUMNS], strict=False):
+                with column:
+                    _card(ctx, item)
+        if rest:
+            st.subheader(f"{len(rest)} more")
+            _rest_table(rest)
+
+    cards()
+
+
+render(current())

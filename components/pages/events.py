@@ -1,0 +1,87 @@
+"""Events: the log as a table, filtered by date, actor, tag and text, with the scenarios each event matched."""
+
+# A page script: Streamlit runs it when its page is open (see components/navigation.py).
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from components.context import Context, current, matches
+from components.widgets import problems_banner, replay_note
+from tracker.events import COLUMNS, split_values
+from tracker.views import known_by
+
+
+def has_any(cell: str, chosen: frozenset[str]) -> bool:
+    """Does a multi-valued cell hold any of the chosen values (case-insensitively)?"""
+    return bool(chosen & {v.lower() for v in split_values(cell)})
+
+
+def render(ctx: Context) -> None:
+    st.title("Events")
+    st.caption(replay_note(ctx.as_of, ctx.tz) + ". Events logged after the as-of instant are hidden.")
+    problems_banner(ctx.problems)
+    log = ctx.workspace.events
+    if not len(log):
+        st.info("The event log is empty or could not be read. See Data health.", icon=":material/info:")
+        return
+    known = known_by(log, ctx.as_of.instant)
+    frame = log.table.take(known).to_pandas()
+    frame.insert(1, "when", pd.to_datetime(log.when_ns[known], utc=True).tz_convert(ctx.tz))
+    matched = matches()
+    frame["scenarios"] = [", ".join(matched.get(int(p), [])) for p in known]
+    frame = frame.sort_values("when", kind="stable").reset_index(drop=True)
+
+    first = frame["when"].min().date() if len(frame) else ctx.as_of.instant.date()
+    last = frame["when"].max().date() if len(frame) else ctx.as_of.instant.date()
+    row = st.columns([3, 2, 2, 3])
+    span = row[0].date_input("Dates", value=(first, last), min_value=first, max_value=last, key="events_dates", format="YYYY-MM-DD")
+    actors = row[1].multiselect("Actor", log.vocabulary("actors"), key="events_actor", bind="query-params", placeholder="Any")
+    tags = row[2].multiselect("Tag", log.vocabulary("tags"), key="events_tag", bind="query-params", placeholder="Any")
+    text = row[3].text_input("Search", key="events_q", bind="query-params", placeholder="Words in title, source, notes…")
+
+    keep = pd.Series(True, index=frame.index)
+    if isinstance(span, tuple) and len(span) == 2:
+        days = frame["when"].dt.date
+        keep &= (days >= span[0]) & (days <= span[1])
+    for column, wanted in (("actors", actors), ("tags", tags)):
+        if wanted:
+            chosen = frozenset(w.lower() for w in wanted)
+            keep &= frame[column].map(lambda cell, chosen=chosen: has_any(cell, chosen))
+    for word in text.lower().split():
+        keep &= (
+            (frame["title"] + " " + frame["source"] + " " + frame["notes"] + " " + frame["id"]).str.lower().str.contains(word, regex=False)
+        )
+    shown = frame[keep]
+    st.caption(f"{len(shown):,} of {len(frame):,} events")
+    extra = [c for c in shown.columns if c not in (*COLUMNS, "when", "scenarios")]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_order=["occurred", "title", "actors", "targets", "tags", "scenarios", "source", "notes", *extra, "id"],
+        column_config={
+            "occurred": st.column_config.TextColumn("Occurred", help="As logged: a date, or a date and time with its offset"),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "actors": "Actors",
+            "targets": "Targets",
+            "tags": "Tags",
+            "scenarios": st.column_config.TextColumn("Matched scenarios"),
+            "source": st.column_config.TextColumn("Source", width="medium"),
+            "notes": "Notes",
+            "id": "Id",
+        },
+    )
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
+    st.download_button(
+        "Download these rows (CSV)",
+        shown.drop(columns=["when", "scenarios"]).to_csv(index=False).encode("utf-8"),
+        file_name=f"events-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+render(current())

@@ -1,0 +1,142 @@
+"""Scenario: one scenario in full, with why it has its status and the events behind it."""
+
+# A page script: Streamlit runs it when its page is open (see components/navigation.py).
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from components.context import ROOT, SCENARIO_PARAM, Context, current
+from components.event_view import event_card, source_markdown
+from components.figures import scenario_timeline_figure, signpost_figure
+from components.widgets import countdown_html, explanation_block, problems_banner, replay_note, status_chip_html
+from tracker.engine import Assessment
+from tracker.views import ScenarioDetail, countdown, deadline_texts, describe_rules, scenario_detail, signpost_series
+
+_URL = r"<?(https?://[^\s>]+)>?"
+
+
+def _pick(ctx: Context) -> Assessment | None:
+    items = sorted(ctx.assessments, key=lambda a: a.scenario.title.lower())
+    ids = [a.scenario.id for a in items]
+    wanted = st.query_params.get(SCENARIO_PARAM)
+    if wanted and wanted not in ids:
+        broken = [p for p in ctx.problems if os.path.splitext(os.path.basename(p.path))[0] == wanted]
+        if broken:
+            st.error(
+                f"Scenario **{wanted}** cannot be shown: its file has {len(broken)} problem(s), e.g. `{broken[0]}`. See Data health.",
+                icon=":material/error:",
+            )
+        else:
+            st.warning(f"There is no scenario with id **{wanted}**. Pick one below.", icon=":material/search_off:")
+    if not items:
+        st.info("No valid scenarios. See Data health.", icon=":material/info:")
+        return None
+    index = ids.index(wanted) if wanted in ids else 0
+
+    def on_pick() -> None:
+        st.query_params[SCENARIO_PARAM] = st.session_state["scenario_pick"]
+
+    chosen = st.selectbox(
+        "Scenario",
+        ids,
+        index=index,
+        format_func=lambda i: next(a.scenario.title for a in items if a.scenario.id == i),
+        key="scenario_pick",
+        on_change=on_pick,
+    )
+    return items[ids.index(chosen)]
+
+
+def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
+    log = ctx.workspace.events
+    rows = []
+    trigger_word = "Averts" if detail.assessment.scenario.trigger.kind == "unless" else "Triggers"
+    for item in sorted(detail.matched, key=lambda m: (int(log.when_ns[m.position]), m.position)):
+        event = log.event(item.position)
+        link = pd.Series([event.source]).str.extract(_URL)[0].iloc[0]
+        role = {"trigger": trigger_word, "response": "Response"}.get(item.role, f"Signpost ({item.direction}): {item.role}")
+        if item.note:
+            role = f"No effect: {item.note}"
+        rows.append(
+            {
+                "Date": event.occurred,
+                "Role": role,
+                "Event": event.title,
+                "Source": event.source.split(" <")[0],
+                "Link": link,
+                "Id": event.id,
+            }
+        )
+    if not rows:
+        st.caption("No event has matched this scenario yet.")
+        return
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Link": st.column_config.LinkColumn("Link", display_text="open"),
+            "Event": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def render(ctx: Context) -> None:
+    problems_banner(ctx.problems)
+    assessment = _pick(ctx)
+    if assessment is None:
+        return
+    scenario = assessment.scenario
+    log = ctx.workspace.events
+    detail = scenario_detail(assessment, log)
+    st.title(scenario.title)
+    st.caption(replay_note(ctx.as_of, ctx.tz))
+    left = countdown(assessment)
+    own, viewer = deadline_texts(scenario, ctx.tz)
+    head = st.columns([2, 2, 3])
+    head[0].markdown(status_chip_html(assessment.status, large=True), unsafe_allow_html=True)
+    if left.target:
+        head[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
+    head[2].markdown(f"**Deadline** {own}  \n{viewer} (your time)")
+    explanation_block(assessment)
+    deciding = [p for p in (log.position(i) for i in assessment.decided_by) if p is not None]
+    if deciding:
+        st.subheader("Deciding events")
+        for pos in deciding:
+            event_card(log.event(pos))
+    st.subheader("What it says")
+    if scenario.summary:
+        st.markdown(scenario.summary)
+    for line in describe_rules(scenario):
+        st.markdown(line)
+    facts = st.columns(3)
+    facts[0].markdown("**Actors**  \n" + (", ".join(scenario.actors) or "—"))
+    facts[1].markdown("**Targets**  \n" + (", ".join(scenario.targets) or "—"))
+    facts[2].markdown("**Tags**  \n" + (" ".join(f"`{t}`" for t in scenario.tags) or "—"))
+    st.plotly_chart(
+        scenario_timeline_figure(detail, log, ctx.as_of.instant, ctx.tz), key="scenario_timeline", config={"displaylogo": False}
+    )
+    if scenario.signposts:
+        st.subheader("Signposts")
+        st.caption("Indicators that do not decide the status: escalation against de-escalation, counted as events are logged.")
+        st.plotly_chart(
+            signpost_figure(signpost_series(detail, log), ctx.as_of.instant, ctx.tz), key="signposts", config={"displaylogo": False}
+        )
+    st.subheader("Matched events")
+    _matched_table(detail, ctx)
+    if scenario.sources:
+        st.subheader("Sources")
+        for source in scenario.sources:
+            text = f"{source.title} <{source.url}>" if source.url else source.title
+            st.markdown("- " + source_markdown(text), unsafe_allow_html=True)
+    path = ctx.workspace.scenarios.files.get(scenario.id)
+    if path is not None:
+        shown = os.path.relpath(path, ROOT) if str(path).startswith(str(ROOT)) else str(path)
+        with st.expander(f"File: {shown}"):
+            st.code(path.read_text(encoding="utf-8"), language="yaml")
+
+
+render(current())

@@ -1,0 +1,155 @@
+"""Small UI pieces shared by the pages: status badges, the as-of control, the problems banner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import streamlit as st
+
+from components.context import AsOf, Context, set_as_of
+from components.style import style
+from tracker.engine import Assessment, Status, format_instant
+from tracker.problems import Problem
+from tracker.views import Countdown
+
+STEPS = {"1h": dt.timedelta(hours=1), "1d": dt.timedelta(days=1), "1w": dt.timedelta(weeks=1), "30d": dt.timedelta(days=30)}
+
+
+def status_badge(status: Status) -> None:
+    s = style(status)
+    st.badge(s.word, icon=s.icon, color=s.badge)  # type: ignore[arg-type]
+
+
+def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = "") -> str:
+    """The status as coloured chip with icon and word, for HTML blocks (cards, presenter slides)."""
+    s = style(status)
+    size = "1.6rem" if large else "0.95rem"
+    owner = f' data-scenario="{html.escape(scenario_id)}"' if scenario_id else ""
+    return (
+        f'<span class="status-chip status-{status.value}" data-status="{status.value}"{owner} style="background:{s.colour};color:{s.ink};'
+        f'font-size:{size};font-weight:700;padding:0.15em 0.55em;border-radius:0.4em;white-space:nowrap;">'
+        f'<span aria-hidden="true">{s.glyph}</span> {html.escape(s.word)}</span>'
+    )
+
+
+def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59, 999999), tzinfo=tz)
+
+
+def _is_end_of_day(instant: dt.datetime) -> bool:
+    return (instant.hour, instant.minute, instant.second) == (23, 59, 59)
+
+
+def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
+    """Sidebar control of the as-of instant: date, time, steps, a slider over the data's period, and Now."""
+    as_of, tz = ctx.as_of, ctx.tz
+    current = as_of.instant
+    # Widgets keyed by the instant they show: when the instant changes from elsewhere
+    # (a link, a step button), they are recreated with the new value.
+    stamp = current.isoformat()
+    with st.sidebar:
+        st.markdown("#### As of")
+        if as_of.live:
+            st.markdown(f":green-badge[:material/radio_button_checked: Live] &nbsp; {format_instant(current, tz)}")
+        else:
+            st.markdown(f":orange-badge[:material/history: Replay] &nbsp; {format_instant(current, tz)}")
+        if as_of.problem:
+            st.warning(as_of.problem, icon=":material/link_off:")
+
+        def on_date() -> None:
+            day = st.session_state[f"asof_date_{stamp}"]
+            if day is None:
+                return
+            if _is_end_of_day(current) or as_of.live:
+                set_as_of(end_of_day(day, tz))
+            else:
+                set_as_of(dt.datetime.combine(day, current.timetz()))
+
+        def on_time() -> None:
+            moment = st.session_state[f"asof_time_{stamp}"]
+            if moment is not None:
+                set_as_of(dt.datetime.combine(current.date(), moment, tzinfo=tz))
+
+        low, high = period[0] - dt.timedelta(days=365), period[1] + dt.timedelta(days=365 * 5)
+        cols = st.columns([3, 2])
+        cols[0].date_input(
+            "Date",
+            value=min(max(current.date(), low), high),
+            min_value=low,
+            max_value=high,
+            key=f"asof_date_{stamp}",
+            on_change=on_date,
+            format="YYYY-MM-DD",
+        )
+        cols[1].time_input(
+            "Time", value=current.time().replace(second=0, microsecond=0), key=f"asof_time_{stamp}", on_change=on_time, step=3600
+        )
+        step_name = st.segmented_control("Step", list(STEPS), default="1d", key="asof_step", label_visibility="collapsed") or "1d"
+        step = STEPS[step_name]
+        back, now, forward = st.columns(3)
+        if back.button(":material/chevron_left:", help=f"Back {step_name}", width="stretch", key="asof_back"):
+            set_as_of(current - step)
+            st.rerun()
+        if forward.button(":material/chevron_right:", help=f"Forward {step_name}", width="stretch", key="asof_forward"):
+            set_as_of(current + step)
+            st.rerun()
+        if now.button("Now", help="Back to live: now, with ticking countdowns", width="stretch", key="asof_now", disabled=as_of.live):
+            set_as_of(None)
+            st.rerun()
+        start, end = period
+        if start < end:
+            day = min(max(current.date(), start), end)
+
+            def on_slide() -> None:
+                set_as_of(end_of_day(st.session_state[f"asof_slider_{stamp}"], tz))
+
+            st.slider(
+                "Replay the period covered by the data",
+                min_value=start,
+                max_value=end,
+                value=day,
+                format="YYYY-MM-DD",
+                key=f"asof_slider_{stamp}",
+                on_change=on_slide,
+            )
+        st.caption(f"Times in your zone, {ctx.tz_name}. The address bar holds this view: copy it to share.")
+
+
+def problems_banner(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return
+    files = sorted({p.path for p in errors})
+    st.error(
+        f"**{len(errors)} problem(s) in {len(files)} file(s)** ({', '.join(files[:3])}{'…' if len(files) > 3 else ''}). "
+        "Everything else is shown; see **Data health** for each problem's line and column.",
+        icon=":material/error:",
+    )
+
+
+def explanation_block(assessment: Assessment) -> None:
+    s = style(assessment.status)
+    st.markdown(
+        f'<div role="note" style="border-left:6px solid {s.colour};padding:0.4rem 0.8rem;background:#F7F8FA;">'
+        f"{status_chip_html(assessment.status)}&nbsp; {html.escape(assessment.explanation)}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def replay_note(as_of: AsOf, tz: dt.tzinfo) -> str:
+    if as_of.live:
+        return f"Live — now, {format_instant(as_of.instant, tz)}"
+    return f"Replay — the world as it stood at {format_instant(as_of.instant, tz)}"
+
+
+def countdown_caption(left: Countdown) -> str:
+    return "overdue: the response is late" if left.target == "overdue" else f"left until the {left.target}"
+
+
+def countdown_html(left: Countdown, scenario_id: str, *, size: str = "1.9rem") -> str:
+    """The big time-left figure and what it counts to; data attributes let tests and slides find it."""
+    return (
+        f'<div class="countdown" data-scenario="{html.escape(scenario_id)}" style="font-size:{size};">{html.escape(left.text)}</div>'
+        f'<div class="countdown-caption">{countdown_caption(left)}</div>'
+    )

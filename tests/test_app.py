@@ -1,0 +1,181 @@
+"""Every page through Streamlit's AppTest: statuses, filters, deep links, and broken files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tracker.engine import assess_all
+from tracker.events import load_events
+from tracker.scenarios import load_scenarios
+from tracker.timeutil import parse_instant
+
+APP = str(ROOT / "app.py")
+CHIP = re.compile(r'data-status="([a-z-]+)" data-scenario="([a-z0-9-]+)"')
+
+
+def run(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"components/pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def board_statuses(at: AppTest) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for block in at.markdown:
+        for status, scenario in CHIP.findall(block.value):
+            found[scenario] = status
+    return found
+
+
+def expected(as_of: str) -> dict[str, str]:
+    scenarios, log = load_scenarios(DEMO_SCENARIOS), load_events(DEMO_EVENTS)
+    return {a.scenario.id: a.status.value for a in assess_all(scenarios.scenarios, log, parse_instant(as_of))}
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo data the test may break, pointed at through the environment."""
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(DEMO_SCENARIOS, scenarios)
+    events = tmp_path / "events.csv"
+    shutil.copy(DEMO_EVENTS, events)
+    monkeypatch.setenv("TRACKER_SCENARIOS", str(scenarios))
+    monkeypatch.setenv("TRACKER_EVENTS", str(events))
+    return tmp_path
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-20", "2022-02-01", "2022-03-01", "2022-12-31"])
+def test_board_shows_every_scenario_with_its_status(as_of: str) -> None:
+    at = run({"as_of": as_of})
+    assert board_statuses(at) == expected(as_of)
+    assert at.title[0].value == "Sanctions scenarios"
+
+
+def test_board_christmas_is_due_soon_with_about_five_days_left() -> None:
+    at = run({"as_of": "2021-12-20"})
+    assert board_statuses(at)["joint-sanctions-christmas-2021"] == "due-soon"
+    countdowns = [m.value for m in at.markdown if 'class="countdown" data-scenario="joint-sanctions-christmas-2021"' in m.value]
+    assert countdowns and ">4 d 23 h<" in countdowns[0]
+
+
+def test_board_counts_per_status() -> None:
+    at = run({"as_of": "2022-02-01"})
+    counts = next(m.value for m in at.markdown if "Scenarios per status" in m.value)
+    assert 'data-status="overdue"' in counts and "<b style" in counts
+
+
+def test_board_filters_by_status_actor_tag_and_text() -> None:
+    at = run({"as_of": "2022-03-01"})
+    at.multiselect(key="status").set_value(["enacted"]).run()
+    shown = board_statuses(at)
+    assert shown and set(shown.values()) == {"enacted"}
+    at.multiselect(key="status").set_value([]).run()
+    at.multiselect(key="tag").set_value(["swift"]).run()
+    assert set(board_statuses(at)) == {"swift-disconnection-2022"}
+    at.multiselect(key="tag").set_value([]).run()
+    at.text_input(key="q").set_value("chemical weapons").run()
+    assert set(board_statuses(at)) == {"chemical-weapons-response-2022"}
+    at.text_input(key="q").set_value("no such words anywhere").run()
+    assert board_statuses(at) == {}
+    assert any("No scenario matches" in i.value for i in at.info)
+
+
+def test_filters_come_from_the_url() -> None:
+    at = run({"as_of": "2022-03-01", "status": "averted"})
+    assert set(board_statuses(at).values()) == {"averted"}
+
+
+def test_deep_link_opens_the_scenario_page_at_the_as_of() -> None:
+    at = run({"as_of": "2021-12-20", "scenario": "joint-sanctions-christmas-2021"})
+    assert at.title[0].value.startswith("Joint US-EU-UK sanctions package")
+    page = "\n".join(m.value for m in at.markdown)
+    assert 'data-status="due-soon"' in page
+    assert "4 d 23 h" in page
+    assert at.query_params["scenario"] in ("joint-sanctions-christmas-2021", ["joint-sanctions-christmas-2021"])
+
+
+def test_scenario_page_explains_and_lists_deciding_events() -> None:
+    at = run({"as_of": "2022-03-01", "scenario": "joint-sanctions-christmas-2021"})
+    page = "\n".join(m.value for m in at.markdown)
+    assert "Enacted on 2022-02-22" in page
+    assert "Deciding events" in [h.value for h in at.subheader]
+    matched = at.dataframe[0].value
+    assert "Response" in set(matched["Role"])
+    assert matched["Link"].notna().any()
+
+
+def test_unknown_scenario_in_link_says_so() -> None:
+    at = run({"scenario": "no-such-scenario"})
+    assert any("no scenario with id" in w.value for w in at.warning)
+
+
+def test_bad_as_of_in_link_falls_back_to_now_with_a_message() -> None:
+    at = run({"as_of": "20 December"})
+    assert any("could not be read" in w.value for w in at.sidebar.warning)
+
+
+def test_timeline_page_renders_a_chart() -> None:
+    at = run({"as_of": "2022-03-01"}, page="timeline")
+    assert at.title[0].value == "Timeline"
+    assert at.get("plotly_chart")
+
+
+def test_events_page_table_and_matches() -> None:
+    at = run({"as_of": "2022-03-01"}, page="events")
+    table = at.dataframe[0].value
+    assert len(table) == len(expected_events_by("2022-03-01"))
+    row = table[table["id"] == "2022-02-22-us-first-tranche-sanctions"]
+    assert not row.empty and "joint-sanctions-christmas-2021" in row["scenarios"].iloc[0]
+    at.text_input(key="events_q").set_value("SWIFT").run()
+    found = at.dataframe[0].value
+    assert 0 < len(found) < len(table)
+    assert all("swift" in " ".join(row).lower() for row in found[["title", "source", "notes", "id"]].itertuples(index=False))
+
+
+def expected_events_by(as_of: str) -> list[str]:
+    from tracker.views import known_by
+
+    log = load_events(DEMO_EVENTS)
+    return log.ids(known_by(log, parse_instant(as_of)))
+
+
+def test_health_page_is_clean_on_the_demo() -> None:
+    at = run(page="health")
+    assert any("No problems" in s.value for s in at.success)
+
+
+def test_broken_scenario_shows_on_health_and_the_rest_works(demo_copy: Path) -> None:
+    broken = demo_copy / "scenarios" / "broken-one.yaml"
+    broken.write_text(
+        "id: broken-one\ntitle: Broken\nopened: 2021-12-01\ndeadlne: 2021-12-31\ntrigger: {when: {tags: [x]}}\n", encoding="utf-8"
+    )
+    at = run({"as_of": "2022-03-01"})
+    assert any("problem(s)" in e.value for e in at.error)
+    assert board_statuses(at) == expected("2022-03-01")
+    at.switch_page("components/pages/health.py").run()
+    problems = at.dataframe[0].value
+    assert any(where.endswith("broken-one.yaml:4:1") for where in problems["Where"])
+    assert any("did you mean 'deadline'" in p for p in problems["Problem"])
+    assert not at.exception
+
+
+def test_edited_file_shows_on_next_rerun(demo_copy: Path) -> None:
+    at = run({"as_of": "2022-03-01"})
+    path = demo_copy / "scenarios" / "chemical-weapons-response-2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("withdrawn:", "withdrawn_:") if "withdrawn:" in text else text + "withdrawn: {on: 2022-01-01, reason: Test}\n"
+    )
+    at.run()
+    assert board_statuses(at)["chemical-weapons-response-2022"] == "withdrawn"
