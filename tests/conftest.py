@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -24,3 +26,50 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+class ScratchRepo:
+    """A git repository in a temporary folder, committed to with fixed authors and dates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
+        assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def commit(self, message: str, *, author: str = "Alice Analyst <alice@example.org>", date: str = "2021-12-06T09:00:00+01:00") -> str:
+        name, email = author.removesuffix(">").split(" <")
+        dates = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        who = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": "CI", "GIT_COMMITTER_EMAIL": "ci@example.org"}
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, env={**dates, **who})
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user or system git configuration: every git run (ours and the tracker's) behaves the same everywhere."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_git: None) -> ScratchRepo:
+    """A scratch repository, as the working folder, with no TRACKER_* variables set."""
+    monkeypatch.delenv("TRACKER_SCENARIOS", raising=False)
+    monkeypatch.delenv("TRACKER_EVENTS", raising=False)
+    scratch = ScratchRepo(tmp_path / "team")
+    monkeypatch.chdir(scratch.root)
+    return scratch

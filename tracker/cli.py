@@ -1,4 +1,4 @@
-"""The `tracker` command: validate, status, schema, bench; log, correct, retract, import, repair.
+"""The `tracker` command: validate, status, schema, test, new, history, diff, bench; log, correct, retract, import, repair.
 
 Exit codes: 0 clean, 1 problems found, 2 usage error. No traceback reaches the user.
 """
@@ -9,16 +9,19 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
 from tracker import config
+from tracker.changes import FieldChange
 from tracker.drafts import EventDraft, FieldError, blocking, check_draft, correction_draft, current_version, retraction_draft, save_rows
 from tracker.engine import assess_all, now, urgency_key
 from tracker.events import MULTI_VALUED, EventLog, load_events, split_values
 from tracker.eventwriter import append_target, reading, repair_log
+from tracker.history import format_date, scenario_file, scenario_history
 from tracker.impact import Impact, preview_impact
 from tracker.importer import (
     ImportMapping,
@@ -32,10 +35,13 @@ from tracker.importer import (
     save_mapping,
     saved_mappings,
 )
-from tracker.models import Scenario, scenario_json_schema
+from tracker.models import SLUG_PATTERN, Scenario, scenario_json_schema_text
 from tracker.problems import Problem, TrackerError, display_path
-from tracker.scenarios import load_scenarios
-from tracker.timeutil import format_remaining, parse_instant
+from tracker.revdiff import ScenarioDiff, Side, diff_revisions
+from tracker.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenario, parse_deadline, parse_match, parse_opened
+from tracker.scenario_tests import run_scenario_tests
+from tracker.scenarios import SCENARIO_SUFFIXES, load_scenarios
+from tracker.timeutil import format_remaining, parse_instant, zone
 from tracker.validate import load_workspace, split_paths
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -50,6 +56,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
+def _escape_github(text: str) -> str:
+    """GitHub Actions workflow-command escaping (as in @actions/core)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def _print_problems(problems: Sequence[Problem], fmt: str, out: TextIO) -> None:
     if fmt == "json":
         json.dump([p.as_dict() for p in problems], out, indent=2)
@@ -57,8 +68,9 @@ def _print_problems(problems: Sequence[Problem], fmt: str, out: TextIO) -> None:
     elif fmt == "github":
         for p in problems:
             level = "error" if p.severity == "error" else "warning"
-            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            out.write(f"::{level} file={p.path},line={max(p.line, 1)},col={max(p.column, 1)}::{message}\n")
+            message = _escape_github(p.message)
+            path = _escape_github(p.path).replace(":", "%3A").replace(",", "%2C")  # properties escape these too
+            out.write(f"::{level} file={path},line={max(p.line, 1)},col={max(p.column, 1)}::{message}\n")
     else:
         for p in problems:
             out.write(f"{p}\n")
@@ -117,7 +129,162 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    sys.stdout.write(scenario_json_schema_text())
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    scenario_files, event_files, unusable = split_paths([Path(p) for p in args.paths or [config.scenarios_path()]])
+    if unusable:
+        raise UsageError("\n".join(unusable))
+    if event_files and args.events:
+        raise UsageError("give the event log either as a PATH or with --events, not both")
+    events = Path(args.events) if args.events else config.events_path()
+    if args.events and not events.exists():
+        raise UsageError(f"--events: {args.events}: no such file or folder")
+    scenarios = load_scenarios(scenario_files)
+    if event_files:
+        log: EventLog | None = load_events(event_files)
+    else:
+        log = load_events(events) if events.exists() else None
+    results = run_scenario_tests(scenarios, log)
+    load_errors = [p for p in [*scenarios.problems, *(log.problems if log else [])] if p.severity == "error"]
+    failed = [r for r in results if not r.passed]
+    if args.format == "json":
+        json.dump({"problems": [p.as_dict() for p in load_errors], "results": [r.as_dict() for r in results]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_problems([*load_errors, *(p for r in failed for p in r.problems)], args.format, sys.stdout)
+    if args.format == "text":
+        if results:
+            files = len({r.path for r in results})
+            summary = f"{len(results)} scenario test(s) in {files} file(s): {len(results) - len(failed)} passed, {len(failed)} failed"
+        else:
+            summary = "no scenario tests found; add a `tests:` block to a scenario file"
+        if log is None:
+            summary += f" (no event log at {display_path(events)})"
+        print(summary + (f"; {len(load_errors)} file problem(s)" if load_errors else ""), file=sys.stderr)
+    return EXIT_PROBLEMS if failed or load_errors else EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    timezone = args.timezone or "UTC"
+    try:
+        tz = zone(timezone)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    try:
+        deadline = parse_deadline(args.deadline)
+        opened = parse_opened(args.opened) if args.opened else now().astimezone(tz).date()
+        trigger_kind: TriggerKind | None = None
+        match = None
+        if args.unless is not None:
+            trigger_kind, match = "unless", parse_match(args.unless, "--unless")
+        elif args.when is not None:
+            trigger_kind, match = "when", parse_match(args.when, "--when")
+        folder = Path(args.dir) if args.dir else config.scenarios_path()
+        path, notes = new_scenario(
+            folder,
+            title=args.title,
+            deadline=deadline,
+            opened=opened,
+            timezone=timezone,
+            trigger_kind=trigger_kind,
+            match=match,
+            scenario_id=args.id,
+        )
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(display_path(path))
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _scenario_path(text: str, folder: Path) -> Path:
+    """A scenario named by id (looked up in ``folder``) or by its file."""
+    if text.endswith(SCENARIO_SUFFIXES):
+        return Path(text)
+    if not re.fullmatch(SLUG_PATTERN, text):
+        raise UsageError(f"{text!r} is not a scenario id (a slug like joint-sanctions-christmas-2021) or a scenario file (.yaml)")
+    return scenario_file(folder, text)
+
+
+def _print_change(change: FieldChange, out: TextIO) -> None:
+    out.write(f"    - {change.summary}\n")
+    if change.summary.endswith(("changed", "undone")):  # the values are not in the summary: show them
+        for label, value in (("before", change.before), ("after", change.after)):
+            if value is not None:
+                out.write(f"        {label + ':':7} {' '.join(value.split())}\n")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
+    history = scenario_history(_scenario_path(args.scenario, folder))
+    if args.format == "json":
+        json.dump(history.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        out = sys.stdout
+        count = len(history.revisions)
+        out.write(f"History of {history.path}: {count} commit{'s' if count != 1 else ''}, newest first\n")
+        for revision in history.revisions:
+            commit = revision.commit
+            out.write(f"\n{commit.short}  {format_date(commit.date)}  {commit.author} <{commit.email}>\n")
+            for line in commit.message.splitlines() or [commit.subject]:
+                out.write(f"    {line}".rstrip() + "\n")
+            if revision.kind != "modified" or not revision.changes:
+                out.write(f"    - {revision.headline}\n")
+            for change in revision.changes:
+                _print_change(change, out)
+            for problem in revision.problems:
+                out.write(f"        {problem}\n")
+    for notice in history.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _side_text(side: Side) -> str:
+    if side.commit is None:
+        return f"the {side.label}"
+    return f"{side.label}, {side.commit.date:%Y-%m-%d} “{side.commit.subject}”"
+
+
+def _status_text(diff: ScenarioDiff) -> str:
+    before, after = diff.status_before, diff.status_after
+    if before is None:
+        return f"status: {after}"
+    if after is None:
+        return f"status: was {before}"
+    return f"status: {before} -> {after}" if before != after else f"status: {after}"
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    as_of = _as_of(args.as_of)
+    scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
+    events = Path(args.events) if args.events else config.events_path()
+    if not scenarios.is_dir():
+        raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
+    result = diff_revisions(scenarios, events, args.rev1, args.rev2, as_of)  # type: ignore[arg-type]
+    for notice in result.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    _print_problems(result.problems, "text", sys.stderr)
+    if args.format == "json":
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    out = sys.stdout
+    out.write(f"From {_side_text(result.before)}\nto   {_side_text(result.after)}\nstatuses as of {result.as_of.isoformat()}\n")
+    if not result.scenarios:
+        out.write("\nNo scenario was added, removed or changed, and no status differs.\n")
+    for diff in result.scenarios:
+        kind = "status" if diff.kind == "unchanged" else diff.kind
+        out.write(f"\n{kind:8} {diff.scenario_id}: {diff.title}\n    {_status_text(diff)}\n")
+        for change in diff.changes:
+            _print_change(change, out)
+    for label, ids in (("added", result.events_added), ("removed", result.events_removed)):
+        if ids:
+            out.write(f"\nEvents {label} ({len(ids)}): {', '.join(ids)}\n")
     return EXIT_OK
 
 
@@ -373,7 +540,7 @@ def _add_write_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tracker", description="Sanctions scenario tracker: check files and compute statuses.")
+    parser = _Parser(prog="tracker", description="Sanctions scenario tracker: check, test and compare scenarios, and compute statuses.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = sub.add_parser("validate", help="check scenario files and event logs")
@@ -397,6 +564,76 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_schema)
+
+    test = sub.add_parser(
+        "test",
+        help="run the scenario tests (the `tests:` blocks of scenario files)",
+        description="Run the scenario tests: each case in a scenario's `tests:` block states the status expected as of an instant, "
+        "and optionally the events that decide it and the time remaining. Cases run against the event log, or against the events "
+        "written out in the case. Each failure is one line PATH:LINE:COLUMN: error: MESSAGE. Exit 0 when all pass, 1 when any fails "
+        "or a file is invalid, 2 on usage errors.",
+    )
+    test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f"scenario files or folders, and optionally the event log (default: ${config.SCENARIOS_ENV} or scenarios/)",
+    )
+    test.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+    test.add_argument("--format", choices=["text", "json", "github"], default="text", help="text, json, or GitHub Actions annotations")
+    test.set_defaults(handler=cmd_test)
+
+    new = sub.add_parser(
+        "new",
+        help="write a new scenario file, with a comment on every field",
+        description="Write SCENARIOS/<id>.yaml: a valid scenario file with the schema line for editors, a slug id made from the "
+        "title, and a comment explaining each field (optional ones commented out). Never overwrites a file. Prints the new "
+        "file's path.",
+        epilog=f"MATCH is {MATCH_HELP}. An event matches when, for every KEY given, it shares at least one VALUE "
+        "(case-insensitively); ids are event ids from the log. Without --unless or --when, the trigger names a placeholder "
+        "event id that `tracker validate` reports (against the event log) until you replace it. "
+        'Example: tracker new "Joint sanctions if Russia does not back down by Christmas" --deadline 2021-12-25 '
+        '--timezone Europe/Brussels --unless "actors=Russia;tags=de-escalation"',
+    )
+    new.add_argument("title", metavar="TITLE", help="one line: who does what, if what, by when")
+    new.add_argument(
+        "--deadline", required=True, metavar="WHEN", help="a date (the END of that day in --timezone) or a datetime with offset"
+    )
+    new.add_argument("--timezone", metavar="ZONE", help="IANA name of the deadline's zone, e.g. Europe/Brussels (default: UTC)")
+    trigger = new.add_mutually_exclusive_group()
+    trigger.add_argument("--unless", metavar="MATCH", help="averted by a matching event before the deadline; otherwise fires at it")
+    trigger.add_argument("--when", metavar="MATCH", help="fires at the first matching event before the deadline; otherwise lapses")
+    new.add_argument("--opened", metavar="DATE", help="the day tracking starts (default: today in --timezone)")
+    new.add_argument("--id", metavar="SLUG", help="the scenario id and file name (default: made from the title)")
+    new.add_argument("--dir", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/); created if missing")
+    new.set_defaults(handler=cmd_new)
+
+    history = sub.add_parser(
+        "history",
+        help="who changed a scenario, when and why, from git",
+        description="The change history of a scenario file from git, newest first, following renames: each commit's author, "
+        "date and message, and the meaningful field changes (e.g. 'deadline: 2021-12-25 -> 2022-01-15', 'trigger changed', "
+        "'withdrawn on 2022-10-06'). Needs git and the scenario files in a git repository.",
+    )
+    history.add_argument("scenario", metavar="ID", help="a scenario id, or the path of a scenario file")
+    history.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
+    history.add_argument("--format", choices=["text", "json"], default="text")
+    history.set_defaults(handler=cmd_history)
+
+    diff = sub.add_parser(
+        "diff",
+        help="scenarios added, removed and changed between two git revisions, and whose status differs",
+        description="Compare the scenarios and event log of git revision REV1 with those of REV2 (default: the working tree): "
+        "scenarios added, removed, and changed field by field, and those whose status as of --as-of differs, each revision's "
+        "scenarios assessed against that revision's event log. The 'since last briefing' view: tracker diff briefing-2022-02-01.",
+    )
+    diff.add_argument("rev1", metavar="REV1", help="a branch, tag or commit (e.g. main~3, a tag per briefing)")
+    diff.add_argument("rev2", metavar="REV2", nargs="?", help="a branch, tag or commit (default: the working tree)")
+    diff.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
+    diff.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
+    diff.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+    diff.add_argument("--format", choices=["text", "json"], default="text")
+    diff.set_defaults(handler=cmd_diff)
 
     bench = sub.add_parser("bench", help="measure loading and status speed on synthetic data")
     bench.add_argument("--scenarios", type=int, default=1000)

@@ -428,3 +428,13 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
 
 def _cell(table: pa.Table, column: str, pos: int) -> str:
     return str(table.column(column)[pos].as_py())
+
+
+def log_from_rows(rows: Sequence[dict[str, str]]) -> EventLog:
+    """A log from rows already checked by the caller (events written out in a scenario test), in the CSV's text form."""
+    table = pa.table({name: pa.array([row.get(name, "") for row in rows], pa.large_string()) for name in COLUMNS})
+    ns, date_only, valid = _parse_occurred(table.column("occurred").combine_chunks())
+    if not valid.all():
+        bad = [rows[int(pos)].get("occurred", "") for pos in np.flatnonzero(~valid)]
+        raise ValueError(f"occurred: {', '.join(map(repr, bad))} is not a date or a datetime with offset")
+    return EventLog(table, ns, date_only)

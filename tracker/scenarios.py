@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tracker.models import CrossFieldError, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
+from tracker.models import CrossFieldError, Expectation, GivenEvent, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
 from tracker.problems import Problem, display_path
 from tracker.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
 
@@ -26,6 +26,8 @@ _CHILD_MODELS: dict[str, type[BaseModel]] = {
     "signposts": Signpost,
     "sources": Source,
     "withdrawn": Withdrawn,
+    "tests": Expectation,
+    "events": GivenEvent,
 }
 
 
@@ -103,6 +105,8 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
             return f"{where}: {got} is not a slug (lowercase letters, digits and single hyphens)"
         if loc and loc[-1] == "url":
             return f"{where}: {got} is not a web address starting with http:// or https://"
+        if ";" in str(error.get("input")):
+            return f"{where}: {got} holds ';'; give each value as its own list item"
         return f"{where}: {got} does not have the expected form"
     if kind == "string_too_short":
         return f"{where}: must not be empty"
@@ -158,13 +162,26 @@ def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario
                 [Problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; is it really a scenario?")],
                 None,
             )
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        column = exc.start - exc.object.rfind(b"\n", 0, exc.start)
-        return None, [Problem(shown, line, column, "file is not UTF-8 text; save it as UTF-8")], None
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")], None
+    return load_scenario_bytes(raw, path.stem, shown)
+
+
+def load_scenario_bytes(raw: bytes, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """The bytes of a file named ``stem``.yaml (e.g. from a git revision) -> its scenario, or the problems that stop it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        return None, [Problem(display, line, column, "file is not UTF-8 text; save it as UTF-8")], None
+    return load_scenario_text(text, stem, display)
+
+
+def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """The text of a file named ``stem``.yaml (e.g. from a git revision) -> its scenario, or the problems that stop it."""
+    shown = display
     try:
         doc = parse_yaml(text)
     except YamlError as exc:
@@ -180,7 +197,6 @@ def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         return None, _problems_from_validation(shown, exc, doc), doc
-    stem = path.stem
     if scenario.id != stem:
         line, col = doc.locate(("id",))
         return None, [Problem(shown, line, col, f"id: {scenario.id!r} must equal the file name's stem {stem!r}")], doc

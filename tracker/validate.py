@@ -41,6 +41,15 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
                     line, col = doc.locate(loc) if doc else (1, 1)
                     dotted = ".".join(str(p) for p in where)
                     problems.append(Problem(path, line, col, f"{dotted}.ids[{index}]: no event with id {event_id!r} in the event log"))
+        # Scenario tests that run against the log may only name its events (cases with their own events are checked on load).
+        for case_index, case in enumerate(scenario.tests):
+            if case.events is not None:
+                continue
+            for index, event_id in enumerate(case.decided_by or []):
+                if not events.has_id(event_id):
+                    line, col = doc.locate(("tests", case_index, "decided_by", index)) if doc else (1, 1)
+                    message = f"tests[{case_index}].decided_by[{index}]: no event with id {event_id!r} in the event log"
+                    problems.append(Problem(path, line, col, message))
     return problems
 
 

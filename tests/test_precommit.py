@@ -1,0 +1,129 @@
+"""The pre-commit hooks this repository offers, used by a team's own repository as pre-commit would.
+
+pre-commit clones this repository (here: a scratch copy of its package files, committed),
+pip-installs it into a fresh virtual environment and runs the `tracker` console command in
+the team's repository, so this also shows that installing the package from git gives a
+working `tracker validate` in another folder. Installing that environment takes a while,
+so one test walks through the whole story.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT, ScratchRepo
+from tracker.yamlsafe import parse_yaml
+
+PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
+ALICE = {
+    "GIT_AUTHOR_NAME": "Alice",
+    "GIT_AUTHOR_EMAIL": "alice@example.org",
+    "GIT_COMMITTER_NAME": "Alice",
+    "GIT_COMMITTER_EMAIL": "alice@example.org",
+}
+
+
+def hook_repository(destination: Path) -> tuple[ScratchRepo, str]:
+    """This project's installable files, committed to a scratch repository: what pre-commit clones."""
+    hooks = ScratchRepo(destination)
+    for name in PACKAGE_FILES:
+        shutil.copy2(ROOT / name, destination / name)
+    shutil.copytree(ROOT / "tracker", destination / "tracker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return hooks, hooks.commit("The tracker, as a team would pin it")
+
+
+def test_hook_definitions_are_well_formed() -> None:
+    hooks = parse_yaml((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")).data
+    by_id = {hook["id"]: hook for hook in hooks}
+    assert by_id["tracker-validate"]["entry"] == "tracker validate"
+    assert by_id["tracker-validate"]["pass_filenames"] is True
+    assert by_id["tracker-test"]["pass_filenames"] is False
+    assert all(hook["language"] == "python" for hook in hooks)
+
+
+def test_pre_commit_rejects_a_broken_scenario_and_accepts_a_good_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_git: None
+) -> None:
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-cache"))
+    monkeypatch.delenv("TRACKER_SCENARIOS", raising=False)
+    monkeypatch.delenv("TRACKER_EVENTS", raising=False)
+    _, rev = hook_repository(tmp_path / "tracker")
+    team = ScratchRepo(tmp_path / "team")
+    team.write(
+        ".pre-commit-config.yaml",
+        f"""
+        repos:
+          - repo: {tmp_path / "tracker"}
+            rev: {rev}
+            hooks:
+              - id: tracker-validate
+              - id: tracker-test
+        """,
+    )
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=team.root, check=True, capture_output=True)
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        team.git("add", "-A")
+        return subprocess.run(
+            ["git", "commit", "-q", "-m", message],
+            cwd=team.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # git passes the hook's output on stderr
+            text=True,
+            check=False,
+            env={**os.environ, **ALICE},
+        )
+
+    # A good scenario, with its scenario tests, and the event log: both hooks pass.
+    (team.root / "scenarios").mkdir()
+    (team.root / "data").mkdir()
+    shutil.copy2(DEMO_SCENARIOS / "joint-sanctions-christmas-2021.yaml", team.root / "scenarios")
+    shutil.copy2(DEMO_EVENTS, team.root / "data" / "events.csv")
+    done = commit("Add the Christmas scenario")
+    assert done.returncode == 0, done.stdout
+    assert "tracker validate" in done.stdout and "Passed" in done.stdout
+
+    # A misspelt key: the commit is refused, and the message names file, line and column.
+    team.write(
+        "scenarios/broken.yaml", "id: broken\ntitle: Broken\nopened: 2022-01-01\ndeadline: 2022-02-01\ntrigger: {unles: {tags: [x]}}\n"
+    )
+    done = commit("Add a broken scenario")
+    assert done.returncode == 1
+    assert "scenarios/broken.yaml:5:11: error: trigger.unles: unknown field 'unles'; did you mean 'unless'?" in done.stdout
+    assert "Failed" in done.stdout
+    assert team.git("log", "--format=%s") == "Add the Christmas scenario\n"
+
+    # Fixed, it goes in.
+    team.write(
+        "scenarios/broken.yaml", "id: broken\ntitle: Fixed\nopened: 2022-01-01\ndeadline: 2022-02-01\ntrigger: {unless: {tags: [x]}}\n"
+    )
+    done = commit("Fix it")
+    assert done.returncode == 0, done.stdout
+
+    # A bad row in the event log is refused with its line; a scenario test that no longer holds, too.
+    with (team.root / "data" / "events.csv").open("a", encoding="utf-8") as log:
+        log.write("bad-date,2022-02-30,A day that does not exist,Russia,,de-escalation,Example,\n")
+    done = commit("Log an event")
+    assert done.returncode == 1
+    assert "data/events.csv:52:2: error: occurred: '2022-02-30' is not a real date (expected YYYY-MM-DD)" in done.stdout
+    with (team.root / "data" / "events.csv").open("w", encoding="utf-8") as log:
+        log.write(DEMO_EVENTS.read_text(encoding="utf-8") + "pull-back,2021-12-20,Russia pulls back,Russia,,de-escalation,Example,\n")
+    done = commit("Log a made-up pull-back")
+    assert done.returncode == 1
+    assert "scenarios/joint-sanctions-christmas-2021.yaml:" in done.stdout
+    assert (
+        "error: tests[2] (Triggered at the deadline, with no sign of Russia backing down): status: expected triggered, got averted"
+        in done.stdout
+    )
+
+    # Other YAML files of the repository are not scenarios: the hooks leave them alone.
+    shutil.copy2(DEMO_EVENTS, team.root / "data" / "events.csv")
+    team.write(".github/workflows/check.yml", "on: push\njobs: {}\n")
+    done = commit("Add a workflow")
+    assert done.returncode == 0, done.stdout

@@ -1,0 +1,169 @@
+"""Reading a git repository with git itself (a subprocess): no library, and every failure a plain message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.problems import TrackerError, display_path
+
+
+class GitError(TrackerError):
+    """git is missing, the folder is not in a repository, or git refused: the message says which, plainly."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    email: str
+    date: dt.datetime  # the author date, with the author's offset
+    subject: str
+    message: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Messages in English (we quote them), never a prompt or a pager, no lock taken for reading.
+    env.update({"LC_ALL": "C", "LANGUAGE": "", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A git work tree, found from any folder inside it."""
+
+    root: Path
+
+    @classmethod
+    def containing(cls, path: Path, *, consequence: str = "so it has no history") -> Repository:
+        """The repository holding ``path`` (a file or folder, which need not exist any more)."""
+        if shutil.which("git") is None:
+            raise GitError("git is not installed (or not on PATH); it is needed to read the history of scenario files")
+        folder = path if path.is_dir() else path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        try:
+            out = _run(folder, ["rev-parse", "--show-toplevel"])
+        except GitError as exc:
+            if "not a git repository" in str(exc):
+                raise GitError(f"{display_path(path)} is not inside a git repository, {consequence}") from None
+            raise
+        return cls(Path(out.decode("utf-8", "replace").strip()))
+
+    def run(self, args: list[str], *, stdin: bytes | None = None) -> bytes:
+        return _run(self.root, args, stdin=stdin)
+
+    def relative(self, path: Path) -> str:
+        """``path`` as git names it: relative to the root, with forward slashes."""
+        absolute = path.resolve() if path.exists() else path.parent.resolve() / path.name
+        try:
+            return absolute.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            raise GitError(f"{display_path(path)} is outside the git repository at {display_path(self.root)}") from None
+
+    def is_shallow(self) -> bool:
+        return self.run(["rev-parse", "--is-shallow-repository"]).strip() == b"true"
+
+    def shallow_boundary(self) -> set[str]:
+        """The commits a shallow clone stops at (their parents are missing)."""
+        if not self.is_shallow():
+            return set()
+        shallow_file = Path(self.run(["rev-parse", "--git-path", "shallow"]).decode().strip())
+        if not shallow_file.is_absolute():
+            shallow_file = self.root / shallow_file
+        try:
+            return set(shallow_file.read_text(encoding="ascii").split())
+        except OSError:
+            return set()
+
+    def resolve(self, revision: str) -> Commit:
+        """The commit a revision (branch, tag, sha, HEAD~2 ...) names; GitError when there is none."""
+        if not revision.strip() or revision.startswith("-"):
+            raise GitError(f"{revision!r} is not a revision; give a branch, a tag or a commit id")
+        try:
+            sha = self.run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"]).decode().strip()
+        except GitError:
+            sha = ""
+        if not sha:
+            hint = " (this is a shallow clone: older commits are missing; run git fetch --unshallow)" if self.is_shallow() else ""
+            raise GitError(f"unknown revision {revision!r}: no such branch, tag or commit in the repository{hint}")
+        return self.log([sha], max_count=1)[0][0]
+
+    def log(self, args: list[str], *, max_count: int | None = None) -> list[tuple[Commit, list[str]]]:
+        """Commits, newest first, each with the NUL-separated --name-status fields git gave (if asked for)."""
+        limit = [f"--max-count={max_count}"] if max_count else []
+        out = self.run(["log", "-z", "--no-color", "--no-show-signature", *limit, f"--format={_COMMIT_FORMAT}", *args])
+        found = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            if not record.strip("\0\n"):
+                continue
+            head, _, tail = record.partition("\x1f\0")
+            sha, author, email, date, subject, message = head.split("\x1f")[:6]
+            commit = Commit(sha.strip(), author, email, dt.datetime.fromisoformat(date), subject, message.strip())
+            found.append((commit, [field for field in tail.lstrip("\n").split("\0") if field]))
+        return found
+
+    def read_blobs(self, specs: list[str]) -> list[bytes | None]:
+        """The content of each ``REV:PATH`` (None where there is no such file), read in one git process."""
+        if not specs:
+            return []
+        out = self.run(["cat-file", "--batch"], stdin="".join(f"{spec}\n" for spec in specs).encode("utf-8"))
+        found: list[bytes | None] = []
+        pos = 0
+        for _ in specs:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                found.append(out[pos : pos + size])
+                pos += size + 1
+            else:  # "<spec> missing", or a tree/commit where a file was expected
+                if len(header) == 3:
+                    pos += int(header[2]) + 1
+                found.append(None)
+        return found
+
+    def files(self, commit: str, folder: str) -> list[str]:
+        """Paths (from the root) of the files directly inside ``folder`` at ``commit``."""
+        prefix = folder.rstrip("/") + "/" if folder not in ("", ".") else ""
+        out = self.run(["ls-tree", "-z", "--name-only", commit, "--", prefix or "."])
+        return sorted(name for name in out.decode("utf-8", "replace").split("\0") if name and "/" not in name[len(prefix) :])
+
+    def is_dir(self, commit: str, path: str) -> bool:
+        out = self.run(["ls-tree", "-z", commit, "--", path.rstrip("/")])
+        return out.startswith(b"040000 tree ")
+
+
+# Record separator, then fields separated by unit separators; git's -z adds a NUL after each record.
+_COMMIT_FORMAT = "%x1e%H%x1f%aN%x1f%aE%x1f%aI%x1f%s%x1f%B%x1f"
+
+
+def _run(cwd: Path, args: list[str], *, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env=_environment(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH); it is needed to read the history of scenario files") from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = next((line for line in message if line.startswith(("fatal:", "error:"))), message[0] if message else "failed")
+        raise GitError(f"git {args[0]}: {first.removeprefix('fatal: ').removeprefix('error: ')}")
+    return done.stdout
