@@ -21,6 +21,7 @@ def all_pages() -> list[st.Page]:
         st.Page(PAGES_DIR / "timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
         scenario_page(),
         st.Page(PAGES_DIR / "events.py", title="Events", icon=":material/event_note:", url_path="events"),
+        st.Page(PAGES_DIR / "changes.py", title="Changes", icon=":material/difference:", url_path="changes"),
         st.Page(PAGES_DIR / "health.py", title="Data health", icon=":material/health_and_safety:", url_path="health"),
     ]
 

@@ -11,6 +11,7 @@ import streamlit as st
 from components.context import ROOT, SCENARIO_PARAM, Context, current
 from components.event_view import event_card, source_markdown
 from components.figures import scenario_timeline_figure, signpost_figure
+from components.git_views import history_section
 from components.widgets import countdown_html, explanation_block, problems_banner, replay_note, status_chip_html
 from tracker.engine import Assessment
 from tracker.views import ScenarioDetail, countdown, deadline_texts, describe_rules, scenario_detail, signpost_series
@@ -137,6 +138,7 @@ def render(ctx: Context) -> None:
         shown = os.path.relpath(path, ROOT) if str(path).startswith(str(ROOT)) else str(path)
         with st.expander(f"File: {shown}"):
             st.code(path.read_text(encoding="utf-8"), language="yaml")
+        history_section(path)
 
 
 render(current())
