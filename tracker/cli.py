@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--events", type=int, default=1_000_000)
     bench.add_argument("--instants", type=int, default=100)
     bench.set_defaults(handler=cmd_bench)
+
+    # Imported here, not at the top: the briefing commands import this module's helpers.
+    from tracker.cli_briefings import register as register_briefings
+
+    register_briefings(sub)
     return parser
 
 
