@@ -80,6 +80,7 @@ def one_row(fig: go.Figure, *, height: int = 250, font_size: int = 13) -> go.Fig
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
     )
+    fig.update_annotations(font={"size": font_size})
     return fig
 
 
