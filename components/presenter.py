@@ -204,7 +204,8 @@ _CSS = """
 .slide-title { font-size: clamp(26px, 1.6vw + 2.2vh, 60px) !important; font-weight: 800 !important; line-height: 1.12 !important;
   margin: 0 0 2.4vh 0 !important; padding: 0 !important; color: #000000 !important; }
 .slide .status-chip { font-size: clamp(18px, 0.9vw + 1.2vh, 34px) !important; border: 2px solid #000000; }
-.slide-status .status-chip, .counts .status-chip { font-size: clamp(24px, 1.4vw + 2vh, 56px) !important; }
+.slide-status .status-chip { font-size: clamp(24px, 1.4vw + 2vh, 56px) !important; }
+.slide .counts .status-chip { font-size: clamp(18px, 0.8vw + 1.5vh, 40px) !important; }
 .slide-head { margin-bottom: 1vh; display: grid; grid-template-columns: auto auto minmax(0, 1fr); gap: 1.5vh 3.2vw; align-items: start; }
 .big-countdown { font-size: clamp(48px, 3vw + 6vh, 150px); font-weight: 800; line-height: 1; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
@@ -215,16 +216,17 @@ _CSS = """
 .slide .deciding { list-style: none; margin: 0; padding: 0.6vh 1vw; border-left: 8px solid #000000; background: #F2F4F7; color: #000000; }
 .deciding li { margin: 0.2em 0; }
 .source { color: #1F2328; }
-.counts { display: flex; flex-wrap: wrap; gap: 1.2vh 2.4vw; margin: 0 0 2vh 0; }
+.counts { display: flex; flex-wrap: wrap; gap: 1vh 2vw; margin: 0 0 1.6vh 0; }
 .count { display: inline-flex; align-items: center; gap: 0.5em; white-space: nowrap; }
-.count b { font-size: clamp(28px, 1.5vw + 2.4vh, 64px); }
+.count b { font-size: clamp(20px, 0.9vw + 1.7vh, 46px); }
 /* Streamlit sizes every p/ol/ul at 1rem and indents lists: slides size and place their own. */
 .slide p, .slide ol, .slide ul, .slide li { font-size: inherit; margin-left: 0; }
 .slide ol.ov-list { padding: 0 !important; margin: 0 !important; }
-.ov-list { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.7vh 2.5vw; }
+.ov-list { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.5vh 2.5vw;
+  font-size: 0.92em; line-height: 1.2; }
 .ov-list.two-columns { grid-template-columns: repeat(2, minmax(0, 1fr)); font-size: 0.8em; }
 .ov-row { display: grid; grid-template-columns: 7.2em minmax(0, 1fr) auto; gap: 0.8em; align-items: center;
-  border-bottom: 2px solid #C9CED6; padding-bottom: 0.5vh; }
+  border-bottom: 2px solid #C9CED6; padding-bottom: 0.4vh; }
 .slide .ov-row .status-chip { font-size: 0.8em !important; justify-self: start; }
 .ov-title { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .ov-time { text-align: right; white-space: nowrap; }
@@ -300,4 +302,6 @@ def _footer(ctx: Context, instant: dt.datetime, *, revision: Revision | None, nu
             on_click=_go,
             args=(forward,),
         )
-        st.button("Exit", icon=":material/close:", key="slide_exit", on_click=stop, help="Back to the dashboard")
+        if st.button("Exit", icon=":material/close:", key="slide_exit", help="Back to the dashboard"):
+            stop()
+            st.rerun(scope="app")  # the slides are a fragment: leaving them needs the whole app
