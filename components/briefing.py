@@ -25,6 +25,7 @@ from components.widgets import countdown_caption, countdown_html, status_chip_ht
 from tracker.briefing import SinceReport, deciding_events
 from tracker.engine import Assessment, format_instant
 from tracker.events import EventLog
+from tracker.models import Scenario
 from tracker.problems import TrackerError
 from tracker.revision import Revision
 from tracker.validate import Workspace
@@ -54,6 +55,16 @@ class Briefing:
         """The footer line: 'Status as of <instant, zone> · Data revision <commit>'."""
         text = f"Status as of {format_instant(self.as_of, self.tz)}"
         return text + (f" · Data revision {self.revision}" if self.revision else "")
+
+
+def audience_deadline(scenario: Scenario, tz: dt.tzinfo) -> tuple[str, str | None]:
+    """The deadline in the audience's zone, and as the scenario sets it when that zone differs.
+
+    In the scenario's own zone a date deadline reads as written ("2021-12-25 24:00 Europe/Brussels")
+    rather than as the next day's 00:00.
+    """
+    own, theirs = deadline_texts(scenario, tz)
+    return (own, None) if getattr(tz, "key", None) == scenario.timezone else (theirs, own)
 
 
 def for_print(fig: go.Figure) -> go.Figure:
@@ -110,19 +121,19 @@ def _overview(briefing: Briefing) -> str:
     )
     rows = []
     for a in briefing.ordered:
-        own, reader = deadline_texts(a.scenario, briefing.tz)
+        shown, as_set = audience_deadline(a.scenario, briefing.tz)
         left = countdown(a)
         caption = countdown_caption(left) if left.target else ""
         rows.append(
             f"<tr><td>{status_chip_html(a.status, scenario_id=a.scenario.id)}</td>"
             f'<td><a href="#{html.escape(a.scenario.id)}">{html.escape(a.scenario.title)}</a></td>'
             f'<td class="num">{html.escape(left.text)}<div class="small">{html.escape(caption)}</div></td>'
-            f'<td>{html.escape(own)}<div class="small">{html.escape(reader)}</div></td></tr>'
+            f'<td>{html.escape(shown)}<div class="small">{html.escape(f"set as {as_set}" if as_set else "")}</div></td></tr>'
         )
     return (
         '<section id="overview"><h2>Overview</h2>'
         f'<p class="counts" aria-label="Scenarios per status">{counts}</p>'
-        "<table><thead><tr><th>Status</th><th>Scenario</th><th>Time left</th><th>Deadline (own zone · reader's zone)</th></tr></thead>"
+        "<table><thead><tr><th>Status</th><th>Scenario</th><th>Time left</th><th>Deadline (readers' zone)</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
 
@@ -177,7 +188,8 @@ def since_section(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
 
 def _scenario_section(a: Assessment, briefing: Briefing, chart: str) -> str:
     s, log = a.scenario, briefing.workspace.events
-    own, reader = deadline_texts(s, briefing.tz)
+    shown, as_set = audience_deadline(s, briefing.tz)
+    set_as = f'<br><span class="small">set as {html.escape(as_set)}</span>' if as_set else ""
     left = countdown(a)
     decided = format_instant(a.decided_at, s.tz, date_only=True) if a.decided_at else "—"
     timing = countdown_html(left, s.id, size="1.6rem") if left.target else f'<div class="decided">Decided {html.escape(decided)}</div>'
@@ -200,7 +212,7 @@ def _scenario_section(a: Assessment, briefing: Briefing, chart: str) -> str:
         f'<section class="scenario" id="{html.escape(s.id)}">'
         f"<h2>{html.escape(s.title)}</h2>"
         f'<div class="head"><div>{status_chip_html(a.status, large=True, scenario_id=s.id)}</div><div>{timing}</div>'
-        f'<div><b>Deadline</b> {html.escape(own)}<br><span class="small">{html.escape(reader)} (reader\'s zone)</span></div></div>'
+        f"<div><b>Deadline</b> {html.escape(shown)}{set_as}</div></div>"
         f'<p class="explanation">{html.escape(a.explanation)}</p>'
         + (f"<p>{html.escape(s.summary.strip())}</p>" if s.summary else "")
         + f'<ul class="rules">{rules}</ul>'

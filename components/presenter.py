@@ -15,7 +15,7 @@ import time
 
 import streamlit as st
 
-from components.briefing import for_print, one_row
+from components.briefing import audience_deadline, for_print, one_row
 from components.context import Context, assessments, tick_interval
 from components.figures import scenario_timeline_figure
 from components.views_support import data_revision
@@ -25,7 +25,7 @@ from tracker.engine import Assessment, format_instant
 from tracker.events import Event, EventLog
 from tracker.revision import Revision
 from tracker.timeutil import UTC
-from tracker.views import Filters, board, countdown, deadline_texts, reason, scenario_detail, status_counts
+from tracker.views import Filters, board, countdown, reason, scenario_detail, status_counts
 
 MODE_PARAM, PRESENT = "mode", "present"
 SLIDE_PARAM = "slide"
@@ -148,8 +148,9 @@ def _decided(a: Assessment) -> str:
 def scenario_head_html(a: Assessment, tz: dt.tzinfo) -> str:
     s = a.scenario
     left = countdown(a)
-    own, viewer = deadline_texts(s, tz)
+    shown, as_set = audience_deadline(s, tz)
     zone = getattr(tz, "key", "UTC")
+    note = f"your zone, {zone}" + (f" · set as {as_set}" if as_set else "")
     if left.target:
         timing = (
             f'<div class="big-countdown" data-scenario="{html.escape(s.id)}">{html.escape(left.text)}</div>'
@@ -166,8 +167,8 @@ def scenario_head_html(a: Assessment, tz: dt.tzinfo) -> str:
         f'<div class="slide-status">{status_chip_html(a.status, large=True, scenario_id=s.id)}</div>'
         f'<div class="slide-timing">{timing}</div>'
         f'<div class="slide-deadline"><div class="when"><span class="label">Deadline</span> '
-        f'<span class="viewer-deadline">{html.escape(viewer)}</span></div>'
-        f'<div class="when-note">your zone, {html.escape(zone)} · set as {html.escape(own)}</div>{due}</div>'
+        f'<span class="viewer-deadline">{html.escape(shown)}</span></div>'
+        f'<div class="when-note">{html.escape(note)}</div>{due}</div>'
         "</div>"
     )
 
