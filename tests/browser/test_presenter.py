@@ -147,3 +147,23 @@ def test_present_button_and_exit(app_server: AppServer, open_page: Callable[...,
     wait_until_idle(page)
     assert page.locator("h1").first.inner_text() == "Sanctions scenarios"
     assert page.locator("[data-testid='stSidebar']").is_visible()
+
+
+def test_since_page_and_board_handouts_in_the_browser(app_server: AppServer, open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{app_server.url}/since?as_of=2022-02-01&since=2021-12-20")
+    assert_no_exception(page)
+    assert page.locator("h1").first.inner_text() == "Since last briefing"
+    changes = page.locator(".status-change")
+    assert changes.count() == 2
+    assert "Git history not available" in page.locator("[data-testid='stAlert']").first.inner_text()
+    assert page.get_by_role("button", name=re.compile("Briefing pack")).is_visible()
+    screenshot(page, "page-since")
+    board = open_page(f"{app_server.url}/?as_of=2021-12-20")
+    for name in ("Present", "Briefing pack", "Deadlines"):
+        assert board.get_by_role("button", name=re.compile(name)).is_visible(), name
+    with board.expect_download() as download:
+        board.get_by_role("button", name=re.compile("Deadlines")).click()
+    assert download.value.suggested_filename == "deadlines.ics"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and "joint-sanctions-christmas-2021-deadline@sanctions-scenario-tracker" in text
+    screenshot(board, "page-board-with-handouts")
