@@ -40,8 +40,9 @@ typecheck: $(VENV)/.dev
 test: $(VENV)/.dev browser $(AXE) lint typecheck
 	$(PY) -m pytest
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev browser
 	$(PY) -m tracker bench
+	$(PY) -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,7 @@ from tracker.problems import Problem
 from tracker.scenarios import SCENARIO_SUFFIXES
 from tracker.timeutil import UTC, parse_instant, zone
 from tracker.validate import Workspace, load_workspace
+from tracker.views import event_matches
 
 ROOT = Path(__file__).resolve().parent.parent
 TICK_ENV = "TRACKER_TICK_SECONDS"
@@ -75,6 +76,18 @@ def assessments(as_of: dt.datetime) -> list[Assessment]:
     """All statuses as of an instant; replayed instants are cached, live ones are cheap to recompute."""
     scenarios, events = data_paths()
     return _assessments(str(scenarios), str(events), fingerprint(scenarios, events), as_of)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _event_matches(scenarios: str, events: str, stamp: Fingerprint) -> dict[int, list[str]]:
+    workspace = _workspace(scenarios, events, stamp)
+    return event_matches(workspace.events, workspace.scenarios.scenarios)
+
+
+def matches() -> dict[int, list[str]]:
+    """For each event position, the scenarios it matches (independent of the as-of instant)."""
+    scenarios, events = data_paths()
+    return _event_matches(str(scenarios), str(events), fingerprint(scenarios, events))
 
 
 def viewer_zone() -> ZoneInfo:
@@ -134,6 +147,8 @@ class Context:
 
     @property
     def assessments(self) -> list[Assessment]:
+        if self.as_of.live:  # a new instant every rerun: caching would only fill the cache
+            return assess_all(self.workspace.scenarios.scenarios, self.workspace.events, self.as_of.instant)
         return assessments(self.as_of.instant)
 
     @property

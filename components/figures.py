@@ -1,7 +1,9 @@
 """Plotly figure builders: plain functions from core data to figures, testable without a browser.
 
-Large logs stay responsive: markers use WebGL (Scattergl), and a row with more events
-than ``ROW_POINT_LIMIT`` shows one marker per day sized by the count instead of one per event.
+Large logs stay responsive by aggregation: up to POINT_LIMIT events are drawn one marker each;
+beyond, one marker per row and day (or week, month, quarter: the finest that keeps markers under
+BIN_LIMIT), sized by the count. With the count of markers bounded, SVG beats WebGL: browsers without
+a GPU (VMs, many meeting-room PCs) render WebGL in software, and measured slower here.
 """
 
 from __future__ import annotations
@@ -16,15 +18,24 @@ import plotly.graph_objects as go
 
 from components.style import STYLES, label, style
 from tracker.events import EventLog
-from tracker.views import ScenarioDetail, SignpostPoint
+from tracker.views import MatchedEvent, ScenarioDetail, SignpostPoint
 
-ROW_POINT_LIMIT = 400
+POINT_LIMIT = 3000  # events drawn one marker each; beyond, one marker per row and period...
+BIN_LIMIT = 4000  # ...with the finest period that keeps the markers under this
 OTHER_ROW = "__other_events__"
 ROW_HEIGHT = 34
-ROLE_SYMBOL = {"trigger": "diamond", "response": "star", "escalation": "triangle-up", "de-escalation": "triangle-down", "other": "circle"}
+ROLE_SYMBOL = {
+    "trigger": "diamond",
+    "response": "star",
+    "no-effect": "x-thin-open",
+    "escalation": "triangle-up",
+    "de-escalation": "triangle-down",
+    "other": "circle",
+}
 ROLE_NAME = {
     "trigger": "Trigger event",
     "response": "Response event",
+    "no-effect": "Matched, outside its window",
     "escalation": "Signpost: escalation",
     "de-escalation": "Signpost: de-escalation",
     "other": "Other event",
@@ -45,49 +56,90 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _role_key(role: str, direction: str) -> str:
-    if role in ("trigger", "response"):
-        return role
-    return direction or "other"
+def _role_key(item: MatchedEvent) -> str:
+    if item.role in ("trigger", "response"):
+        return item.role if item.counts else "no-effect"
+    return item.direction or "other"
 
 
-def _event_trace(log: EventLog, positions: np.ndarray, row: str, role: str, tz: dt.tzinfo, *, show_legend: bool) -> go.Scattergl:
-    """One row's events of one role: individual markers, or per-day counts when there are many."""
+def _column(log: EventLog, name: str, positions: np.ndarray) -> list[str]:
+    return [str(v) for v in log.table.column(name).take(positions).to_pylist()]
+
+
+# Bins tried in order when a timeline has too many events to draw one marker each.
+BINS = (("D", "day"), ("W", "week"), ("M", "month"), ("Q", "quarter"))
+
+
+def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions: np.ndarray, tz: dt.tzinfo) -> list[go.Scatter]:
+    """One trace per role. Up to POINT_LIMIT events: a marker each, with its title, date and
+    source on hover. Beyond: one marker per row and day (or week, month...), sized by the count."""
+    if not len(positions):
+        return []
     when = _local_ns(log.when_ns[positions], tz)
-    marker = {"symbol": ROLE_SYMBOL[role], "size": 11, "color": "#1B1F24", "line": {"width": 1.5, "color": "#FFFFFF"}}
-    if len(positions) <= ROW_POINT_LIMIT:
-        events = log.events(positions)
-        hover = [
-            f"<b>{_short(e.title, 90)}</b><br>{e.occurred}<br>{_short(e.source, 90)}<br><i>{ROLE_NAME[role]}</i> · {e.id}" for e in events
-        ]
-        custom = [e.id for e in events]
-        return go.Scattergl(
-            x=when,
-            y=[row] * len(positions),
-            mode="markers",
-            marker=marker,
-            name=ROLE_NAME[role],
-            legendgroup=role,
-            showlegend=show_legend,
-            customdata=custom,
-            hovertext=hover,
-            hoverinfo="text",
+    traces = []
+    if len(positions) <= POINT_LIMIT:
+        ids, titles = _column(log, "id", positions), _column(log, "title", positions)
+        occurred, sources = _column(log, "occurred", positions), _column(log, "source", positions)
+        for role in ROLE_SYMBOL:
+            pick = np.flatnonzero(roles == role)
+            if not len(pick):
+                continue
+            traces.append(
+                go.Scatter(
+                    x=when[pick],
+                    y=rows[pick],
+                    mode="markers",
+                    marker={**_marker(role), "size": 11},
+                    name=ROLE_NAME[role],
+                    legendgroup=role,
+                    customdata=[ids[k] for k in pick],
+                    hovertext=[
+                        f"<b>{_short(titles[k], 90)}</b><br>{occurred[k]}<br>{_short(sources[k], 90)}"
+                        f"<br><i>{ROLE_NAME[role]}</i> · {ids[k]}"
+                        for k in pick
+                    ],
+                    hoverinfo="text",
+                )
+            )
+        return traces
+    frame = pd.DataFrame({"row": rows, "role": roles, "when": when})
+    unit = BINS[-1][1]
+    for freq, unit in BINS:  # noqa: B007 - the unit of the bin that fits is used below
+        frame["bin"] = frame["when"].dt.to_period(freq)
+        groups = frame.groupby(["role", "row", "bin"], sort=False).size()
+        if len(groups) <= BIN_LIMIT:
+            break
+    for role in ROLE_SYMBOL:
+        if role not in groups.index.get_level_values(0):
+            continue
+        part = groups.loc[role]
+        periods = pd.PeriodIndex(part.index.get_level_values("bin"))
+        starts, ends = periods.start_time, periods.end_time
+        counts = part.to_numpy()
+        row_ids = part.index.get_level_values("row")
+        traces.append(
+            go.Scatter(
+                x=starts,
+                y=row_ids,
+                mode="markers",
+                marker={**_marker(role), "size": np.clip(6 + 2.5 * np.sqrt(counts), 6, 26), "opacity": 0.75},
+                name=f"{ROLE_NAME[role]} (count per {unit})",
+                legendgroup=role,
+                customdata=[f"range:{r}:{a:%Y-%m-%d}:{b:%Y-%m-%d}" for r, a, b in zip(row_ids, starts, ends, strict=True)],
+                hovertext=[
+                    f"<b>{n} events</b>, {a:%Y-%m-%d} to {b:%Y-%m-%d}<br><i>{ROLE_NAME[role]}</i> · click for the list"
+                    for n, a, b in zip(counts, starts, ends, strict=True)
+                ],
+                hoverinfo="text",
+            )
         )
-    days = when.normalize()
-    counts = pd.Series(1, index=days).groupby(level=0).sum()
-    sizes = np.clip(6 + 3 * np.sqrt(counts.to_numpy()), 6, 28)
-    return go.Scattergl(
-        x=counts.index,
-        y=[row] * len(counts),
-        mode="markers",
-        marker={**marker, "size": sizes, "opacity": 0.75},
-        name=ROLE_NAME[role],
-        legendgroup=role,
-        showlegend=show_legend,
-        customdata=[f"day:{d:%Y-%m-%d}" for d in counts.index],
-        hovertext=[f"<b>{n} events</b> on {d:%Y-%m-%d}<br><i>{ROLE_NAME[role]}</i> · click for the list" for d, n in counts.items()],
-        hoverinfo="text",
-    )
+    return traces
+
+
+def _marker(role: str) -> dict[str, object]:
+    if role == "no-effect":  # an open mark: visibly not a deciding event
+        return {"symbol": ROLE_SYMBOL[role], "color": "#667085", "line": {"width": 2, "color": "#667085"}}
+    return {"symbol": ROLE_SYMBOL[role], "color": "#1B1F24", "line": {"width": 1.5, "color": "#FFFFFF"}}
 
 
 def _base_layout(fig: go.Figure, height: int, tz_name: str) -> None:
@@ -171,17 +223,25 @@ def timeline_figure(
                     width=0.55,
                 )
             )
-    shown_roles: set[str] = set()
+    marker_rows: list[str] = []
+    marker_roles: list[str] = []
+    marker_positions: list[int] = []
     for detail in ordered:
-        by_role: dict[str, list[int]] = defaultdict(list)
+        seen: set[tuple[str, int]] = set()
         for item in detail.matched:
-            by_role[_role_key(item.role, item.direction)].append(item.position)
-        for role, positions in by_role.items():
-            unique = np.unique(np.array(positions, np.int64))
-            fig.add_trace(_event_trace(log, unique, detail.assessment.scenario.id, role, tz, show_legend=role not in shown_roles))
-            shown_roles.add(role)
-    if len(other_events):
-        fig.add_trace(_event_trace(log, other_events, OTHER_ROW, "other", tz, show_legend=True))
+            key = (_role_key(item), item.position)
+            if key not in seen:
+                seen.add(key)
+                marker_rows.append(detail.assessment.scenario.id)
+                marker_roles.append(key[0])
+                marker_positions.append(item.position)
+    marker_rows += [OTHER_ROW] * len(other_events)
+    marker_roles += ["other"] * len(other_events)
+    marker_positions += [int(p) for p in other_events]
+    for trace in _event_traces(
+        log, np.array(marker_rows, dtype=object), np.array(marker_roles, dtype=object), np.array(marker_positions, np.int64), tz
+    ):
+        fig.add_trace(trace)
     categories = [d.assessment.scenario.id for d in ordered] + ([OTHER_ROW] if len(other_events) else [])
     ticktext = [f"{style(d.assessment.status).glyph} {_short(d.assessment.scenario.title)}" for d in ordered]
     if len(other_events):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tracker.eventindex import DAY_NS
 from tracker.events import EventLog
 from tracker.models import Match, Scenario
 from tracker.timeutil import UTC, day_number, duration_words, from_day_number, from_ns, start_of_day, to_ns
@@ -341,3 +342,34 @@ def urgency_key(assessment: Assessment) -> tuple[int, float, str]:
 
 def now() -> dt.datetime:
     return dt.datetime.now(UTC)
+
+
+def _within(log: EventLog, position: int, *, start_ns: int, end_ns: int, start_day: int, end_day: int) -> bool:
+    """The engine's window test for one event: timed events by instant, date-only ones by day."""
+    if log.date_only[position]:
+        day = int(log.when_ns[position]) // DAY_NS
+        return start_day <= day <= end_day
+    return start_ns <= int(log.when_ns[position]) <= end_ns
+
+
+def in_trigger_window(scenario: Scenario, log: EventLog, position: int) -> bool:
+    """Could this event fire (or avert) the trigger: is it between `opened` and the deadline?"""
+    return _within(
+        log, position, start_ns=scenario.opened_ns, end_ns=scenario.last_ns, start_day=scenario.opened_day, end_day=scenario.last_day
+    )
+
+
+def counts_as_response(assessment: Assessment, log: EventLog, position: int) -> bool:
+    """Does this event count as the response: at or after the trigger (and known by the as-of instant)?"""
+    triggered = assessment.triggered_at
+    if triggered is None:
+        return False
+    instant = _Instant.of(assessment.as_of)
+    return _within(
+        log,
+        position,
+        start_ns=to_ns(triggered),
+        end_ns=instant.ns,
+        start_day=_day_in(triggered, assessment.scenario.tz),
+        end_day=instant.day,
+    )

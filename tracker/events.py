@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from tracker.eventindex import DAY_NS, SEPARATOR, EventIndex
 from tracker.models import Match
 from tracker.problems import Problem, display_path
 from tracker.timeutil import from_ns, to_ns
+
+if TYPE_CHECKING:
+    from tracker.revisions import Revisions, Version
 
 COLUMNS = ("id", "occurred", "title", "actors", "targets", "tags", "source", "notes")
 REQUIRED_COLUMNS = ("id", "occurred", "title")
@@ -73,6 +77,7 @@ class EventLog:
     date_only: np.ndarray  # bool
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    revisions: Revisions | None = None  # set when the log has corrections or retractions
 
     @classmethod
     def empty(cls) -> EventLog:
@@ -141,6 +146,12 @@ class EventLog:
     def matching(self, match: Match) -> np.ndarray:
         """Positions of the events that match, in time order."""
         return self.index.all_rows(match)
+
+    def history(self, event_id: str) -> list[Version]:
+        """Every version of an event (original, corrections, retractions), oldest first."""
+        from tracker.revisions import history
+
+        return history(self, event_id)
 
     def vocabulary(self, column: str) -> list[str]:
         """Distinct values of a multi-valued column as first written (compared case-insensitively)."""
@@ -334,8 +345,11 @@ def _duplicates(ids: pa.Array) -> np.ndarray:
     return repeat
 
 
-def load_events(location: Path | str | list[Path]) -> EventLog:
-    """Read a CSV log (or a folder or list of them, read together); bad rows are reported and left out."""
+def load_events(location: Path | str | list[Path], *, revisions: bool = True) -> EventLog:
+    """Read a CSV log (or a folder or list of them, read together); bad rows are reported and left out.
+
+    With ``revisions`` (the default), corrections and retractions are applied last (tracker.revisions).
+    """
     if isinstance(location, list):
         paths = location
     else:
@@ -401,10 +415,15 @@ def load_events(location: Path | str | list[Path]) -> EventLog:
             place = f"line {first}" if first_shown == shown else f"{first_shown} line {first}"
             problems.append(Problem(shown, line, _COLUMN_NUMBER["id"], f"id: duplicate event id {id_list[repeat]!r} (first on {place})"))
         keep &= ~duplicate
+    kept = np.flatnonzero(keep)
     if not keep.all():
-        kept = np.flatnonzero(keep)
         table, ns, date_only = table.take(pa.array(kept)), ns[kept], date_only[kept]
-    return EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads])
+    log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads])
+    if not revisions:
+        return log
+    from tracker.revisions import apply_revisions
+
+    return apply_revisions(log, lambda row: where(int(kept[row])))
 
 
 def _cell(table: pa.Table, column: str, pos: int) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracker.engine import URGENCY, Assessment, Status, format_instant, urgency_key
+from tracker.engine import URGENCY, Assessment, Status, counts_as_response, format_instant, in_trigger_window, urgency_key
 from tracker.eventindex import DAY_NS
 from tracker.events import EventLog
 from tracker.models import Match, Scenario
@@ -106,6 +106,15 @@ class MatchedEvent:
     position: int
     role: str  # "trigger", "response", or a signpost title
     direction: str = ""  # for signposts: "escalation" or "de-escalation"
+    counts: bool = True  # False: matched, but outside the window where it would decide anything
+
+    @property
+    def note(self) -> str:
+        if self.role == "trigger":
+            return "" if self.counts else "outside the trigger window (before opening or after the deadline): no effect"
+        if self.role == "response":
+            return "" if self.counts else "before the trigger: does not count as the response"
+        return ""
 
 
 @dataclass
@@ -139,8 +148,14 @@ def scenario_detail(assessment: Assessment, log: EventLog) -> ScenarioDetail:
         parts.append(("response", scenario.response.match, ""))
     parts += [(s.title, s.match, s.direction) for s in scenario.signposts]
     for role, match, direction in parts:
-        for pos in _visible(log, log.matching(match), scenario, as_of):
-            detail.matched.append(MatchedEvent(int(pos), role, direction))
+        for pos in _visible(log, log.matching(match), scenario, as_of).tolist():
+            if role == "trigger":
+                counts = in_trigger_window(scenario, log, pos)
+            elif role == "response":
+                counts = counts_as_response(assessment, log, pos)
+            else:
+                counts = True
+            detail.matched.append(MatchedEvent(pos, role, direction, counts))
     return detail
 
 

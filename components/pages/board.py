@@ -9,11 +9,11 @@ import html
 import streamlit as st
 
 from components import navigation
-from components.context import Context, assessments, current, tick_interval
+from components.context import Context, current, tick_interval
 from components.handouts import handout_buttons
 from components.style import STYLES, label
 from components.widgets import countdown_html, problems_banner, replay_note, status_chip_html
-from tracker.engine import Assessment
+from tracker.engine import Assessment, assess_all
 from tracker.timeutil import UTC
 from tracker.views import Filters, board, countdown, deadline_texts, labels, reason, status_counts
 
@@ -101,7 +101,7 @@ def render(ctx: Context) -> None:
     def cards() -> None:
         # Live: recomputed at each tick, so a deadline passing flips the status on screen.
         now = dt.datetime.now(UTC).astimezone(ctx.tz)
-        items = assessments(now) if live else ctx.assessments
+        items = assess_all(ctx.workspace.scenarios.scenarios, ctx.workspace.events, now) if live else ctx.assessments
         if live:
             st.markdown(
                 f"<div class='live-stamp' style='color:#475467;font-size:0.85rem;'>Updated {now:%H:%M:%S} your time</div>",

@@ -8,10 +8,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components.context import Context, current
+from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
 from tracker.events import COLUMNS, split_values
-from tracker.views import event_matches, known_by
+from tracker.views import known_by
 
 
 def has_any(cell: str, chosen: frozenset[str]) -> bool:
@@ -30,8 +30,8 @@ def render(ctx: Context) -> None:
     known = known_by(log, ctx.as_of.instant)
     frame = log.table.take(known).to_pandas()
     frame.insert(1, "when", pd.to_datetime(log.when_ns[known], utc=True).tz_convert(ctx.tz))
-    matches = event_matches(log, ctx.workspace.scenarios.scenarios)
-    frame["scenarios"] = [", ".join(matches.get(int(p), [])) for p in known]
+    matched = matches()
+    frame["scenarios"] = [", ".join(matched.get(int(p), [])) for p in known]
     frame = frame.sort_values("when", kind="stable").reset_index(drop=True)
 
     first = frame["when"].min().date() if len(frame) else ctx.as_of.instant.date()

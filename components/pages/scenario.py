@@ -53,10 +53,13 @@ def _pick(ctx: Context) -> Assessment | None:
 def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     log = ctx.workspace.events
     rows = []
+    trigger_word = "Averts" if detail.assessment.scenario.trigger.kind == "unless" else "Triggers"
     for item in sorted(detail.matched, key=lambda m: (int(log.when_ns[m.position]), m.position)):
         event = log.event(item.position)
         link = pd.Series([event.source]).str.extract(_URL)[0].iloc[0]
-        role = {"trigger": "Trigger", "response": "Response"}.get(item.role, f"Signpost ({item.direction}): {item.role}")
+        role = {"trigger": trigger_word, "response": "Response"}.get(item.role, f"Signpost ({item.direction}): {item.role}")
+        if item.note:
+            role = f"No effect: {item.note}"
         rows.append(
             {
                 "Date": event.occurred,

@@ -3,15 +3,34 @@
 # A page script: Streamlit runs it when its page is open (see components/navigation.py).
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from components.context import Context, current
+from components.context import Context, Fingerprint, current, data_paths, fingerprint, matches
 from components.event_view import event_card
-from components.figures import timeline_figure
+from components.figures import OTHER_ROW, timeline_figure
 from components.widgets import problems_banner, replay_note
-from tracker.views import event_matches, known_by, scenario_detail
+from tracker.events import EventLog
+from tracker.views import ScenarioDetail, known_by, scenario_detail
+
+
+def _build(ctx: Context) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
+    log = ctx.workspace.events
+    details = [scenario_detail(a, log) for a in ctx.assessments]
+    others = np.setdiff1d(known_by(log, ctx.as_of.instant), np.array(sorted(matches()), np.int64), assume_unique=True)
+    return timeline_figure(details, log, others, ctx.as_of.instant, ctx.tz), details, others
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the timeline…")
+def _cached_build(
+    stamp: Fingerprint, as_of: dt.datetime, tz_name: str, _ctx: Context
+) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
+    # Keyed by the files' fingerprint, the replayed instant and the zone (``_ctx`` is not hashed).
+    return _build(_ctx)
 
 
 def render(ctx: Context) -> None:
@@ -26,10 +45,10 @@ def render(ctx: Context) -> None:
     if not scenarios:
         st.info("No valid scenarios to plot. See Data health.", icon=":material/info:")
         return
-    details = [scenario_detail(a, log) for a in ctx.assessments]
-    matched = np.array(sorted(event_matches(log, scenarios)), np.int64)
-    others = np.setdiff1d(known_by(log, ctx.as_of.instant), matched, assume_unique=True)
-    figure = timeline_figure(details, log, others, ctx.as_of.instant, ctx.tz)
+    if ctx.as_of.live:
+        figure, details, others = _build(ctx)
+    else:
+        figure, details, others = _cached_build(fingerprint(*data_paths()), ctx.as_of.instant, ctx.tz_name, ctx)
     state = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     points = state.selection.points if state else []
     picked = [p.get("customdata") for p in points if p.get("customdata")]
@@ -37,16 +56,31 @@ def render(ctx: Context) -> None:
         return
     st.subheader("Selected")
     for value in picked[:20]:
-        if str(value).startswith("day:"):
-            day = str(value)[4:]
-            known = known_by(log, ctx.as_of.instant)
-            local_days = pd.to_datetime(log.when_ns[known], utc=True).tz_convert(ctx.tz).strftime("%Y-%m-%d")
-            rows = known[np.asarray(local_days == day)].tolist()
-            st.markdown(f"**{len(rows)} events on {day}**")
+        text = str(value)
+        if text.startswith("range:"):
+            _, row, first, last = text.split(":")
+            rows = events_in_range(log, row, details, others, first=first, last=last, tz=ctx.tz)
+            st.markdown(f"**{len(rows)} events from {first} to {last}**" + (" (the first 50 shown)" if len(rows) > 50 else ""))
             for pos in rows[:50]:
                 event_card(log.event(pos))
-        elif (pos := log.position(str(value))) is not None:
+        elif (pos := log.position(text)) is not None:
             event_card(log.event(pos))
+
+
+def events_in_range(
+    log: EventLog, row: str, details: list[ScenarioDetail], others: np.ndarray, *, first: str, last: str, tz: dt.tzinfo
+) -> list[int]:
+    """The events behind an aggregated marker: those of its row, between two local dates."""
+    if row == OTHER_ROW:
+        candidates = others
+    else:
+        detail = next((d for d in details if d.assessment.scenario.id == row), None)
+        candidates = np.array(detail.positions if detail else [], np.int64)
+    if not len(candidates):
+        return []
+    local_days = pd.to_datetime(log.when_ns[candidates], utc=True).tz_convert(tz).strftime("%Y-%m-%d")
+    inside = (local_days >= first) & (local_days <= last)
+    return [int(p) for p in candidates[np.asarray(inside)]]
 
 
 render(current())

@@ -44,7 +44,7 @@ def free_port() -> int:
 class AppServer:
     """A `streamlit run app.py` process on a free loopback port."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, script: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = SCREENSHOTS.parent / f"streamlit-{self.port}.log"
@@ -52,7 +52,7 @@ class AppServer:
         command = [
             str(Path(sys.executable).parent / "streamlit"),
             "run",
-            str(ROOT / "app.py"),
+            str(script or ROOT / "app.py"),
             "--server.port",
             str(self.port),
             "--server.address",

@@ -1,0 +1,100 @@
+"""Who may write: read-only by default, enabled by configuration, editors only once sign-in is configured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.access import WriteAccess, read_secrets, write_access
+from tracker.problems import TrackerError
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+EDITORS = {"tracker": {"write": True, "editors": ["Ana@Example.org", "ben@example.org"]}, "auth": AUTH}
+
+
+def test_read_only_by_default() -> None:
+    assert write_access(env={}, secrets={}, user_email=None) == WriteAccess(
+        False,
+        None,
+        "The event log is read-only; to allow logging, set TRACKER_WRITE=1 or write = true under [tracker] in .streamlit/secrets.toml.",
+    )
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
+def test_the_environment_turns_writing_on(value: str) -> None:
+    access = write_access(env={"TRACKER_WRITE": value}, secrets={}, user_email=None)
+    assert access == WriteAccess(True, None, f"Anyone may log events (TRACKER_WRITE={value}; no sign-in configured).")
+
+
+def test_the_environment_wins_over_secrets() -> None:
+    access = write_access(env={"TRACKER_WRITE": "0"}, secrets={"tracker": {"write": True}}, user_email=None)
+    assert not access.allowed
+
+
+def test_secrets_turn_writing_on_and_name_the_signed_in_user() -> None:
+    access = write_access(env={}, secrets={"tracker": {"write": True}}, user_email="ana@example.org")
+    assert access == WriteAccess(True, "ana@example.org", "Anyone may log events ([tracker] write = true; no sign-in configured).")
+
+
+def test_only_listed_editors_may_write_once_sign_in_is_configured() -> None:
+    ana = write_access(env={}, secrets=EDITORS, user_email="ana@example.ORG ")
+    assert ana == WriteAccess(True, "ana@example.ORG", "Signed in as ana@example.ORG, an editor.")
+    assert write_access(env={}, secrets=EDITORS, user_email="eve@example.org") == WriteAccess(
+        False, None, "eve@example.org is not one of the editors listed in .streamlit/secrets.toml; the event log is read-only for you."
+    )
+    assert write_access(env={}, secrets=EDITORS, user_email=None).reason == "Sign in to log events; only the listed editors may write."
+
+
+def test_presenter_mode_is_always_read_only() -> None:
+    assert write_access(env={"TRACKER_WRITE": "1"}, secrets=EDITORS, user_email="ana@example.org", presenter=True) == WriteAccess(
+        False, None, "Presenter mode is read-only."
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "secrets", "reason"),
+    [
+        (
+            {"TRACKER_WRITE": "maybe"},
+            {},
+            "TRACKER_WRITE='maybe' is not one of 1, 0, true, false, yes, no, on, off; the event log is read-only.",
+        ),
+        (
+            {},
+            {"tracker": {"write": "yes"}},
+            "[tracker] write in .streamlit/secrets.toml must be true or false, not 'yes'; the event log is read-only.",
+        ),
+        ({}, {"tracker": "write"}, "[tracker] in .streamlit/secrets.toml must be a table; the event log is read-only."),
+        (
+            {},
+            {"tracker": {"write": True, "editors": "ana@example.org"}},
+            "[tracker] editors in .streamlit/secrets.toml must be a list of e-mail addresses; the event log is read-only.",
+        ),
+        (
+            {},
+            {"tracker": {"write": True, "editors": ["ana@example.org"]}},
+            "Editors are listed but sign-in is not configured ([auth] in .streamlit/secrets.toml), "
+            "so nobody can be identified; the event log is read-only.",
+        ),
+        (
+            {},
+            {"tracker": {"write": True}, "auth": AUTH},
+            "Sign-in is configured but no editors are listed ([tracker] editors); the event log is read-only.",
+        ),
+    ],
+)
+def test_bad_configuration_stays_read_only_and_says_why(env: dict[str, str], secrets: dict[str, object], reason: str) -> None:
+    assert write_access(env=env, secrets=secrets, user_email="ana@example.org") == WriteAccess(False, None, reason)
+
+
+def test_reading_the_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert read_secrets(tmp_path / "missing.toml") == {}
+    good = tmp_path / "secrets.toml"
+    good.write_text('[tracker]\nwrite = true\neditors = ["ana@example.org"]\n')
+    assert read_secrets(good) == {"tracker": {"write": True, "editors": ["ana@example.org"]}}
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[tracker\nwrite = true\n")
+    with pytest.raises(TrackerError, match=r"^bad\.toml: not valid TOML \(.*\); the event log stays read-only$"):
+        read_secrets(bad)

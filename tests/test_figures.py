@@ -1,0 +1,92 @@
+"""Figure builders are plain functions: check what they draw without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import plotly.graph_objects as go
+
+from components.figures import BIN_LIMIT, OTHER_ROW, POINT_LIMIT, signpost_figure, timeline_figure
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tracker.engine import assess_all
+from tracker.events import load_events
+from tracker.scenarios import load_scenarios
+from tracker.synthetic import write_events
+from tracker.timeutil import parse_instant
+from tracker.views import event_matches, known_by, scenario_detail, signpost_series
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _demo_timeline(as_of: str) -> go.Figure:
+    scenarios, log = load_scenarios(DEMO_SCENARIOS), load_events(DEMO_EVENTS)
+    instant = parse_instant(as_of)
+    details = [scenario_detail(a, log) for a in assess_all(scenarios.scenarios, log, instant)]
+    matched = np.array(sorted(event_matches(log, scenarios.scenarios)), np.int64)
+    others = np.setdiff1d(known_by(log, instant), matched)
+    return timeline_figure(details, log, others, instant, LONDON)
+
+
+def test_timeline_has_a_row_per_scenario_and_status_legend() -> None:
+    fig = _demo_timeline("2022-03-01")
+    rows = list(fig.layout.yaxis.tickvals)
+    assert len(rows) == len(load_scenarios(DEMO_SCENARIOS).scenarios) + 1
+    assert rows[-1] == OTHER_ROW
+    bar_names = {t.name for t in fig.data if isinstance(t, go.Bar)}
+    assert any("Enacted" in n for n in bar_names) and any("Averted" in n for n in bar_names)
+    # Status is never colour alone: the legend and the row labels carry the word or glyph.
+    assert all(name.split(" ", 1)[1][0].isupper() for name in bar_names)
+    assert fig.layout.xaxis.title.text == "Date (Europe/London)"
+
+
+def test_timeline_marks_the_as_of_instant() -> None:
+    fig = _demo_timeline("2022-03-01")
+    (line,) = [s for s in fig.layout.shapes if s.type == "line"]
+    assert str(line.x0).startswith("2022-03-01 23:59")
+    assert any("as of 2022-03-01" in a.text for a in fig.layout.annotations)
+
+
+def test_timeline_events_carry_ids_for_clicks() -> None:
+    fig = _demo_timeline("2022-03-01")
+    ids = {c for t in fig.data if isinstance(t, go.Scatter) for c in (t.customdata or [])}
+    assert "2022-02-22-us-first-tranche-sanctions" in ids
+    (responses,) = [t for t in fig.data if isinstance(t, go.Scatter) and t.name == "Response event"]
+    on_christmas_row = {c for y, c in zip(responses.y, responses.customdata, strict=True) if y == "joint-sanctions-christmas-2021"}
+    assert "2022-02-22-us-first-tranche-sanctions" in on_christmas_row
+
+
+def test_timeline_hides_events_after_the_as_of() -> None:
+    fig = _demo_timeline("2021-12-20")
+    ids = {c for t in fig.data if isinstance(t, go.Scatter) for c in (t.customdata or [])}
+    assert ids and all(not c.startswith("2022-") for c in ids)
+
+
+def test_many_events_are_aggregated_per_day_in_webgl(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    write_events(path, 20_000)
+    log = load_events(path)
+    instant = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    fig = timeline_figure([], log, np.arange(len(log)), instant, LONDON)
+    (trace,) = [t for t in fig.data if isinstance(t, go.Scatter)]
+    assert len(log) > POINT_LIMIT
+    assert len(trace.x) <= BIN_LIMIT and len(trace.x) < len(log)  # one marker per day (or coarser), not per event
+    assert "per day" in trace.name
+    assert all(str(c).startswith(f"range:{OTHER_ROW}:") for c in trace.customdata)
+    assert "events</b>" in trace.hovertext[0]
+    assert sum(int(h.split("<b>")[1].split(" ")[0]) for h in trace.hovertext) == len(log)
+
+
+def test_signpost_series_is_cumulative() -> None:
+    scenarios, log = load_scenarios(DEMO_SCENARIOS), load_events(DEMO_EVENTS)
+    christmas = next(s for s in scenarios.scenarios if s.id == "joint-sanctions-christmas-2021")
+    (assessment,) = assess_all([christmas], log, parse_instant("2022-12-31"))
+    points = signpost_series(scenario_detail(assessment, log), log)
+    assert points, "the demo logs Russian build-up signposts"
+    assert [p.escalation for p in points] == sorted(p.escalation for p in points)
+    fig = signpost_figure(points, assessment.as_of, LONDON)
+    names = [t.name for t in fig.data]
+    assert names == ["Escalation signposts", "De-escalation signposts"]
+    assert fig.data[0].line.dash != fig.data[1].line.dash  # told apart without colour
