@@ -24,6 +24,12 @@ run: $(VENV)/.runtime
 browser:
 	@bash scripts/ensure-chromium
 
+# axe-core (pinned in tests/browser/package.json) measures colour contrast in the browser tests.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -31,7 +37,7 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy
 
-test: $(VENV)/.dev browser lint typecheck
+test: $(VENV)/.dev browser $(AXE) lint typecheck
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev browser

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import navigation, theme
+from components import navigation, presenter, theme
 from components.context import SCENARIO_PARAM, current
 from components.views_support import data_period
 from components.widgets import as_of_control
@@ -17,8 +17,12 @@ st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material
 
 theme.apply()
 pages = navigation.all_pages()
-page = st.navigation(pages, position="top")
+presenting = presenter.requested()  # ?mode=present: slides only, no navigation, no sidebar
+page = st.navigation(pages, position="hidden" if presenting else "top")
 ctx = current()
+if presenting:
+    presenter.render(ctx)
+    st.stop()
 # A link with ?scenario=ID opens that scenario, whatever page it points at.
 if st.query_params.get(SCENARIO_PARAM) and page.url_path != "scenario":
     st.switch_page(navigation.scenario_page(), query_params=st.query_params.to_dict())

@@ -642,6 +642,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(handler=cmd_bench)
 
     _add_write_commands(sub)
+
+    # Imported here, not at the top: the briefing commands import this module's helpers.
+    from tracker.cli_briefings import register as register_briefings
+
+    register_briefings(sub)
     return parser
 
 

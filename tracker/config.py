@@ -9,6 +9,9 @@ SCENARIOS_ENV = "TRACKER_SCENARIOS"
 EVENTS_ENV = "TRACKER_EVENTS"
 DEFAULT_SCENARIOS = Path("scenarios")
 DEFAULT_EVENTS = Path("data") / "events.csv"
+# Where the dashboard is served, for links back from hand-outs (calendar entries).
+BASE_URL_ENV = "TRACKER_BASE_URL"
+DEFAULT_BASE_URL = "http://localhost:8501"
 
 
 def scenarios_path(base: Path | None = None) -> Path:
@@ -23,3 +26,8 @@ def events_path(base: Path | None = None) -> Path:
     if value := os.environ.get(EVENTS_ENV):
         return Path(value).expanduser()
     return (base or Path()) / DEFAULT_EVENTS
+
+
+def base_url() -> str:
+    """TRACKER_BASE_URL if set, else the address of `streamlit run` on this machine."""
+    return os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL

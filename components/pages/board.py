@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import navigation
 from components.context import Context, current, tick_interval
+from components.handouts import handout_buttons
 from components.style import STYLES, label
 from components.widgets import countdown_html, problems_banner, replay_note, status_chip_html
 from tracker.engine import Assessment, assess_all
@@ -92,6 +93,7 @@ def render(ctx: Context) -> None:
     st.title("Sanctions scenarios")
     st.caption(replay_note(ctx.as_of, ctx.tz))
     problems_banner(ctx.problems)
+    handout_buttons(ctx)
     filters = _filters(ctx)
     live = ctx.as_of.live
 

@@ -1,0 +1,134 @@
+"""Since last briefing: statuses that changed, events logged and deadlines moved between two instants."""
+
+# A page script: Streamlit runs it when its page is open (see components/navigation.py).
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pandas as pd
+import streamlit as st
+
+from components.context import Context, current
+from components.handouts import handout_buttons
+from components.widgets import problems_banner, status_chip_html
+from tracker.briefing import SinceReport, since_report
+from tracker.engine import format_instant
+from tracker.timeutil import parse_instant
+
+SINCE_PARAM = "since"
+DEFAULT_GAP = dt.timedelta(days=7)
+_LINK = re.compile(r"<(https?://[^\s>]+)>")  # the log's source column: 'Publisher: Title <https://...>'
+
+
+def _since(ctx: Context) -> dt.datetime:
+    """The last briefing: `since` from the URL (a date means its end, in the viewer's zone), else a week before."""
+    until = ctx.as_of.instant
+    text = st.query_params.get(SINCE_PARAM)
+    if text:
+        try:
+            return parse_instant(text, ctx.tz).astimezone(ctx.tz)
+        except ValueError as exc:
+            st.warning(f"The link's since could not be read: {exc}. Showing the week before.", icon=":material/link_off:")
+    return until - DEFAULT_GAP
+
+
+def _pick(ctx: Context, since: dt.datetime) -> None:
+    def on_pick() -> None:
+        day = st.session_state["since_date"]
+        if day is not None:
+            st.query_params[SINCE_PARAM] = day.isoformat()
+
+    row = st.columns([2, 5], vertical_alignment="bottom")
+    row[0].date_input("Last briefing", value=since.date(), key="since_date", on_change=on_pick, format="YYYY-MM-DD")
+    row[1].markdown(
+        f"From **{format_instant(since, ctx.tz)}** to **{format_instant(ctx.as_of.instant, ctx.tz)}** "
+        "(the as-of instant: move it in the sidebar). A date means the end of that day."
+    )
+
+
+def _changes(report: SinceReport) -> None:
+    st.subheader(f"Status changes ({len(report.changes)})")
+    if not report.changes:
+        st.markdown(f"No scenario changed status ({report.unchanged} unchanged).")
+        return
+    for change in report.changes:
+        with st.container(border=True):
+            st.markdown(
+                f'<div class="status-change" data-scenario="{html.escape(change.scenario.id)}">'
+                f"{status_chip_html(change.before)} &rarr; {status_chip_html(change.after)} &nbsp; "
+                f"<b>{html.escape(change.scenario.title)}</b></div>",
+                unsafe_allow_html=True,
+            )
+            st.caption(change.now.explanation)
+    st.caption(f"{report.unchanged} other scenario(s) kept their status.")
+
+
+def _events(report: SinceReport, ctx: Context) -> None:
+    log = ctx.workspace.events
+    events = log.events(report.events.tolist())
+    st.subheader(f"Events logged ({len(events)})")
+    if not events:
+        st.markdown("No events in this period.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Date": e.occurred,
+                    "Event": e.title,
+                    "Source": e.source.split(" <")[0],
+                    "Link": link.group(1) if (link := _LINK.search(e.source)) else None,
+                    "Id": e.id,
+                }
+                for e in events
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Event": st.column_config.TextColumn(width="large"),
+            "Link": st.column_config.LinkColumn("Link", display_text="open"),
+        },
+    )
+
+
+def _moves(report: SinceReport, ctx: Context) -> None:
+    st.subheader("Deadlines moved")
+    if report.deadline_moves is None:
+        st.info(report.history_note[0].upper() + report.history_note[1:] + ".", icon=":material/history:")
+    elif not report.deadline_moves:
+        st.markdown("No deadline was moved.")
+    else:
+        for move in report.deadline_moves:
+            extra = f" ({move.revision}{': ' + move.note if move.note else ''})" if move.revision else ""
+            st.markdown(f"- **{move.scenario_id}**: {move.before} → {move.after}, {format_instant(move.changed_at, ctx.tz)}{extra}")
+
+
+def render(ctx: Context) -> None:
+    st.title("Since last briefing")
+    problems_banner(ctx.problems)
+    since = _since(ctx)
+    _pick(ctx, since)
+    until = ctx.as_of.instant
+    if since >= until:
+        st.warning(
+            f"The last briefing ({format_instant(since, ctx.tz)}) must be before the as-of instant ({format_instant(until, ctx.tz)}).",
+            icon=":material/event_busy:",
+        )
+        return
+    report = since_report(ctx.workspace.scenarios.scenarios, ctx.workspace.events, since, until)
+    counts = st.columns(3)
+    counts[0].metric("Status changes", len(report.changes))
+    counts[1].metric("Events logged", len(report.events))
+    counts[2].metric("Deadlines moved", "—" if report.deadline_moves is None else len(report.deadline_moves))
+    _changes(report)
+    _events(report, ctx)
+    _moves(report, ctx)
+    st.subheader("Hand-outs")
+    st.caption("The briefing pack includes this report. Everything is as of the as-of instant.")
+    handout_buttons(ctx, report, key="since_handouts")
+
+
+render(current())

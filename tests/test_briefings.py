@@ -1,0 +1,518 @@
+"""Briefings in the core: since-last-briefing, the data revision, the iCalendar feed, and the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tracker.briefing import NO_HISTORY, DeadlineMove, deciding_events, since_report, since_text
+from tracker.calendar_feed import calendar, check_base_url, entries
+from tracker.cli import main
+from tracker.engine import Status, assess_all
+from tracker.events import load_events
+from tracker.revision import Revision, data_revision
+from tracker.scenarios import load_scenarios
+from tracker.timeutil import UTC, parse_instant
+
+SCENARIOS = load_scenarios(DEMO_SCENARIOS).scenarios
+LOG = load_events(DEMO_EVENTS)
+STAMP = dt.datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+
+
+# --- since last briefing ----------------------------------------------------------------------
+def test_since_reports_status_changes_and_events_between_two_briefings() -> None:
+    report = since_report(SCENARIOS, LOG, parse_instant("2021-12-20"), parse_instant("2022-02-01"))
+    assert {(c.scenario.id, c.before, c.after) for c in report.changes} == {
+        ("joint-sanctions-christmas-2021", Status.DUE_SOON, Status.OVERDUE),
+        ("eu-economic-sanctions-expiry-2022-01", Status.WATCHING, Status.AVERTED),
+    }
+    assert report.changes[0].scenario.id == "joint-sanctions-christmas-2021"  # most urgent first
+    assert report.unchanged == len(SCENARIOS) - 2
+    assert LOG.ids(report.events) == [
+        "2021-12-30-biden-putin-phone-call",
+        "2022-01-10-geneva-strategic-stability-dialogue",
+        "2022-01-12-nato-russia-council",
+        "2022-01-13-eu-renews-economic-sanctions",
+        "2022-01-26-us-nato-written-responses",
+    ]
+    assert report.deadline_moves is None and report.history_note == NO_HISTORY
+
+
+def test_since_counts_the_last_briefings_own_day_as_already_known() -> None:
+    # A date means the end of that day: 2022-01-13's renewal was known at a briefing "as of 2022-01-13".
+    report = since_report(SCENARIOS, LOG, parse_instant("2022-01-13"), parse_instant("2022-01-26"))
+    assert LOG.ids(report.events) == ["2022-01-26-us-nato-written-responses"]
+
+
+def test_since_with_nothing_new() -> None:
+    report = since_report(SCENARIOS, LOG, parse_instant("2021-12-21"), parse_instant("2021-12-22"))
+    assert report.changes == [] and len(report.events) == 0
+    text = since_text(report, LOG, UTC)
+    assert "Status changes (0; 12 unchanged):\n  none" in text and "Events logged (0):\n  none" in text
+
+
+def test_since_must_go_forwards() -> None:
+    with pytest.raises(
+        ValueError, match=r"the last briefing \(2022-02-01 23:59 UTC\) must be before the later instant \(2021-12-20 23:59 UTC\)"
+    ):
+        since_report(SCENARIOS, LOG, parse_instant("2022-02-01"), parse_instant("2021-12-20"))
+
+
+def test_deadline_moves_come_from_a_provider_and_are_kept_to_the_period() -> None:
+    asked: list[tuple[dt.datetime, dt.datetime]] = []
+    since, until = parse_instant("2021-12-20"), parse_instant("2022-02-01")
+
+    def history(start: dt.datetime, end: dt.datetime) -> list[DeadlineMove]:
+        asked.append((start, end))
+        return [
+            DeadlineMove("b", "2022-01-01", "2022-02-01", dt.datetime(2022, 1, 20, tzinfo=UTC), "abc1234", "Move b"),
+            DeadlineMove("a", "2021-12-25", "2022-01-15", dt.datetime(2022, 1, 5, tzinfo=UTC), "def5678"),
+            DeadlineMove("c", "2021-11-01", "2021-11-02", dt.datetime(2021, 11, 1, tzinfo=UTC)),  # before the period
+            DeadlineMove("d", "2022-03-01", "2022-03-02", until),  # at the end: inside
+        ]
+
+    report = since_report(SCENARIOS, LOG, since, until, deadline_moves=history)
+    assert asked == [(since, until)]
+    assert report.deadline_moves is not None
+    assert [m.scenario_id for m in report.deadline_moves] == ["a", "b", "d"]
+    assert report.history_note == ""
+    assert "  a: 2021-12-25 -> 2022-01-15 (2022-01-05 00:00 UTC, def5678)" in since_text(report, LOG, UTC)
+    assert report.to_json(LOG)["deadline_moves"][1] == {
+        "id": "b",
+        "from": "2022-01-01",
+        "to": "2022-02-01",
+        "changed_at": "2022-01-20T00:00:00+00:00",
+        "revision": "abc1234",
+        "note": "Move b",
+    }
+
+
+def test_since_json_names_changes_and_events() -> None:
+    report = since_report(SCENARIOS, LOG, parse_instant("2021-12-20"), parse_instant("2022-02-01"))
+    data = report.to_json(LOG)
+    assert data["status_changes"][0]["from"] == "due-soon" and data["status_changes"][0]["to"] == "overdue"
+    assert data["events"][0]["id"] == "2021-12-30-biden-putin-phone-call"
+    assert data["deadline_moves"] is None and data["history_note"] == NO_HISTORY
+
+
+def test_deciding_events_are_the_trigger_and_the_response() -> None:
+    christmas = next(
+        a for a in assess_all(SCENARIOS, LOG, parse_instant("2022-03-01")) if a.scenario.id == "joint-sanctions-christmas-2021"
+    )
+    assert [e.id for e in deciding_events(christmas, LOG)] == list(christmas.decided_by)
+    assert christmas.decided_by and deciding_events(christmas, LOG)[-1].occurred.startswith("2022-02-22")
+
+
+# --- data revision ----------------------------------------------------------------------------
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def test_revision_is_the_commit_of_the_data_and_says_when_it_has_uncommitted_changes(tmp_path: Path) -> None:
+    scenarios, events = tmp_path / "scenarios", tmp_path / "data" / "events.csv"
+    scenarios.mkdir()
+    events.parent.mkdir()
+    (scenarios / "a.yaml").write_text("id: a\n", encoding="utf-8")
+    events.write_text("id,occurred,title\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not data\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "scenarios", "data")
+    _git(tmp_path, "commit", "-qm", "data")
+    head = _git(tmp_path, "rev-parse", "--short", "HEAD")
+    assert data_revision([scenarios, events]) == Revision(head, dirty=False)  # notes.txt is not data
+    (scenarios / "b.yaml").write_text("id: b\n", encoding="utf-8")
+    revision = data_revision([scenarios, events])
+    assert revision == Revision(head, dirty=True)
+    assert str(revision) == f"{head} (uncommitted changes)"
+    (scenarios / "b.yaml").unlink()
+    events.write_text("id,occurred,title\nx,2021-01-01,X\n", encoding="utf-8")
+    assert data_revision([scenarios, events]) == Revision(head, dirty=True)
+
+
+def test_no_revision_outside_git_or_before_the_first_commit(tmp_path: Path) -> None:
+    (tmp_path / "scenarios").mkdir()
+    assert data_revision([tmp_path / "scenarios"]) is None
+    _git(tmp_path, "init", "-q")
+    assert data_revision([tmp_path / "scenarios"]) is None
+    assert data_revision([tmp_path / "missing"]) is None
+
+
+# --- the iCalendar feed -----------------------------------------------------------------------
+@pytest.fixture
+def timed(write: Callable[[str, str], Path]) -> Path:
+    """Scenarios with a Brussels datetime deadline, a UTC one, a date one, and a triggered one."""
+    write(
+        "scenarios/brussels-evening.yaml",
+        """
+        id: brussels-evening
+        title: Council decision by Saturday evening
+        opened: 2022-01-01
+        deadline: 2022-01-15T18:00:00+01:00
+        timezone: Europe/Brussels
+        tags: [eu]
+        trigger: {unless: {tags: [decision]}}
+        """,
+    )
+    write(
+        "scenarios/utc-noon.yaml",
+        """
+        id: utc-noon
+        title: Noon deadline in UTC
+        opened: 2022-01-01
+        deadline: 2022-02-01T12:00:00Z
+        trigger: {when: {tags: [noon]}}
+        """,
+    )
+    write(
+        "scenarios/whole-day.yaml",
+        """
+        id: whole-day
+        title: Date deadline in Brussels
+        opened: 2022-01-01
+        deadline: 2022-03-31
+        timezone: Europe/Brussels
+        trigger: {unless: {tags: [renewal]}}
+        """,
+    )
+    write(
+        "scenarios/fired.yaml",
+        """
+        id: fired
+        title: Fired early, response within a week
+        opened: 2022-01-01
+        deadline: 2022-06-30
+        timezone: Europe/Brussels
+        trigger: {when: {tags: [attack]}}
+        response: {title: Sanctions package, match: {tags: [package]}, within: 7d}
+        """,
+    )
+    write(
+        "scenarios/done.yaml",
+        """
+        id: done
+        title: Already averted
+        opened: 2022-01-01
+        deadline: 2022-06-30
+        trigger: {unless: {tags: [attack]}}
+        """,
+    )
+    return write(
+        "events.csv",
+        """
+        id,occurred,title,actors,targets,tags,source,notes
+        attack-1,2022-01-10T09:30:00+01:00,An attack,,,attack,Somewhere <https://example.org/a>,
+        """,
+    ).parent
+
+
+def _feed(folder: Path, as_of: str, **kwargs: object) -> tuple[bytes, icalendar.Calendar]:
+    scenarios, log = load_scenarios(folder / "scenarios").scenarios, load_events(folder / "events.csv")
+    data = calendar(assess_all(scenarios, log, parse_instant(as_of)), "https://tracker.example.org", STAMP, **kwargs)  # type: ignore[arg-type]
+    return data, icalendar.Calendar.from_ical(data)
+
+
+def _events(cal: icalendar.Calendar) -> dict[str, icalendar.Event]:
+    return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+
+def test_a_brussels_deadline_lands_at_the_right_instant_with_its_zone(timed: Path) -> None:
+    data, cal = _feed(timed, "2022-01-05")
+    entry = _events(cal)["brussels-evening-deadline@sanctions-scenario-tracker"]
+    start = entry.decoded("dtstart")
+    assert start == dt.datetime(2022, 1, 15, 17, 0, tzinfo=UTC)  # 18:00 in Brussels (CET) is 17:00 UTC
+    assert getattr(start.tzinfo, "key", None) == "Europe/Brussels"
+    assert b"DTSTART;TZID=Europe/Brussels:20220115T180000" in data
+    assert "Europe/Brussels" in [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")]
+    assert "dtend" not in entry and "duration" not in entry  # an instant: it ends when it starts
+    assert b"DTSTART:20220201T120000Z" in data  # a UTC deadline is written in UTC
+
+
+def test_date_deadlines_are_all_day_entries(timed: Path) -> None:
+    _, cal = _feed(timed, "2022-01-05")
+    entry = _events(cal)["whole-day-deadline@sanctions-scenario-tracker"]
+    assert entry.decoded("dtstart") == dt.date(2022, 3, 31) and not isinstance(entry.decoded("dtstart"), dt.datetime)
+    assert entry.decoded("dtend") == dt.date(2022, 4, 1)
+    assert entry["dtstart"].params.get("VALUE") == "DATE"
+
+
+def test_triggered_scenarios_add_their_response_due_and_closed_ones_drop_out(timed: Path) -> None:
+    _, cal = _feed(timed, "2022-01-12")
+    found = _events(cal)
+    due = found["fired-response-due@sanctions-scenario-tracker"]
+    assert due.decoded("dtstart") == dt.datetime(2022, 1, 17, 8, 30, tzinfo=UTC)  # the trigger at 09:30 CET, plus 7 days
+    assert str(due["summary"]) == "[Triggered] Response due: Sanctions package (Fired early, response within a week)"
+    assert "fired-deadline@sanctions-scenario-tracker" in found
+    assert not any(uid.startswith("done-") for uid in found)  # averted: no longer open
+    assert str(found["brussels-evening-deadline@sanctions-scenario-tracker"]["summary"]).startswith("[Watching] Deadline: ")
+
+
+def test_entries_link_back_and_carry_the_status_and_explanation(timed: Path) -> None:
+    _, cal = _feed(timed, "2022-01-12")
+    entry = _events(cal)["fired-deadline@sanctions-scenario-tracker"]
+    assert str(entry["url"]) == "https://tracker.example.org/?scenario=fired"
+    description = str(entry["description"])
+    assert description.startswith("Status: Triggered (as of 2022-01-12T23:59+00:00).\nTriggered on 2022-01-10")
+    assert description.endswith("Open in the tracker: https://tracker.example.org/?scenario=fired")
+
+
+def test_uids_are_stable_so_reimporting_updates_and_sequence_grows(timed: Path) -> None:
+    _, early = _feed(timed, "2022-01-05")
+    _, later = _feed(timed, "2022-01-12")
+    before, after = _events(early), _events(later)
+    assert len(set(before)) == len(before)
+    for uid in set(before) & set(after):
+        assert int(after[uid]["sequence"]) >= int(before[uid]["sequence"])
+    uid = "fired-deadline@sanctions-scenario-tracker"
+    assert int(after[uid]["sequence"]) > int(before[uid]["sequence"])  # it fired in between: a revision
+    assert after[uid].decoded("last-modified") == dt.datetime(2022, 1, 10, 8, 30, tzinfo=UTC)
+    _, edited = _feed(timed, "2022-01-12", modified={"fired": dt.datetime(2025, 5, 5, tzinfo=UTC)})
+    assert int(_events(edited)[uid]["sequence"]) > int(after[uid]["sequence"])  # an edited file: a revision too
+    assert all(e.decoded("last-modified") <= e.decoded("dtstamp") == STAMP for e in _events(edited).values())
+
+
+def test_the_file_round_trips(timed: Path) -> None:
+    data, cal = _feed(timed, "2022-01-12")
+    again = icalendar.Calendar.from_ical(cal.to_ical())
+    assert again.to_ical() == cal.to_ical() == data
+    assert str(cal["prodid"]) == "-//sanctions-scenario-tracker//Deadlines//EN" and str(cal["version"]) == "2.0"
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+
+
+def test_the_demo_as_of_the_christmas_briefing() -> None:
+    items = assess_all(SCENARIOS, LOG, parse_instant("2021-12-20"))
+    found = entries(items, "http://localhost:8501", STAMP)
+    assert len(found) == sum(a.is_open for a in items) == 11
+    christmas = found[0]
+    assert christmas.uid == "joint-sanctions-christmas-2021-deadline@sanctions-scenario-tracker"
+    assert christmas.start == dt.date(2021, 12, 25) and christmas.summary.startswith("[Due soon] Deadline: Joint US-EU-UK")
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [("http://localhost:8501", "http://localhost:8501"), ("https://tracker.example.org/", "https://tracker.example.org")],
+)
+def test_base_url_accepted(text: str, cleaned: str) -> None:
+    assert check_base_url(text) == cleaned
+
+
+@pytest.mark.parametrize("text", ["localhost:8501", "ftp://example.org", "https://", "https://x.org/?a=1", ""])
+def test_base_url_rejected(text: str) -> None:
+    with pytest.raises(ValueError, match=r"expected the app's address, like http://localhost:8501 or https://tracker.example.org"):
+        check_base_url(text)
+
+
+# --- the commands -----------------------------------------------------------------------------
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--help"] if not argv else list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+DATA = ("--scenarios", str(DEMO_SCENARIOS), "--events", str(DEMO_EVENTS))
+
+
+def test_brief_writes_one_self_contained_html_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "brief.html"
+    code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--out", str(out), "--since", "2021-12-01", *DATA)
+    assert code == 0, err
+    assert err.startswith(f"Wrote {out} (12 scenario(s), as of 2021-12-20 23:59 UTC")
+    text = out.read_text(encoding="utf-8")
+    assert text.count("Plotly.newPlot(") == len(SCENARIOS)
+    scripts = _script_tags(text)
+    assert scripts and all("src" not in attributes for attributes in scripts)  # nothing to fetch: plotly.js is inline
+    assert text.count("Plotly.register") < 10 and len(text) < 8_000_000  # the library once, not once per chart
+    assert "Status as of 2021-12-20 23:59 UTC" in text
+    for scenario in SCENARIOS:
+        assert f'<section class="scenario" id="{scenario.id}">' in text
+    assert '<section id="since"><h2>Since last briefing</h2>' in text and "Git history not available" in text
+    assert "https://www.taipeitimes.com/News/world/archives/2021/12/06/2003769116" in text  # a scenario's source, linked
+
+
+def _script_tags(text: str) -> list[dict[str, str | None]]:
+    from html.parser import HTMLParser
+
+    found: list[dict[str, str | None]] = []
+
+    class Scripts(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "link", "img", "iframe"):
+                found.append(dict(attrs))
+
+    Scripts().feed(text)
+    return found
+
+
+def test_brief_dates_mean_the_end_of_the_day_in_the_readers_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "brief.html"
+    code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--timezone", "Europe/Brussels", "--out", str(out), *DATA)
+    assert code == 0, err
+    assert "Status as of 2021-12-20 23:59 Europe/Brussels" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--as-of", "20 December"], "tracker: --as-of: '20 December' is not a date (2021-12-20) or a datetime with offset"),
+        (["--as-of", "2021-02-30"], "tracker: --as-of: '2021-02-30' is not a real calendar date"),
+        (["--timezone", "Europe/Brusels"], "tracker: --timezone: unknown time zone 'Europe/Brusels'; did you mean 'Europe/Brussels'?"),
+        (
+            ["--since", "2022-01-01"],
+            "tracker: --since: the last briefing (2022-01-01 23:59 UTC) must be before --as-of (2021-12-20 23:59 UTC)",
+        ),
+        (["--since", "yesterday"], "tracker: --since: 'yesterday' is not a date"),
+        (["--scenarios", "no-such-folder"], "tracker: no scenario folder at no-such-folder; pass --scenarios or set TRACKER_SCENARIOS"),
+    ],
+)
+def test_brief_bad_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    out = tmp_path / "brief.html"
+    code, stdout, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--out", str(out), *DATA, *argv)
+    assert code == 2
+    assert err.startswith(message) and "Traceback" not in err and stdout == ""
+    assert not out.exists()
+
+
+def test_brief_bad_output_places(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "brief", "--out", str(tmp_path / "missing" / "brief.html"), *DATA)
+    assert (code, err) == (2, f"tracker: --out: cannot write {tmp_path}/missing/brief.html: there is no folder {tmp_path}/missing\n")
+    code, _, err = cli(capsys, "brief", "--out", str(tmp_path), *DATA)
+    assert (code, err) == (2, f"tracker: --out: {tmp_path} is a folder; give a file name such as brief.html\n")
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    code, _, err = cli(capsys, "brief", "--out", str(tmp_path / "file.txt" / "brief.html"), *DATA)
+    assert code == 2 and err.startswith("tracker: --out: cannot write") and "there is no folder" in err
+    code, _, err = cli(capsys, "brief", "--out", str(tmp_path / "b.html"), "--png-dir", str(tmp_path / "file.txt"), *DATA)
+    assert (code, err) == (2, f"tracker: --png-dir: {tmp_path}/file.txt is a file, not a folder\n")
+    code, _, err = cli(capsys, "brief", "--out", str(tmp_path / "b.html"), "--pdf", str(tmp_path / "nowhere" / "b.pdf"), *DATA)
+    assert (code, err) == (2, f"tracker: --pdf: cannot write {tmp_path}/nowhere/b.pdf: there is no folder {tmp_path}/nowhere\n")
+    code, _, err = cli(capsys, "brief", *DATA)
+    assert code == 2 and err.startswith("tracker: the following arguments are required: --out\nusage: tracker brief")
+
+
+def test_a_failed_write_keeps_the_earlier_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "deadlines.ics"
+    out.write_text("the earlier calendar", encoding="utf-8")
+
+    def full_disk(self: object, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    import tempfile
+
+    monkeypatch.setattr(tempfile._TemporaryFileWrapper, "write", full_disk, raising=False)
+    code, _, err = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", str(out), *DATA)
+    assert (code, err) == (2, f"tracker: --out: cannot write {out}: No space left on device\n")
+    assert out.read_text(encoding="utf-8") == "the earlier calendar"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deadlines.ics"]  # no temporary file left behind
+
+
+def test_calendar_command_writes_the_feed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "deadlines.ics"
+    code, _, err = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", str(out), "--base-url", "https://t.example.org/", *DATA)
+    assert code == 0, err
+    assert err == f"Wrote {out} (11 entries for the scenarios open as of 2021-12-20 23:59 UTC)\n"
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    urls = {str(e["url"]) for e in cal.walk("VEVENT")}
+    assert "https://t.example.org/?scenario=joint-sanctions-christmas-2021" in urls
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())  # an ordinary file, not a private temporary one
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_calendar_to_standard_output_and_base_url_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_BASE_URL", "https://briefings.example.org")
+    code, out, _ = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", "-", *DATA)
+    assert code == 0
+    assert "URL:https://briefings.example.org/?scenario=swift-disconnection-2022" in out.replace("\r\n ", "")
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ((["--base-url", "localhost:8501"], None), "tracker: --base-url: expected the app's address"),
+        (([], "tracker.example.org"), "tracker: $TRACKER_BASE_URL: expected the app's address"),
+        ((["--as-of", "2021-13-01"], None), "tracker: --as-of: '2021-13-01' is not a real calendar date"),
+    ],
+)
+def test_calendar_bad_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, case: tuple[list[str], str | None], message: str
+) -> None:
+    argv, env = case
+    if env is not None:
+        monkeypatch.setenv("TRACKER_BASE_URL", env)
+    out = tmp_path / "d.ics"
+    code, _, err = cli(capsys, "calendar", "--out", str(out), *DATA, *argv)
+    assert code == 2 and err.startswith(message)
+    assert not out.exists()
+
+
+def test_calendar_bad_output_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "calendar", "--out", str(tmp_path / "no" / "d.ics"), *DATA)
+    assert (code, err) == (2, f"tracker: --out: cannot write {tmp_path}/no/d.ics: there is no folder {tmp_path}/no\n")
+    code, _, err = cli(capsys, "calendar", *DATA)
+    assert code == 2 and err.startswith("tracker: the following arguments are required: --out")
+
+
+def test_since_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "since", "2021-12-20", "--until", "2022-02-01", *DATA)
+    assert code == 0
+    assert out.startswith("Since last briefing: 2021-12-20 23:59 UTC -> 2022-02-01 23:59 UTC\n\nStatus changes (2; 10 unchanged):\n")
+    assert "  joint-sanctions-christmas-2021: due-soon -> overdue\n" in out
+    assert "Events logged (5):\n  2021-12-30        Biden-Putin phone call" in out
+    assert out.rstrip().endswith("Deadlines moved: git history not available: deadline moves are not compared")
+    code, out, _ = cli(capsys, "since", "2021-12-20", "--until", "2022-02-01", "--format", "json", *DATA)
+    assert code == 0 and json.loads(out)["status_changes"][1]["to"] == "averted"
+
+
+def test_since_until_now_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "since", "2022-12-01", *DATA)
+    assert code == 0 and "-> " in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["last week"], "tracker: WHEN: 'last week' is not a date (2021-12-20) or a datetime with offset"),
+        (
+            ["2022-02-01", "--until", "2021-12-20"],
+            "tracker: WHEN: the last briefing (2022-02-01 23:59 UTC) must be before --until (2021-12-20 23:59 UTC)",
+        ),
+        (["2999-01-01"], "tracker: WHEN: the last briefing (2999-01-01 23:59 UTC) must be before now ("),
+        (
+            ["2021-12-20", "--until", "2021-12-20T10:00"],
+            "tracker: --until: '2021-12-20T10:00' has no time zone offset; add one, e.g. 2021-12-20T10:00Z",
+        ),
+        (["2021-12-20", "--timezone", "Mars/Olympus"], "tracker: --timezone: unknown time zone 'Mars/Olympus'"),
+        ([], "tracker: the following arguments are required: WHEN"),
+    ],
+)
+def test_since_bad_flags(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    code, out, err = cli(capsys, "since", *argv, *DATA)
+    assert code == 2 and err.startswith(message) and out == ""
+
+
+def test_the_core_commands_never_load_plotly_or_streamlit() -> None:
+    probe = (
+        "import sys, tracker.cli; tracker.cli.build_parser(); "
+        "print(sorted(m for m in ('plotly', 'streamlit', 'kaleido') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
