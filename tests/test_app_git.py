@@ -59,3 +59,30 @@ def test_without_git_the_pages_say_so_and_work_on(tmp_path: Path, monkeypatch: p
     assert any("No change history" in i.value for i in at.info)
     at = run(page="changes")
     assert any("No revisions to compare" in i.value for i in at.info)
+
+
+def test_since_last_briefing_lists_deadline_moves_from_git(moved_deadline: ScratchRepo) -> None:
+    from tracker.briefing import since_report
+    from tracker.history import git_deadline_moves
+    from tracker.timeutil import parse_instant
+    from tracker.validate import load_workspace
+
+    workspace = load_workspace(moved_deadline.root / "scenarios", moved_deadline.root / "events.csv")
+    moves = git_deadline_moves(workspace.scenarios.files)
+    assert moves is not None
+    report = since_report(
+        workspace.scenarios.scenarios, workspace.events, parse_instant("2021-12-19"), parse_instant("2021-12-31"), deadline_moves=moves
+    )
+    assert report.deadline_moves is not None
+    assert [(m.scenario_id, m.before, m.after) for m in report.deadline_moves] == [("xmas", "2021-12-25", "2022-01-15")]
+    at = run({"as_of": "2022-01-20"}, page="since")
+    assert not at.exception
+
+
+def test_since_without_git_says_history_is_unavailable(tmp_path: Path, isolated_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.history import git_deadline_moves
+
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    path = tmp_path / "xmas.yaml"
+    path.write_text(scenario_text(), encoding="utf-8")
+    assert git_deadline_moves({"xmas": path}) is None

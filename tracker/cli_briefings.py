@@ -23,6 +23,7 @@ from tracker.briefing import since_report, since_text
 from tracker.calendar_feed import calendar, check_base_url
 from tracker.cli import EXIT_OK, UsageError, _print_problems
 from tracker.engine import assess_all, format_instant, now
+from tracker.history import git_deadline_moves
 from tracker.revision import data_revision
 from tracker.timeutil import UTC, parse_instant, zone
 from tracker.validate import Workspace, load_workspace
@@ -119,7 +120,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
     pack = importlib.import_module("components.briefing")
 
     assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
-    report = since_report(workspace.scenarios.scenarios, workspace.events, since, as_of) if since is not None else None
+    report = (
+        since_report(
+            workspace.scenarios.scenarios, workspace.events, since, as_of, deadline_moves=git_deadline_moves(workspace.scenarios.files)
+        )
+        if since is not None
+        else None
+    )
     briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report)
     _write("--out", out, pack.pack_html(briefing).encode("utf-8"))
     print(f"Wrote {out} ({len(assessments)} scenario(s), as of {briefing.stamp.removeprefix('Status as of ')})", file=sys.stderr)
@@ -166,7 +173,9 @@ def cmd_since(args: argparse.Namespace) -> int:
         later = "--until" if args.until else "now"
         raise UsageError(f"WHEN: the last briefing ({format_instant(since, tz)}) must be before {later} ({format_instant(until, tz)})")
     workspace, _, _ = _data(args)
-    report = since_report(workspace.scenarios.scenarios, workspace.events, since, until)
+    report = since_report(
+        workspace.scenarios.scenarios, workspace.events, since, until, deadline_moves=git_deadline_moves(workspace.scenarios.files)
+    )
     if args.format == "json":
         payload: dict[str, Any] = report.to_json(workspace.events)
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)

@@ -9,11 +9,13 @@ bad commit never hides the rest of the record.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
+from tracker.briefing import DeadlineMove, DeadlineMoves
 from tracker.changes import FieldChange, scenario_changes
 from tracker.gitrepo import Commit, GitError, Repository
 from tracker.models import Scenario
@@ -177,3 +179,44 @@ def scenario_history(path: Path) -> ScenarioHistory:
 
 def format_date(value: dt.datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M} {value:%z}"
+
+
+def git_deadline_moves(files: Mapping[str, Path]) -> DeadlineMoves | None:
+    """Deadline moves from the git history of the scenario files (id -> path), for "since last briefing".
+
+    None when the files are not in a git repository, so the report says the history is unavailable
+    rather than "no deadline moved". The history is read once, on first use.
+    """
+    if not files:
+        return None
+    try:
+        Repository.containing(next(iter(files.values())))
+    except GitError:
+        return None
+    moves: list[DeadlineMove] | None = None
+
+    def between(since: dt.datetime, until: dt.datetime) -> list[DeadlineMove]:
+        nonlocal moves
+        if moves is None:
+            moves = []
+            for scenario_id, path in files.items():
+                try:
+                    history = scenario_history(path)
+                except GitError:
+                    continue
+                for revision in history.revisions:
+                    for change in revision.changes:
+                        if change.field == "deadline":
+                            moves.append(
+                                DeadlineMove(
+                                    scenario_id,
+                                    change.before or "",
+                                    change.after or "",
+                                    revision.commit.date,
+                                    revision.commit.short,
+                                    revision.commit.subject,
+                                )
+                            )
+        return [m for m in moves if since < m.changed_at <= until]
+
+    return between

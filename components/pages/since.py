@@ -15,6 +15,7 @@ from components.handouts import handout_buttons
 from components.widgets import problems_banner, status_chip_html
 from tracker.briefing import SinceReport, since_report
 from tracker.engine import format_instant
+from tracker.history import git_deadline_moves
 from tracker.timeutil import parse_instant
 
 SINCE_PARAM = "since"
@@ -118,7 +119,13 @@ def render(ctx: Context) -> None:
             icon=":material/event_busy:",
         )
         return
-    report = since_report(ctx.workspace.scenarios.scenarios, ctx.workspace.events, since, until)
+    report = since_report(
+        ctx.workspace.scenarios.scenarios,
+        ctx.workspace.events,
+        since,
+        until,
+        deadline_moves=git_deadline_moves(ctx.workspace.scenarios.files),
+    )
     counts = st.columns(3)
     counts[0].metric("Status changes", len(report.changes))
     counts[1].metric("Events logged", len(report.events))
