@@ -256,6 +256,16 @@ def test_response_at_the_trigger_instant_counts(log_of: Callable[..., EventLog])
     check(assess(when_scenario(response=RESPONSE), log, at("2021-12-30")), Status.ENACTED, decided_by=("inv", "resp"))
 
 
+def test_date_only_response_on_the_trigger_day_counts(log_of: Callable[..., EventLog]) -> None:
+    # A date-only event stands at the start of its day, so on the trigger's own day it is "at or after" it.
+    log = log_of(row("inv", "2021-12-20", "invasion"), row("resp", "2021-12-20", "sanctions-package"))
+    check(assess(when_scenario(response=RESPONSE), log, at("2021-12-20")), Status.ENACTED, decided_by=("inv", "resp"))
+    timed = log_of(row("inv", "2021-12-20T15:00:00Z", "invasion"), row("resp", "2021-12-20", "sanctions-package"))
+    check(assess(when_scenario(response=RESPONSE), timed, at("2021-12-21")), Status.ENACTED, decided_by=("inv", "resp"))
+    before = log_of(row("inv", "2021-12-20T15:00:00Z", "invasion"), row("resp", "2021-12-19", "sanctions-package"))
+    assert assess(when_scenario(response=RESPONSE), before, at("2021-12-21")).status is Status.TRIGGERED
+
+
 def test_the_first_trigger_event_decides(log_of: Callable[..., EventLog]) -> None:
     log = log_of(row("second", "2021-12-21", "invasion"), row("first", "2021-12-20T23:00:00Z", "invasion"))
     check(assess(when_scenario(), log, at("2021-12-30")), Status.TRIGGERED, decided_by=("first",))

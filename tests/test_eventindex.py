@@ -163,7 +163,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     for column, cells in (("actors", actors), ("targets", targets), ("tags", tags)):
         for row, values in enumerate(cells):
             for value in values:
-                tokens.setdefault((column, value.lower()), np.zeros(n, bool))[row] = True
+                key = (column, value.lower())
+                if key not in tokens:
+                    tokens[key] = np.zeros(n, bool)
+                tokens[key][row] = True
     return World(log, tokens, ids, ns, days, date_only)
 
 
@@ -239,6 +242,51 @@ def test_planted_tokens_are_found_from_every_window_start(world: World, token: s
             following = np.flatnonzero(in_space[lo:])
             expected = lo + int(following[0]) if following.size else None
             assert world.index.first(match, name, lo, space.size) == expected, (name, lo)
+
+
+def _boundaries(lo_rank: int, size: int) -> list[int]:
+    """Ranks where a scan of a window starting at ``lo_rank`` moves to its next chunk."""
+    edges, start, chunk = [], lo_rank // 8, 32
+    while start * 8 < size:
+        start += chunk
+        edges.append(start * 8)
+        chunk = min(chunk * 4, 8192)
+    return edges
+
+
+WINDOW_STARTS = [0, 1, 7, 8, 9, 100, 255, 256, 4095, 5000, 33333]
+
+
+@pytest.mark.parametrize("name", ["timed", "dated"])
+def test_a_single_event_is_found_at_every_chunk_boundary(world: World, name: str) -> None:
+    # An `ids` match sets exactly one bit: the scan must find it wherever the chunks of a window meet.
+    space = world.index.space(name)
+    checked = 0
+    for lo in WINDOW_STARTS:
+        for edge in _boundaries(lo, space.size):
+            for rank in (edge - 9, edge - 1, edge, edge + 1, edge + 7, edge + 8):
+                if not lo <= rank < space.size:
+                    continue
+                match = Match(ids=[world.ids[int(space.rows[rank])]])
+                assert world.index.first(match, name, lo, space.size) == rank, (lo, rank)
+                assert world.index.first(match, name, lo, rank + 1) == rank, (lo, rank)
+                assert world.index.first(match, name, lo, rank) is None, (lo, rank)
+                checked += 1
+    assert checked > 200
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(["timed", "dated"]), lo=st.integers(0, 120_000), data=st.data())
+def test_the_first_of_a_few_events_is_found_across_chunks(world: World, name: str, lo: int, data: st.DataObject) -> None:
+    step, shift = data.draw(st.integers(0, 8)), data.draw(st.integers(-9, 9))
+    space = world.index.space(name)
+    lo = min(lo, space.size - 1)
+    edges = _boundaries(lo, space.size)
+    rank = min(max(edges[min(step, len(edges) - 1)] + shift, lo), space.size - 1)
+    later = data.draw(st.lists(st.integers(rank, space.size - 1), max_size=3))
+    earlier = data.draw(st.lists(st.integers(0, max(lo - 1, 0)), max_size=2)) if lo else []
+    ids = [world.ids[int(space.rows[r])] for r in [rank, *later, *earlier]]
+    assert world.index.first(Match(ids=ids), name, lo, space.size) == rank
 
 
 def test_the_same_match_object_answers_many_windows(world: World) -> None:

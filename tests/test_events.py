@@ -158,7 +158,8 @@ def test_bad_occurred_is_reported_and_the_row_skipped(write: Write, cell: str, m
 def test_empty_id_and_title_rows_are_skipped_with_their_lines(write: Write) -> None:
     log = _log(
         write,
-        "ok1,2021-12-06,T,,,,s,\n,2021-12-07,No id,,,,s,\nno-title,2021-12-08,,,,,s,\n  ,2021-12-09,Blank id,,,,s,\nok2,2021-12-10,T,,,,s,\n",
+        "ok1,2021-12-06,T,,,,s,\n,2021-12-07,No id,,,,s,\nno-title,2021-12-08,,,,,s,\n"
+        "  ,2021-12-09,Blank id,,,,s,\nok2,2021-12-10,T,,,,s,\n",
     )
     assert _problems(log) == [
         "events.csv:3:1: error: id: is empty; every event needs a unique id",
@@ -232,6 +233,13 @@ def test_one_row_with_too_many_fields_is_not_taken_for_an_index(write: Write) ->
 def test_every_row_too_long(write: Write) -> None:
     log = _log(write, "e1,2021-12-07,A, b,US,,x,s,\ne2,2021-12-08,C, d,US,,x,s,\n")
     assert [p.line for p in log.problems] == [2, 3]
+    assert len(log) == 0
+
+
+def test_unclosed_quote_is_located_and_nothing_is_silently_swallowed(write: Write) -> None:
+    body = 'e1,2021-12-07,"multi\nline",,,,s,\n\ne2,2021-12-08,"unclosed,US,,x,s,\ne3,2021-12-09,T,,,,s,\n'
+    log = _log(write, body)
+    assert _problems(log) == ['events.csv:5:1: error: a quoted cell is never closed: its " runs to the end of the file']
     assert len(log) == 0
 
 

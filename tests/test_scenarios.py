@@ -312,7 +312,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "plain text instead of a mapping": (
         "Sanctions if Russia invades\n",
         [
-            "1:1: a scenario file must be a mapping of fields (id, title, ...); this one is 'Sanctions if Russia invades', not a mapping of fields"
+            "1:1: a scenario file must be a mapping of fields (id, title, ...); "
+            "this one is 'Sanctions if Russia invades', not a mapping of fields"
         ],
     ),
     "empty file": (

@@ -242,10 +242,15 @@ def _read_one(path: Path, display: str) -> _FileRead:
             if not isinstance(frame.index, pd.RangeIndex):
                 # pandas silently turns the first column into the index when rows have one field too many.
                 raise pd.errors.ParserError("rows have more fields than the header")
-        except pd.errors.ParserError:
+        except pd.errors.ParserError as exc:
+            records = list(_records(path.read_bytes(), errors="strict"))
+            if "EOF inside string" in str(exc):
+                # The record that opened the quote runs to the end of the file: every row after it would be lost.
+                line = records[-1][0] if records else 1
+                return _failed(path, display, line, 'a quoted cell is never closed: its " runs to the end of the file')
             # Rows with more fields than the header: report each by line, keep the rest (rare, so read them in Python).
             width, rows = len(header), []
-            for line, record in _records(path.read_bytes(), errors="strict"):
+            for line, record in records:
                 if len(record) > width:
                     problems.append(
                         Problem(display, line, 1, f"row has {len(record)} fields, the header has {width}; quote cells that contain commas")
