@@ -517,3 +517,22 @@ def test_the_core_commands_never_load_plotly_or_streamlit() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_brief_without_the_dashboard_libraries_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib
+
+    real = importlib.import_module
+
+    def without_plotly(name: str, package: str | None = None) -> object:
+        if name == "components.briefing":
+            raise ModuleNotFoundError("No module named 'plotly'", name="plotly")
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", without_plotly)
+    code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--out", str(tmp_path / "b.html"), *DATA)
+    assert code == 1
+    assert "'plotly' is not installed: pip install 'sanctions-scenario-tracker[dashboard]'" in err
+    assert not (tmp_path / "b.html").exists()

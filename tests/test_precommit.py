@@ -34,7 +34,8 @@ def hook_repository(destination: Path) -> tuple[ScratchRepo, str]:
     hooks = ScratchRepo(destination)
     for name in PACKAGE_FILES:
         shutil.copy2(ROOT / name, destination / name)
-    shutil.copytree(ROOT / "tracker", destination / "tracker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for package in ("tracker", "components"):
+        shutil.copytree(ROOT / package, destination / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return hooks, hooks.commit("The tracker, as a team would pin it")
 
 

@@ -24,6 +24,7 @@ from tracker.calendar_feed import calendar, check_base_url
 from tracker.cli import EXIT_OK, UsageError, _print_problems
 from tracker.engine import assess_all, format_instant, now
 from tracker.history import git_deadline_moves
+from tracker.problems import TrackerError
 from tracker.revision import data_revision
 from tracker.timeutil import UTC, parse_instant, zone
 from tracker.validate import Workspace, load_workspace
@@ -117,7 +118,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
     # app Streamlit warns about that on the terminal: noise for this command.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
     # By name through importlib: the core's type check (mypy over tracker/) stays out of the UI layer.
-    pack = importlib.import_module("components.briefing")
+    try:
+        pack = importlib.import_module("components.briefing")
+    except ModuleNotFoundError as exc:
+        raise TrackerError(
+            f"`tracker brief` draws its charts with the dashboard's libraries, and {exc.name!r} is not installed: "
+            "pip install 'sanctions-scenario-tracker[dashboard]'"
+        ) from None
 
     assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
     report = (
