@@ -42,7 +42,7 @@ from tracker.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenari
 from tracker.scenario_tests import run_scenario_tests
 from tracker.scenarios import SCENARIO_SUFFIXES, load_scenarios
 from tracker.timeutil import format_remaining, parse_instant, zone
-from tracker.validate import load_workspace, split_paths
+from tracker.validate import Workspace, load_workspace, split_paths
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -105,14 +105,26 @@ def _as_of(text: str | None) -> object:
         raise UsageError(f"--as-of: {exc}") from None
 
 
-def cmd_status(args: argparse.Namespace) -> int:
-    as_of = _as_of(args.as_of)
+def data_flags(parser: argparse.ArgumentParser) -> None:
+    """--scenarios and --events, as every command that reads both spells them."""
+    parser.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
+    parser.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+
+
+def workspace_from_args(args: argparse.Namespace) -> tuple[Workspace, Path, Path]:
+    """The files named by --scenarios/--events (or the environment, or the defaults), loaded; problems go to stderr."""
     scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     events = Path(args.events) if args.events else config.events_path()
     if not scenarios.exists():
         raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
     workspace = load_workspace(scenarios, events)
     _print_problems(workspace.problems, "text", sys.stderr)
+    return workspace, scenarios, events
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    as_of = _as_of(args.as_of)
+    workspace, _, _ = workspace_from_args(args)
     assessments = sorted(assess_all(workspace.scenarios.scenarios, workspace.events, as_of), key=urgency_key)  # type: ignore[arg-type]
     if args.format == "json":
         json.dump([a.to_json() for a in assessments], sys.stdout, indent=2, ensure_ascii=False)
@@ -558,8 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="the status of every scenario as of an instant")
     status.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
     status.add_argument("--format", choices=["table", "json"], default="table")
-    status.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
-    status.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+    data_flags(status)
     status.set_defaults(handler=cmd_status)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
@@ -630,8 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("rev1", metavar="REV1", help="a branch, tag or commit (e.g. main~3, a tag per briefing)")
     diff.add_argument("rev2", metavar="REV2", nargs="?", help="a branch, tag or commit (default: the working tree)")
     diff.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
-    diff.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
-    diff.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+    data_flags(diff)
     diff.add_argument("--format", choices=["text", "json"], default="text")
     diff.set_defaults(handler=cmd_diff)
 

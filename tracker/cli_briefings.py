@@ -21,13 +21,12 @@ from typing import Any
 from tracker import config
 from tracker.briefing import since_report, since_text
 from tracker.calendar_feed import calendar, check_base_url
-from tracker.cli import EXIT_OK, UsageError, _print_problems
+from tracker.cli import EXIT_OK, UsageError, data_flags, workspace_from_args
 from tracker.engine import assess_all, format_instant, now
 from tracker.history import git_deadline_moves
 from tracker.problems import TrackerError
 from tracker.revision import data_revision
 from tracker.timeutil import UTC, parse_instant, zone
-from tracker.validate import Workspace, load_workspace
 
 
 def _instant(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
@@ -45,16 +44,6 @@ def _zone(text: str) -> dt.tzinfo:
         return zone(text)
     except ValueError as exc:
         raise UsageError(f"--timezone: {exc}") from None
-
-
-def _data(args: argparse.Namespace) -> tuple[Workspace, Path, Path]:
-    scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
-    events = Path(args.events) if args.events else config.events_path()
-    if not scenarios.exists():
-        raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
-    workspace = load_workspace(scenarios, events)
-    _print_problems(workspace.problems, "text", sys.stderr)
-    return workspace, scenarios, events
 
 
 def _output(flag: str, text: str, example: str) -> Path:
@@ -111,7 +100,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     since = _instant("--since", args.since, tz) if args.since else None
     if since is not None and since >= as_of:
         raise UsageError(f"--since: the last briefing ({format_instant(since, tz)}) must be before --as-of ({format_instant(as_of, tz)})")
-    workspace, scenarios, events = _data(args)
+    workspace, scenarios, events = workspace_from_args(args)
 
     # Plotly lives in the UI layer: imported here, at run time, so the core never loads it.
     # The pack reuses the app's HTML widgets; their module sets up Streamlit caches, and outside a running
@@ -154,7 +143,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         source = "--base-url" if args.base_url else f"${config.BASE_URL_ENV}"
         raise UsageError(f"{source}: {exc}") from None
     out = None if args.out == "-" else _output("--out", args.out, "deadlines.ics")
-    workspace, _, _ = _data(args)
+    workspace, _, _ = workspace_from_args(args)
     modified = {
         scenario_id: dt.datetime.fromtimestamp(path.stat().st_mtime, UTC)
         for scenario_id, path in workspace.scenarios.files.items()
@@ -179,7 +168,7 @@ def cmd_since(args: argparse.Namespace) -> int:
     if since >= until:
         later = "--until" if args.until else "now"
         raise UsageError(f"WHEN: the last briefing ({format_instant(since, tz)}) must be before {later} ({format_instant(until, tz)})")
-    workspace, _, _ = _data(args)
+    workspace, _, _ = workspace_from_args(args)
     report = since_report(
         workspace.scenarios.scenarios, workspace.events, since, until, deadline_moves=git_deadline_moves(workspace.scenarios.files)
     )
@@ -190,11 +179,6 @@ def cmd_since(args: argparse.Namespace) -> int:
     else:
         print(since_text(report, workspace.events, tz))
     return EXIT_OK
-
-
-def _data_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
-    parser.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
 
 
 WHEN_HELP = "a date (its end, in --timezone) or a datetime with offset"
@@ -209,7 +193,7 @@ def register(sub: Any) -> None:
     brief.add_argument("--timezone", metavar="ZONE", default="UTC", help="the readers' time zone (IANA name); default UTC")
     brief.add_argument("--png-dir", metavar="DIR", help="also write each scenario's chart as DIR/<scenario-id>.png")
     brief.add_argument("--pdf", metavar="FILE", nargs="?", const="", help="also print the pack to PDF (default name: --out with .pdf)")
-    _data_flags(brief)
+    data_flags(brief)
     brief.set_defaults(handler=cmd_brief)
 
     cal = sub.add_parser("calendar", help="write the open scenarios' deadlines as an iCalendar (.ics) file")
@@ -220,7 +204,7 @@ def register(sub: Any) -> None:
         metavar="URL",
         help=f"the dashboard's address for links back (default: ${config.BASE_URL_ENV} or {config.DEFAULT_BASE_URL})",
     )
-    _data_flags(cal)
+    data_flags(cal)
     cal.set_defaults(handler=cmd_calendar)
 
     since = sub.add_parser("since", help="what changed since the last briefing: statuses, events, deadlines moved")
@@ -228,5 +212,5 @@ def register(sub: Any) -> None:
     since.add_argument("--until", metavar="WHEN", help=f"{WHEN_HELP}; default: now")
     since.add_argument("--format", choices=["text", "json"], default="text")
     since.add_argument("--timezone", metavar="ZONE", default="UTC", help="the zone times are shown in (IANA name); default UTC")
-    _data_flags(since)
+    data_flags(since)
     since.set_defaults(handler=cmd_since)
