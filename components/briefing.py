@@ -67,19 +67,6 @@ def audience_deadline(scenario: Scenario, tz: dt.tzinfo) -> tuple[str, str | Non
     return (own, None) if getattr(tz, "key", None) == scenario.timezone else (theirs, own)
 
 
-def for_print(fig: go.Figure) -> go.Figure:
-    """The same figure drawn as SVG: WebGL markers are lost in print, PDF and static images."""
-    traces = []
-    for trace in fig.data:
-        if trace.type == "scattergl":
-            spec = trace.to_plotly_json()
-            spec.pop("type", None)
-            traces.append(go.Scatter(**spec))
-        else:
-            traces.append(trace)
-    return go.Figure(data=traces, layout=fig.layout)
-
-
 def one_row(fig: go.Figure, *, height: int = 250, font_size: int = 13) -> go.Figure:
     """A one-scenario timeline for slides and hand-outs: the title is already above it, so the row
     label goes and the plot gets the full width; the legend sits above, the axis title below."""
@@ -99,7 +86,7 @@ def figures(briefing: Briefing) -> dict[str, go.Figure]:
     """Each scenario's timeline chart, by scenario id, in pack order."""
     log = briefing.workspace.events
     return {
-        a.scenario.id: one_row(for_print(scenario_timeline_figure(scenario_detail(a, log), log, briefing.as_of, briefing.tz)))
+        a.scenario.id: one_row(scenario_timeline_figure(scenario_detail(a, log), log, briefing.as_of, briefing.tz))
         for a in briefing.ordered
     }
 

@@ -15,7 +15,7 @@ import time
 
 import streamlit as st
 
-from components.briefing import audience_deadline, for_print, one_row
+from components.briefing import audience_deadline, one_row
 from components.context import Context, assessments, tick_interval
 from components.figures import scenario_timeline_figure
 from components.views_support import data_revision
@@ -267,7 +267,7 @@ def render(ctx: Context) -> None:
         else:
             item = items[number - 2]
             st.html(f'<section class="slide">{scenario_head_html(item, ctx.tz)}</section>')
-            figure = for_print(scenario_timeline_figure(scenario_detail(item, log), log, instant, ctx.tz))
+            figure = scenario_timeline_figure(scenario_detail(item, log), log, instant, ctx.tz)
             st.plotly_chart(
                 one_row(figure, height=270, font_size=17),
                 key=f"slide_chart_{number}",
