@@ -12,12 +12,15 @@ from components import navigation, theme
 from components.context import SCENARIO_PARAM, current
 from components.views_support import data_period
 from components.widgets import as_of_control
+from components.writing import startup_notice
 
 st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
 
 theme.apply()
 pages = navigation.all_pages()
 page = st.navigation(pages, position="top")
+if page.url_path != "health":  # Data health shows it in place
+    startup_notice(dismissible=True)  # before the first load: a crash's half-written line is repaired first
 ctx = current()
 # A link with ?scenario=ID opens that scenario, whatever page it points at.
 if st.query_params.get(SCENARIO_PARAM) and page.url_path != "scenario":
