@@ -12,6 +12,7 @@ from components import navigation, presenter, theme
 from components.context import SCENARIO_PARAM, current
 from components.views_support import data_period
 from components.widgets import as_of_control
+from components.writing import startup_notice
 
 st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
 
@@ -19,6 +20,8 @@ theme.apply()
 pages = navigation.all_pages()
 presenting = presenter.requested()  # ?mode=present: slides only, no navigation, no sidebar
 page = st.navigation(pages, position="hidden" if presenting else "top")
+if page.url_path != "health" and not presenting:  # Data health shows it in place; slides stay clean
+    startup_notice(dismissible=True)  # before the first load: a crash's half-written line is repaired first
 ctx = current()
 if presenting:
     presenter.render(ctx)

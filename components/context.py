@@ -17,7 +17,8 @@ import streamlit as st
 
 from tracker import config
 from tracker.engine import Assessment, assess_all
-from tracker.problems import Problem
+from tracker.eventwriter import reading
+from tracker.problems import Problem, TrackerError
 from tracker.scenarios import SCENARIO_SUFFIXES
 from tracker.timeutil import UTC, parse_instant, zone
 from tracker.validate import Workspace, load_workspace
@@ -59,12 +60,18 @@ def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
 def _workspace(scenarios: str, events: str, stamp: Fingerprint) -> Workspace:
     # A resource, not data: the workspace is read-only and keeps its match index warm between
     # reruns and sessions; the fingerprint in the key makes any saved edit load afresh.
-    return load_workspace(Path(scenarios), Path(events))
+    # The shared read lock keeps appends out while the log is read, so no row is seen half-written.
+    with reading(Path(events)):
+        return load_workspace(Path(scenarios), Path(events))
 
 
 def workspace() -> Workspace:
     scenarios, events = data_paths()
-    return _workspace(str(scenarios), str(events), fingerprint(scenarios, events))
+    try:
+        return _workspace(str(scenarios), str(events), fingerprint(scenarios, events))
+    except TrackerError as exc:  # the log stayed locked by a writer for too long
+        st.error(str(exc), icon=":material/hourglass_top:")
+        st.stop()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -88,6 +95,13 @@ def matches() -> dict[int, list[str]]:
     """For each event position, the scenarios it matches (independent of the as-of instant)."""
     scenarios, events = data_paths()
     return _event_matches(str(scenarios), str(events), fingerprint(scenarios, events))
+
+
+def read_only() -> bool:
+    """True when this session may not write: presenter mode (?mode=present), or writing is not allowed to it."""
+    from components.writing import current_access  # builds on this module
+
+    return st.query_params.get("mode") == "present" or not current_access().allowed
 
 
 def viewer_zone() -> ZoneInfo:

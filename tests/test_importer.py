@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import DEMO_EVENTS
-from tests.exports import ACLED_MAP, GDELT_MAP, write_acled, write_gdelt
+from tests.exports import ACLED_COLUMNS, ACLED_MAP, GDELT_COLUMNS, GDELT_MAP, write_acled, write_gdelt
 from tracker.events import EventLog, load_events
 from tracker.importer import (
     ExportTable,
@@ -24,6 +24,8 @@ from tracker.importer import (
     read_export_data,
     run_import,
     save_mapping,
+    suggest_date_format,
+    suggest_mapping,
 )
 from tracker.problems import TrackerError
 
@@ -229,3 +231,45 @@ def test_saved_mappings_are_remembered_and_updated(tmp_path: Path) -> None:
         load_mapping(folder, "odd")
     with pytest.raises(MappingError, match=r"^--mapping 'ACLED 2022': use lower-case letters, digits, - and _ \(e\.g\. acled\)$"):
         load_mapping(folder, "ACLED 2022")
+
+
+def test_a_mapping_is_suggested_from_the_column_names() -> None:
+    assert suggest_mapping(ACLED_COLUMNS) == {
+        "id": "event_id_cnty",
+        "occurred": "event_date",
+        "actors": "actor1",
+        "targets": "actor2",
+        "tags": "tags",
+        "source": "source",
+        "notes": "notes",
+    }
+    assert suggest_mapping(GDELT_COLUMNS) == {
+        "id": "GLOBALEVENTID",
+        "occurred": "SQLDATE",
+        "actors": "Actor1Name",
+        "targets": "Actor2Name",
+        "source": "SOURCEURL",
+    }
+    # Each column once; close spellings count; unknown names are left for the user.
+    assert suggest_mapping(["Date", "Headline", "URL", "Description", "Titel", "Whatever"]) == {
+        "occurred": "Date",
+        "title": "Headline",
+        "source": "URL",
+        "notes": "Description",
+    }
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["20220222", "20220301"], "%Y%m%d"),
+        (["22 February 2022", "1 March 2022"], "%d %B %Y"),
+        (["22/02/2022", "13/03/2022"], "%d/%m/%Y"),
+        (["02/03/2022"], None),  # day first or month first: ambiguous, the user says which
+        (["2022-02-22", "2022-03-01T10:00:00Z"], None),  # ISO already
+        (["20220222", "22 February 2022"], None),  # mixed
+        (["", "  "], None),
+    ],
+)
+def test_a_common_date_format_is_suggested(values: list[str], expected: str | None) -> None:
+    assert suggest_date_format(values) == expected

@@ -30,6 +30,7 @@ from tracker.events import COLUMNS, MULTI_VALUED, EventLog, split_values
 from tracker.eventwriter import Receipt, append_rows, append_target, atomic_write, fsync_dir
 from tracker.problems import TrackerError, display_path
 from tracker.revisions import raw_rows
+from tracker.timeutil import parse_instant
 
 MAPPABLE = COLUMNS  # id, occurred, title, actors, targets, tags, source, notes
 REQUIRED_MAPPED = ("occurred", "title", "source")
@@ -200,6 +201,67 @@ def mapping_errors(mapping: ImportMapping, header: Sequence[str]) -> list[str]:
     if mapping.date_format is not None and "%" not in mapping.date_format:
         errors.append(f"date format {mapping.date_format!r} has no % codes; write it like %Y%m%d or %d %B %Y")
     return errors
+
+
+# Column names exports commonly use for each field of the log (compared without case, spaces or punctuation).
+_LIKELY_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "eventid", "eventidcnty", "globaleventid", "uid", "uuid"),
+    "occurred": ("occurred", "date", "eventdate", "sqldate", "day", "when", "datetime", "occurredat", "time"),
+    "title": ("title", "headline", "event", "summary", "subject", "name"),
+    "actors": ("actors", "actor", "actor1", "actor1name", "who"),
+    "targets": ("targets", "target", "actor2", "actor2name", "whom"),
+    "tags": ("tags", "tag", "eventtype", "category", "categories", "labels", "type"),
+    "source": ("source", "sources", "sourceurl", "url", "link", "citation", "reference"),
+    "notes": ("notes", "note", "description", "comment", "comments", "details"),
+}
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def suggest_mapping(header: Sequence[str]) -> dict[str, str]:
+    """A first guess at a mapping from an export's column names: each log field to the column named like it.
+
+    Each column is used once; fields with no likely column are left out (the user maps them).
+    """
+    by_name = {_squashed(h): h for h in header if h}
+    used: set[str] = set()
+    found: dict[str, str] = {}
+    for name in MAPPABLE:
+        candidates = [by_name[n] for n in _LIKELY_NAMES[name] if n in by_name]
+        if not candidates:
+            candidates = get_close_matches(name, [h for h in header if h], n=1, cutoff=0.8)
+        column = next((c for c in candidates if c not in used), None)
+        if column is not None:
+            found[name] = column
+            used.add(column)
+    return found
+
+
+_COMMON_DATE_FORMATS = ("%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%d-%b-%Y", "%Y/%m/%d")
+
+
+def suggest_date_format(values: Iterable[str]) -> str | None:
+    """The one common date format all these (non-ISO) dates are written in; None if they are ISO, mixed or ambiguous."""
+    sample = [v.strip() for v in values if v.strip()][:200]
+    if not sample:
+        return None
+    try:
+        for value in sample:
+            parse_instant(value)
+        return None  # ISO 8601 already
+    except ValueError:
+        pass
+    fitting = []
+    for fmt in _COMMON_DATE_FORMATS:
+        try:
+            for value in sample:
+                dt.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        fitting.append(fmt)
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _fill(spec: str, cells: Mapping[str, str]) -> str:

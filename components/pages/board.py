@@ -9,7 +9,7 @@ import html
 import streamlit as st
 
 from components import navigation
-from components.context import Context, current, tick_interval
+from components.context import Context, current, tick_interval, workspace
 from components.handouts import handout_buttons
 from components.style import STYLES, label
 from components.widgets import countdown_html, problems_banner, replay_note, status_chip_html
@@ -101,7 +101,8 @@ def render(ctx: Context) -> None:
     def cards() -> None:
         # Live: recomputed at each tick, so a deadline passing flips the status on screen.
         now = dt.datetime.now(UTC).astimezone(ctx.tz)
-        items = assess_all(ctx.workspace.scenarios.scenarios, ctx.workspace.events, now) if live else ctx.assessments
+        # Live, the workspace is fetched afresh (cached by fingerprint): an event another session logs shows at the next tick.
+        items = assess_all(workspace().scenarios.scenarios, workspace().events, now) if live else ctx.assessments
         if live:
             st.markdown(
                 f"<div class='live-stamp' style='color:#475467;font-size:0.85rem;'>Updated {now:%H:%M:%S} your time</div>",

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components import event_form
 from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
 from tracker.events import COLUMNS, split_values
@@ -19,6 +20,16 @@ def has_any(cell: str, chosen: frozenset[str]) -> bool:
     return bool(chosen & {v.lower() for v in split_values(cell)})
 
 
+def _follow_data_span(first: dt.date, last: dt.date) -> None:
+    """The date filter spans all the data until narrowed; a newly logged event outside it widens it, a narrowed filter stays."""
+    full, was = (first, last), st.session_state.get("_events_dates_full")
+    chosen = st.session_state.get("events_dates")
+    narrowed = isinstance(chosen, tuple) and len(chosen) == 2 and chosen != was and first <= chosen[0] <= chosen[1] <= last
+    if not narrowed:
+        st.session_state["events_dates"] = full
+    st.session_state["_events_dates_full"] = full
+
+
 def render(ctx: Context) -> None:
     st.title("Events")
     st.caption(replay_note(ctx.as_of, ctx.tz) + ". Events logged after the as-of instant are hidden.")
@@ -26,18 +37,21 @@ def render(ctx: Context) -> None:
     log = ctx.workspace.events
     if not len(log):
         st.info("The event log is empty or could not be read. See Data health.", icon=":material/info:")
+        event_form.events_page_tools(ctx, [])
         return
     known = known_by(log, ctx.as_of.instant)
     frame = log.table.take(known).to_pandas()
     frame.insert(1, "when", pd.to_datetime(log.when_ns[known], utc=True).tz_convert(ctx.tz))
     matched = matches()
     frame["scenarios"] = [", ".join(matched.get(int(p), [])) for p in known]
+    frame["revised"] = event_form.revision_notes(log, frame["id"])
     frame = frame.sort_values("when", kind="stable").reset_index(drop=True)
 
     first = frame["when"].min().date() if len(frame) else ctx.as_of.instant.date()
     last = frame["when"].max().date() if len(frame) else ctx.as_of.instant.date()
     row = st.columns([3, 2, 2, 3])
-    span = row[0].date_input("Dates", value=(first, last), min_value=first, max_value=last, key="events_dates", format="YYYY-MM-DD")
+    _follow_data_span(first, last)
+    span = row[0].date_input("Dates", min_value=first, max_value=last, key="events_dates", format="YYYY-MM-DD")
     actors = row[1].multiselect("Actor", log.vocabulary("actors"), key="events_actor", bind="query-params", placeholder="Any")
     tags = row[2].multiselect("Tag", log.vocabulary("tags"), key="events_tag", bind="query-params", placeholder="Any")
     text = row[3].text_input("Search", key="events_q", bind="query-params", placeholder="Words in title, source, notes…")
@@ -56,12 +70,13 @@ def render(ctx: Context) -> None:
         )
     shown = frame[keep]
     st.caption(f"{len(shown):,} of {len(frame):,} events")
-    extra = [c for c in shown.columns if c not in (*COLUMNS, "when", "scenarios")]
+    # corrects/retracts are shown as the Revised column and in each event's history
+    extra = [c for c in shown.columns if c not in (*COLUMNS, "when", "scenarios", "revised", "corrects", "retracts")]
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
-        column_order=["occurred", "title", "actors", "targets", "tags", "scenarios", "source", "notes", *extra, "id"],
+        column_order=["occurred", "title", "actors", "targets", "tags", "scenarios", "source", "notes", "revised", *extra, "id"],
         column_config={
             "occurred": st.column_config.TextColumn("Occurred", help="As logged: a date, or a date and time with its offset"),
             "title": st.column_config.TextColumn("Title", width="large"),
@@ -71,17 +86,19 @@ def render(ctx: Context) -> None:
             "scenarios": st.column_config.TextColumn("Matched scenarios"),
             "source": st.column_config.TextColumn("Source", width="medium"),
             "notes": "Notes",
+            "revised": st.column_config.TextColumn("Revised", help="Corrected events show their current version; see their history below"),
             "id": "Id",
         },
     )
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     st.download_button(
         "Download these rows (CSV)",
-        shown.drop(columns=["when", "scenarios"]).to_csv(index=False).encode("utf-8"),
+        shown.drop(columns=["when", "scenarios", "revised"]).to_csv(index=False).encode("utf-8"),
         file_name=f"events-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",
     )
+    event_form.events_page_tools(ctx, shown["id"].tolist())
 
 
 render(current())

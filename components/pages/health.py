@@ -6,10 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.context import Context, current, data_paths
+from components.writing import startup_notice
 
 
 def render(ctx: Context) -> None:
     st.title("Data health")
+    startup_notice()
     scenarios, events = data_paths()
     ws = ctx.workspace
     errors = [p for p in ctx.problems if p.severity == "error"]

@@ -8,6 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from components import event_form
 from components.context import ROOT, SCENARIO_PARAM, Context, current
 from components.event_view import event_card, source_markdown
 from components.figures import scenario_timeline_figure, signpost_figure
@@ -128,6 +129,7 @@ def render(ctx: Context) -> None:
         )
     st.subheader("Matched events")
     _matched_table(detail, ctx)
+    event_form.log_for_scenario(ctx, scenario)
     if scenario.sources:
         st.subheader("Sources")
         for source in scenario.sources:

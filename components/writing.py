@@ -1,0 +1,206 @@
+"""Who may write from the dashboard, signing in, and the start-up repair of the event log.
+
+Read-only unless configured (the rules are tracker.access.write_access, fed with the
+environment, `.streamlit/secrets.toml` and the signed-in user). Every widget that writes
+asks `write_gate` first, which shows a short note instead of a form a user could not use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import streamlit as st
+from streamlit.errors import StreamlitAuthError
+
+from components.context import ROOT, data_paths, read_only
+from tracker.access import WriteAccess, read_secrets, write_access
+from tracker.eventwriter import append_target, find_partial, repair_log
+from tracker.problems import TrackerError
+from tracker.timeutil import UTC
+
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+ANONYMOUS = "anonymous"  # logged_by when nobody is signed in and no name is given
+_NAME_KEY = "logged_by_name"
+_DISMISSED_KEY = "startup_notice_dismissed"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def secrets() -> tuple[Mapping[str, object], str | None]:
+    """The secrets file as a dict, or {} and the reason it cannot be read."""
+    try:
+        return read_secrets(SECRETS_FILE), None
+    except TrackerError as exc:
+        return {}, str(exc)
+
+
+def _signed_in() -> bool:
+    return bool(st.user.get("is_logged_in"))
+
+
+def current_access() -> WriteAccess:
+    """May this session write, and as whom (presenter mode included)?"""
+    found, problem = secrets()
+    if problem:
+        return WriteAccess(False, None, problem)
+    email = None
+    if "auth" in found and _signed_in():
+        claim = st.user.get("email")
+        if not claim:
+            return WriteAccess(
+                False, None, "You are signed in, but your identity provider gave no e-mail address, so you cannot be matched to an editor."
+            )
+        email = str(claim)
+    return write_access(env=os.environ, secrets=found, user_email=email, presenter=st.query_params.get("mode") == "present")
+
+
+def writing_configured() -> bool:
+    """Whether anyone at all may write with this configuration (for the start-up repair, which no user starts)."""
+    found, problem = secrets()
+    if problem:
+        return False
+    section = found.get("tracker", {})
+    editors = section.get("editors") if isinstance(section, Mapping) else None
+    someone = editors[0] if isinstance(editors, list) and editors and isinstance(editors[0], str) else None
+    return write_access(env=os.environ, secrets=found, user_email=someone).allowed
+
+
+def _providers(auth: object) -> list[str | None]:
+    """st.login's provider names: None for settings directly under [auth], else each [auth.NAME] table."""
+    if not isinstance(auth, Mapping) or "client_id" in auth:
+        return [None]
+    named = [name for name, value in auth.items() if isinstance(value, Mapping)]
+    return list(named) or [None]
+
+
+def sign_in_buttons(key: str) -> None:
+    found, _ = secrets()
+    for provider in _providers(found.get("auth")):
+        label = "Sign in to log events" if provider is None else f"Sign in with {provider} to log events"
+        if st.button(label, key=f"{key}-sign-in-{provider or 'default'}", icon=":material/login:", type="primary"):
+            try:
+                st.login(provider)
+            except StreamlitAuthError as exc:  # e.g. Authlib missing, or [auth] incomplete
+                st.error(f"Sign-in is not working: {exc}", icon=":material/error:")
+
+
+def write_gate(key: str, action: str = "log events") -> WriteAccess | None:
+    """The access to write with; or None, after a short note saying why this session may not, and how to change that."""
+    access = current_access()
+    if access.allowed and not read_only():
+        return access
+    found, _ = secrets()
+    reason = access.reason if not access.allowed else "Presenter mode is read-only."
+    needs_sign_in = "auth" in found and not _signed_in() and st.query_params.get("mode") != "present"
+    with st.container(border=True, key=f"{key}-read-only"):
+        st.markdown(f":material/lock: **Read-only: you cannot {action} here.** {reason}")
+        if needs_sign_in:
+            sign_in_buttons(key)
+    return None
+
+
+def logged_by_field(access: WriteAccess, key: str) -> str:
+    """Who is logging: the signed-in editor, else a name the user may type (remembered for the session)."""
+    if access.logged_by:
+        return access.logged_by
+    name = st.text_input(
+        "Logged by",
+        value=st.session_state.get(_NAME_KEY, ""),
+        key=key,
+        placeholder="Your name (optional)",
+        help=f"Recorded as logged_by with the event; left empty, it is {ANONYMOUS!r}. With sign-in configured, your e-mail is used.",
+    )
+    return str(name or "").strip()
+
+
+def remember_name(name: str) -> str:
+    """Keep a typed name for the next form in this session; the value to write."""
+    if name:
+        st.session_state[_NAME_KEY] = name
+    return name or ANONYMOUS
+
+
+def identity_caption(access: WriteAccess, key: str) -> None:
+    if access.logged_by and _signed_in():
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.caption(f"Logging as **{access.logged_by}** (signed in).")
+        if right.button("Sign out", key=f"{key}-sign-out", type="tertiary", icon=":material/logout:"):
+            st.logout()
+
+
+# --- start-up repair ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StartupCheck:
+    kind: Literal["repaired", "partial", "error"]
+    message: str
+    log: str
+    stamp: tuple[int, int] | None = None  # the log's size and mtime when a half-written line was found
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+@st.cache_resource(show_spinner=False)
+def _startup_check(events: str, writable: bool) -> StartupCheck | None:
+    # Once per process and log: a crash's half-written last line is repaired (or reported) before the first load.
+    location = Path(events)
+    path = append_target(location)
+    try:
+        if writable:
+            repair = repair_log(location, now())
+            return None if repair is None else StartupCheck("repaired", repair.message, str(path))
+        partial = find_partial(location)
+    except TrackerError as exc:
+        return StartupCheck("error", str(exc), str(path))
+    if partial is None:
+        return None
+    message = (
+        f"{path.name}:{partial.line}: the last line of the event log is half-written ({partial.reason}), probably by a crash "
+        "while saving; that row is left out. Writing is off here, so it was not repaired: run `python -m tracker repair` "
+        "(it moves the fragment to a file beside the log, deleting nothing), or enable writing and restart the dashboard."
+    )
+    return StartupCheck("partial", message, str(path), _stamp(path))
+
+
+def startup_check() -> StartupCheck | None:
+    """The start-up repair's outcome for the current log (run once per process)."""
+    check = _startup_check(str(data_paths()[1]), writing_configured())
+    stale = check is not None and check.kind == "partial" and _stamp(Path(check.log)) != check.stamp
+    # The log changed since (repaired from the command line, or appended to, which repairs): look again.
+    if stale and check is not None:
+        try:
+            if find_partial(Path(check.log)) is None:
+                return None
+        except TrackerError:
+            pass
+    return check
+
+
+def startup_notice(*, dismissible: bool = False) -> None:
+    """The start-up repair's message as a banner (every page until dismissed; always on Data health)."""
+    check = startup_check()
+    if check is None:
+        return
+    if check.kind == "repaired":
+        if dismissible and st.session_state.get(_DISMISSED_KEY) == check.message:
+            return
+        st.warning(f"**The event log was repaired at start-up.** {check.message}", icon=":material/build:")
+        if dismissible and st.button("Dismiss", key="startup-notice-dismiss", type="tertiary"):
+            st.session_state[_DISMISSED_KEY] = check.message
+            st.rerun()
+    elif check.kind == "partial":
+        st.warning(f"**The event log has a half-written last line.** {check.message}", icon=":material/warning:")
+    else:
+        st.error(f"**The event log could not be checked at start-up.** {check.message}", icon=":material/error:")
