@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
@@ -40,9 +41,18 @@ def rows(log: Path) -> list[str]:
 def choose(page: object, key: str, value: str, *, multi: bool = True) -> None:
     """Pick (or add) a value in a multiselect (which stays open: close it) or a selectbox that accepts new options."""
     box = page.locator(f".st-key-{key} input")  # type: ignore[attr-defined]
-    box.click()
-    box.fill(value)
-    page.get_by_role("option").filter(has_text=value).first.wait_for()  # type: ignore[attr-defined]
+    option = page.get_by_role("option").filter(has_text=value).first  # type: ignore[attr-defined]
+    # A rerun elsewhere on the page can close the dropdown while we type: open it again, at most three times.
+    for attempt in range(3):
+        box.click()
+        box.fill(value)
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")  # type: ignore[attr-defined]
     page.keyboard.press("Enter")  # type: ignore[attr-defined]
     if multi:
         page.keyboard.press("Escape")  # type: ignore[attr-defined]
@@ -84,7 +94,7 @@ def test_logging_an_event_averts_the_scenario_on_the_board(writable: tuple[AppSe
     screenshot(page, "logging-form-filled")
     press(page, "Check")
     impact = page.locator(f".impact[data-scenario='{CHRISTMAS}'][data-after='averted']").first
-    assert impact.is_visible()
+    expect(impact).to_be_visible()
     assert "this would avert joint-sanctions-christmas-2021 (now due-soon)" in impact.inner_text()
     assert rows(log) == before, "Check must not write"
     screenshot(page, "logging-preview")
@@ -114,7 +124,7 @@ def test_logging_from_the_scenario_page_enacts_it(writable: tuple[AppServer, Pat
         page, form, "Allies adopt the joint sanctions package", actors=[], tags=["sanctions-package"], source="Council press release"
     )
     press(page, "Check")
-    assert page.locator(f".impact[data-scenario='{CHRISTMAS}'][data-after='enacted']").first.is_visible()
+    expect(page.locator(f".impact[data-scenario='{CHRISTMAS}'][data-after='enacted']").first).to_be_visible()
     press(page, "Save this event")
     assert page.locator(".status-chip").first.inner_text().strip().endswith("Enacted")
     assert_no_exception(page)
