@@ -57,10 +57,12 @@ def _time_filter(browser: object, url: str) -> float:
     page.wait_for_selector(".status-chip[data-scenario]", timeout=120_000)
     page.wait_for_selector(READY, timeout=120_000)
     search = page.get_by_placeholder("Words in title, summary, actors…")
-    search.fill("synthetic scenario 1")
+    search.fill("scenario 123")  # one scenario: its title and id hold "123"
+    shown = page.locator(".status-chip[data-scenario]").count()
     start = time.perf_counter()
     search.press("Enter")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=10_000, state="attached")
+    # Finished when the filtered cards are on screen and the script is idle again.
+    page.wait_for_function(f"document.querySelectorAll('.status-chip[data-scenario]').length !== {shown}", timeout=120_000)
     page.wait_for_selector(READY, timeout=120_000)
     elapsed = time.perf_counter() - start
     context.close()
