@@ -93,7 +93,7 @@ def test_run_benchmark_end_to_end_at_small_scale(capsys: pytest.CaptureFixture[s
     assert "Generating 20 scenarios and 2,000 events" in printed
     for label in (
         "bare pandas.read_csv (baseline)",
-        "tracker load_events (validated, sorted)",
+        "tracker load_events (read and validated)",
         "load 20 scenario files",
         "all statuses, 1 instant, cold (builds index)",
         "all statuses, 5 instants",

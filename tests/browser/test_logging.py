@@ -42,18 +42,22 @@ def choose(page: object, key: str, value: str, *, multi: bool = True) -> None:
     """Pick (or add) a value in a multiselect (which stays open: close it) or a selectbox that accepts new options."""
     box = page.locator(f".st-key-{key} input")  # type: ignore[attr-defined]
     option = page.get_by_role("option").filter(has_text=value).first  # type: ignore[attr-defined]
-    # A rerun elsewhere on the page can close the dropdown while we type: open it again, at most three times.
+    chosen = page.locator(f".st-key-{key} span[data-tag] span[title]").get_by_text(value, exact=True)  # type: ignore[attr-defined]
+    # A rerun elsewhere on the page can close the dropdown while we type: try again, at most three times,
+    # until the value is really chosen.
     for attempt in range(3):
         box.click()
         box.fill(value)
         try:
             option.wait_for(timeout=10_000)
+            option.click()
+            if multi:
+                chosen.wait_for(timeout=5_000)
             break
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
             page.keyboard.press("Escape")  # type: ignore[attr-defined]
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
     if multi:
         page.keyboard.press("Escape")  # type: ignore[attr-defined]
 
