@@ -415,11 +415,16 @@ def event_form(ctx: Context, key: str, initial: EventDraft, *, kind: str = "even
             **{column: tuple(str(v) for v in chosen[column]) for column in MULTI_VALUED},  # type: ignore[arg-type]
         )
         st.session_state[_checked_key(key)] = check(ctx, kind, draft, writing.remember_name(name))
+    _show_check(ctx, key, slots)
+
+
+def _show_check(ctx: Context, key: str, slots: dict[str, object]) -> None:
+    """After a Check: each field's errors in its slot under the field, then the preview."""
     checked: Checked | None = st.session_state.get(_checked_key(key))
     if checked is None:
         return
-    for name_, slot in slots.items():
-        mine = [e for e in checked.errors if e.field == name_ and e.severity == "error"]
+    for field_name, slot in slots.items():
+        mine = [e for e in checked.errors if e.field == field_name and e.severity == "error"]
         if mine:
             slot.markdown(field_error_html(mine), unsafe_allow_html=True)  # type: ignore[attr-defined]
     _preview(ctx, key, checked)
@@ -550,14 +555,7 @@ def retraction_form(ctx: Context, key: str, event_id: str, access: WriteAccess) 
             st.error(str(exc), icon=":material/error:")
             return
         st.session_state[_checked_key(key)] = check(ctx, "retraction", draft, writing.remember_name(name), reason_errors(reason))
-    checked: Checked | None = st.session_state.get(_checked_key(key))
-    if checked is None:
-        return
-    for name_, slot in slots.items():
-        mine = [e for e in checked.errors if e.field == name_ and e.severity == "error"]
-        if mine:
-            slot.markdown(field_error_html(mine), unsafe_allow_html=True)  # type: ignore[attr-defined]
-    _preview(ctx, key, checked)
+    _show_check(ctx, key, slots)
 
 
 def revise(ctx: Context, shown_ids: Sequence[str]) -> None:
