@@ -41,7 +41,7 @@ test: $(VENV)/.dev browser $(AXE) lint typecheck
 	$(PY) -m pytest
 
 bench: $(VENV)/.dev browser
-	$(PY) -m tracker bench
+	$(PY) -m bench.core
 	$(PY) -m bench.dashboard
 
 clean:

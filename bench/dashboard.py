@@ -15,8 +15,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from bench.synthetic import write_events, write_scenarios
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, READY, AppServer
-from tracker.synthetic import write_events, write_scenarios
 
 BASELINE_PAGE = """
 import pandas as pd

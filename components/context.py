@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from tracker import config
-from tracker.engine import Assessment, assess_all
-from tracker.eventwriter import reading
+from tracker.engine.status import Assessment, assess_all
+from tracker.log.writer import reading
 from tracker.problems import Problem, TrackerError
-from tracker.scenarios import SCENARIO_SUFFIXES
-from tracker.timeutil import UTC, parse_instant, zone
-from tracker.validate import Workspace, load_workspace
-from tracker.views import event_matches
+from tracker.report.views import event_matches
+from tracker.scenario.loader import SCENARIO_SUFFIXES
+from tracker.timeutil import UTC, is_last_instant, parse_instant, zone
+from tracker.workspace import Workspace, load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 TICK_ENV = "TRACKER_TICK_SECONDS"
@@ -97,13 +97,6 @@ def matches() -> dict[int, list[str]]:
     return _event_matches(str(scenarios), str(events), fingerprint(scenarios, events))
 
 
-def read_only() -> bool:
-    """True when this session may not write: presenter mode (?mode=present), or writing is not allowed to it."""
-    from components.writing import current_access  # builds on this module
-
-    return st.query_params.get("mode") == "present" or not current_access().allowed
-
-
 def viewer_zone() -> ZoneInfo:
     """The viewer's time zone as the browser reports it; UTC when unknown."""
     name = st.context.timezone
@@ -145,7 +138,7 @@ def set_as_of(value: dt.datetime | None) -> None:
         st.query_params.pop(AS_OF_PARAM, None)
         return
     text = value.isoformat(timespec="minutes") if value.second == 0 and value.microsecond == 0 else value.isoformat()
-    if value.hour == 23 and value.minute == 59 and value.second == 59:
+    if is_last_instant(value):
         text = value.date().isoformat()
     st.session_state[_SESSION_AS_OF] = text
     st.query_params[AS_OF_PARAM] = text

@@ -3,11 +3,11 @@
 One flow for new events, corrections and retractions:
 
 1. The form's **Check** builds the row (its id is made here) and runs the core's checks
-   (tracker.drafts.check_draft) and the impact preview (tracker.impact.preview_impact).
+   (tracker.log.drafts.check_draft) and the impact preview (tracker.engine.impact.preview_impact).
    Each error is shown under its field; the preview of the row and of the scenarios it
    would change is shown under the form.
 2. **Save** exists only for a checked row without errors, and writes that row, not the
-   form's current contents (tracker.drafts.save_rows, which refuses an id already in the
+   form's current contents (tracker.log.drafts.save_rows, which refuses an id already in the
    log: a second click, or a stale page, saves nothing and says so).
 3. Saving runs in the button's callback, before the page is drawn again, so the whole page
    (and the Board) is drawn from the reloaded log: its fingerprint changed.
@@ -26,10 +26,10 @@ import streamlit as st
 
 from components import event_import, writing
 from components.context import Context, data_paths, workspace
-from components.event_view import source_markdown
-from components.widgets import status_chip_html
-from tracker.access import WriteAccess
-from tracker.drafts import (
+from tracker.engine.impact import Impact, preview_impact
+from tracker.engine.status import format_instant
+from tracker.log.access import WriteAccess
+from tracker.log.drafts import (
     EventDraft,
     FieldError,
     blocking,
@@ -41,13 +41,12 @@ from tracker.drafts import (
     retraction_draft,
     save_rows,
 )
-from tracker.engine import format_instant
-from tracker.events import MULTI_VALUED, EventLog
-from tracker.eventwriter import DuplicateIdError, format_logged_at
-from tracker.impact import Impact, preview_impact
-from tracker.models import Match, Scenario
+from tracker.log.events import MULTI_VALUED, EventLog, Version
+from tracker.log.ledger import raw_rows
+from tracker.log.writer import DuplicateIdError, format_logged_at
 from tracker.problems import TrackerError
-from tracker.revisions import Version, raw_rows
+from tracker.report.html import impact_html, source_html
+from tracker.scenario.model import Match, Scenario
 from tracker.timeutil import parse_instant, zone
 
 FIELD_LABELS = {
@@ -183,7 +182,7 @@ def _row_card(row: dict[str, str]) -> None:
     lines = [
         f"<b>{html.escape(row['title']) or '<i>no title</i>'}</b>",
         f"{html.escape(row['occurred']) or '—'} · {html.escape(who)}{html.escape(whom)} {tags}",
-        f"Source: {source_markdown(row['source'])}",
+        f"Source: {source_html(row['source'])}",
     ]
     if row["notes"]:
         lines.append(f'<span style="color:#475467;">{html.escape(row["notes"])}</span>')
@@ -204,15 +203,6 @@ def _row_card(row: dict[str, str]) -> None:
 
 def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def impact_html(impact: Impact, title: str) -> str:
-    return (
-        f'<div class="impact" data-scenario="{html.escape(impact.scenario_id)}" data-after="{impact.after.status.value}" '
-        'style="margin:0.3rem 0;line-height:1.9;">'
-        f"{status_chip_html(impact.before.status)} → {status_chip_html(impact.after.status)} &nbsp;"
-        f"<b>{html.escape(title)}</b>: {html.escape(impact.message)}</div>"
-    )
 
 
 def _preview(ctx: Context, key: str, checked: Checked) -> None:

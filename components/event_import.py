@@ -1,6 +1,6 @@
 """Importing an export (CSV, TSV, Excel) from the Events page: map its columns, preview, then append in one step.
 
-All rules are the core's (tracker.importer): reading the file, what a mapping needs,
+All rules are the core's (tracker.log.importer): reading the file, what a mapping needs,
 checking each row against the log, de-duplicating, and the one durable append. This
 module draws them: the mapping as one selectbox per log field (pre-filled from a saved
 mapping or guessed from the column names), the plan (rows to append, rows that fail with
@@ -19,9 +19,9 @@ import streamlit as st
 
 from components import writing
 from components.context import Context, data_paths, fingerprint, workspace
-from tracker.events import COLUMNS
-from tracker.impact import Impact, preview_impact
-from tracker.importer import (
+from tracker.engine.impact import Impact, preview_impact
+from tracker.log.events import COLUMNS
+from tracker.log.importer import (
     MAPPABLE,
     REQUIRED_MAPPED,
     ExportTable,
@@ -38,8 +38,9 @@ from tracker.importer import (
     suggest_date_format,
     suggest_mapping,
 )
+from tracker.log.ledger import raw_rows
 from tracker.problems import TrackerError, display_path
-from tracker.revisions import raw_rows
+from tracker.report.html import impact_html
 
 KEY = "import"
 NOT_MAPPED = "— not mapped —"
@@ -215,8 +216,6 @@ def _show_plan(ctx: Context, planned: Planned) -> None:
         titles = {s.id: s.title for s in ctx.workspace.scenarios.scenarios}
         if planned.impacts:
             st.markdown("**What it would change, now**")
-            from components.event_form import impact_html  # shared drawing of one change
-
             st.markdown("".join(impact_html(i, titles.get(i.scenario_id, i.scenario_id)) for i in planned.impacts), unsafe_allow_html=True)
         else:
             st.markdown(

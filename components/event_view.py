@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import streamlit as st
 
-from tracker.events import Event
-
-_URL = re.compile(r"<?(https?://[^\s>]+)>?")
-
-
-def source_markdown(source: str) -> str:
-    """'Publisher: Title <https://...>' -> the citation with the URL as a link."""
-    match = _URL.search(source)
-    if not match:
-        return html.escape(source) or "<i>no source given</i>"
-    citation = source[: match.start()].strip() or match.group(1)
-    return f'<a href="{html.escape(match.group(1))}" target="_blank" rel="noopener">{html.escape(citation)}</a>'
+from tracker.log.events import Event
+from tracker.report.html import source_html
 
 
 def event_card(event: Event, note: str = "") -> None:
@@ -28,7 +15,7 @@ def event_card(event: Event, note: str = "") -> None:
     with st.container(border=True):
         st.markdown(f"**{event.title}**")
         st.markdown(f"{event.occurred} · {who}{whom} {tags}  \n" + (f"*{note}*" if note else ""))
-        st.markdown(f"Source: {source_markdown(event.source)}", unsafe_allow_html=True)
+        st.markdown(f"Source: {source_html(event.source)}", unsafe_allow_html=True)
         if event.notes:
             st.caption(event.notes)
         st.caption(f"id `{event.id}`")

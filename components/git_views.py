@@ -11,10 +11,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.style import label
-from tracker.gitrepo import Commit, GitError
-from tracker.history import ScenarioHistory, scenario_history
-from tracker.revdiff import RevisionDiff, diff_revisions, recent_revisions
+from tracker.git.compare import RevisionDiff, diff_revisions, recent_revisions
+from tracker.git.history import ScenarioHistory, scenario_history
+from tracker.git.repo import Commit, GitError
+from tracker.report.style import label
 
 
 @st.cache_data(ttl=30, show_spinner=False)

@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from components import presenter
-from components.briefing import Briefing, pack_html
 from components.context import Context
 from components.views_support import data_revision
 from tracker import config
-from tracker.briefing import SinceReport
-from tracker.calendar_feed import calendar, check_base_url
-from tracker.engine import assess_all
+from tracker.engine.since import SinceReport
+from tracker.engine.status import assess_all
+from tracker.report.calendar import calendar, check_base_url
+from tracker.report.pack import Briefing, pack_html
 from tracker.timeutil import UTC
 
 

@@ -15,17 +15,17 @@ import time
 
 import streamlit as st
 
-from components.briefing import audience_deadline, one_row
 from components.context import Context, assessments, tick_interval
-from components.figures import scenario_timeline_figure
 from components.views_support import data_revision
-from components.widgets import countdown_caption, status_chip_html
-from tracker.briefing import deciding_events
-from tracker.engine import Assessment, format_instant
-from tracker.events import Event, EventLog
-from tracker.revision import Revision
+from tracker.engine.since import deciding_events
+from tracker.engine.status import Assessment, format_instant
+from tracker.git.data_revision import DataRevision
+from tracker.log.events import Event, EventLog
+from tracker.report.figures import scenario_timeline_figure
+from tracker.report.html import countdown_caption, status_chip_html
+from tracker.report.pack import audience_deadline, one_row
+from tracker.report.views import Filters, board, countdown, reason, scenario_detail, status_counts
 from tracker.timeutil import UTC
-from tracker.views import Filters, board, countdown, reason, scenario_detail, status_counts
 
 MODE_PARAM, PRESENT = "mode", "present"
 SLIDE_PARAM = "slide"
@@ -103,7 +103,7 @@ def _go(number: int) -> None:
     st.query_params[SLIDE_PARAM] = str(number)
 
 
-def stamp_text(as_of: dt.datetime, tz: dt.tzinfo, revision: Revision | None) -> str:
+def stamp_text(as_of: dt.datetime, tz: dt.tzinfo, revision: DataRevision | None) -> str:
     text = f"Status as of {format_instant(as_of, tz)}"
     return text + (f" · Data revision {revision}" if revision else "")
 
@@ -280,7 +280,7 @@ def render(ctx: Context) -> None:
     deck()
 
 
-def _footer(ctx: Context, instant: dt.datetime, *, revision: Revision | None, number: int, total: int, problem: str | None) -> None:
+def _footer(ctx: Context, instant: dt.datetime, *, revision: DataRevision | None, number: int, total: int, problem: str | None) -> None:
     notes = [n for n in (ctx.as_of.problem, problem) if n]
     with st.container(horizontal=True, key="presenter-footer", vertical_alignment="center", gap="small"):
         st.html(

@@ -8,37 +8,13 @@ import html
 import streamlit as st
 
 from components.context import AsOf, Context, set_as_of
-from components.style import style
-from tracker.engine import Assessment, Status, format_instant
+from tracker.engine.status import Assessment, format_instant
 from tracker.problems import Problem
-from tracker.views import Countdown
+from tracker.report.html import status_chip_html
+from tracker.report.style import style
+from tracker.timeutil import is_last_instant, last_instant
 
 STEPS = {"1h": dt.timedelta(hours=1), "1d": dt.timedelta(days=1), "1w": dt.timedelta(weeks=1), "30d": dt.timedelta(days=30)}
-
-
-def status_badge(status: Status) -> None:
-    s = style(status)
-    st.badge(s.word, icon=s.icon, color=s.badge)  # type: ignore[arg-type]
-
-
-def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = "") -> str:
-    """The status as coloured chip with icon and word, for HTML blocks (cards, presenter slides)."""
-    s = style(status)
-    size = "1.6rem" if large else "0.95rem"
-    owner = f' data-scenario="{html.escape(scenario_id)}"' if scenario_id else ""
-    return (
-        f'<span class="status-chip status-{status.value}" data-status="{status.value}"{owner} style="background:{s.colour};color:{s.ink};'
-        f'font-size:{size};font-weight:700;padding:0.15em 0.55em;border-radius:0.4em;white-space:nowrap;">'
-        f'<span aria-hidden="true">{s.glyph}</span> {html.escape(s.word)}</span>'
-    )
-
-
-def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(23, 59, 59, 999999), tzinfo=tz)
-
-
-def _is_end_of_day(instant: dt.datetime) -> bool:
-    return (instant.hour, instant.minute, instant.second) == (23, 59, 59)
 
 
 def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
@@ -61,8 +37,8 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
             day = st.session_state[f"asof_date_{stamp}"]
             if day is None:
                 return
-            if _is_end_of_day(current) or as_of.live:
-                set_as_of(end_of_day(day, tz))
+            if is_last_instant(current) or as_of.live:
+                set_as_of(last_instant(day, tz))
             else:
                 set_as_of(dt.datetime.combine(day, current.timetz()))
 
@@ -102,7 +78,7 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
             day = min(max(current.date(), start), end)
 
             def on_slide() -> None:
-                set_as_of(end_of_day(st.session_state[f"asof_slider_{stamp}"], tz))
+                set_as_of(last_instant(st.session_state[f"asof_slider_{stamp}"], tz))
 
             st.slider(
                 "Replay the period covered by the data",
@@ -141,15 +117,3 @@ def replay_note(as_of: AsOf, tz: dt.tzinfo) -> str:
     if as_of.live:
         return f"Live — now, {format_instant(as_of.instant, tz)}"
     return f"Replay — the world as it stood at {format_instant(as_of.instant, tz)}"
-
-
-def countdown_caption(left: Countdown) -> str:
-    return "overdue: the response is late" if left.target == "overdue" else f"left until the {left.target}"
-
-
-def countdown_html(left: Countdown, scenario_id: str, *, size: str = "1.9rem") -> str:
-    """The big time-left figure and what it counts to; data attributes let tests and slides find it."""
-    return (
-        f'<div class="countdown" data-scenario="{html.escape(scenario_id)}" style="font-size:{size};">{html.escape(left.text)}</div>'
-        f'<div class="countdown-caption">{countdown_caption(left)}</div>'
-    )

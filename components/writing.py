@@ -1,6 +1,6 @@
 """Who may write from the dashboard, signing in, and the start-up repair of the event log.
 
-Read-only unless configured (the rules are tracker.access.write_access, fed with the
+Read-only unless configured (the rules are tracker.log.access.write_access, fed with the
 environment, `.streamlit/secrets.toml` and the signed-in user). Every widget that writes
 asks `write_gate` first, which shows a short note instead of a form a user could not use.
 """
@@ -17,9 +17,9 @@ from typing import Literal
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from components.context import ROOT, data_paths, read_only
-from tracker.access import WriteAccess, read_secrets, write_access
-from tracker.eventwriter import append_target, find_partial, repair_log
+from components.context import ROOT, data_paths
+from tracker.log.access import WriteAccess, read_secrets, write_access
+from tracker.log.writer import append_target, find_partial, repair_log
 from tracker.problems import TrackerError
 from tracker.timeutil import UTC
 
@@ -204,3 +204,8 @@ def startup_notice(*, dismissible: bool = False) -> None:
         st.warning(f"**The event log has a half-written last line.** {check.message}", icon=":material/warning:")
     else:
         st.error(f"**The event log could not be checked at start-up.** {check.message}", icon=":material/error:")
+
+
+def read_only() -> bool:
+    """True when this session may not write: presenter mode (?mode=present), or writing is not allowed to it."""
+    return st.query_params.get("mode") == "present" or not current_access().allowed

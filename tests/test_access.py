@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.access import WriteAccess, read_secrets, write_access
+from tracker.log.access import WriteAccess, read_secrets, write_access
 from tracker.problems import TrackerError
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}

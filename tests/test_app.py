@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
-from tracker.engine import assess_all
-from tracker.events import load_events
-from tracker.scenarios import load_scenarios
+from tracker.engine.status import assess_all
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_instant
 
 APP = str(ROOT / "app.py")
@@ -144,10 +144,9 @@ def test_events_page_table_and_matches() -> None:
 
 
 def expected_events_by(as_of: str) -> list[str]:
-    from tracker.views import known_by
 
     log = load_events(DEMO_EVENTS)
-    return log.ids(known_by(log, parse_instant(as_of)))
+    return log.ids(log.occurred_by(parse_instant(as_of)))
 
 
 def test_health_page_is_clean_on_the_demo() -> None:

@@ -62,10 +62,10 @@ def test_without_git_the_pages_say_so_and_work_on(tmp_path: Path, monkeypatch: p
 
 
 def test_since_last_briefing_lists_deadline_moves_from_git(moved_deadline: ScratchRepo) -> None:
-    from tracker.briefing import since_report
-    from tracker.history import git_deadline_moves
+    from tracker.engine.since import since_report
+    from tracker.git.history import git_deadline_moves
     from tracker.timeutil import parse_instant
-    from tracker.validate import load_workspace
+    from tracker.workspace import load_workspace
 
     workspace = load_workspace(moved_deadline.root / "scenarios", moved_deadline.root / "events.csv")
     moves = git_deadline_moves(workspace.scenarios.files)
@@ -80,7 +80,7 @@ def test_since_last_briefing_lists_deadline_moves_from_git(moved_deadline: Scrat
 
 
 def test_since_without_git_says_history_is_unavailable(tmp_path: Path, isolated_git: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker.history import git_deadline_moves
+    from tracker.git.history import git_deadline_moves
 
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     path = tmp_path / "xmas.yaml"

@@ -25,10 +25,10 @@ import components.writing
 from components.event_form import occurred_text, split_occurred
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tests.exports import ACLED_MAP, write_acled
-from tracker.engine import assess_all
-from tracker.events import load_events
-from tracker.importer import ImportMapping, parse_map_options, save_mapping
-from tracker.scenarios import load_scenarios
+from tracker.engine.status import assess_all
+from tracker.log.importer import ImportMapping, parse_map_options, save_mapping
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_instant
 
 APP = str(ROOT / "app.py")

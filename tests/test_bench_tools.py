@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tracker.bench import run_benchmark
-from tracker.engine import Status, assess_all
-from tracker.events import COLUMNS, load_events
-from tracker.scenarios import load_scenarios
-from tracker.synthetic import SPAN_DAYS, START, ZONES, as_of_instants, write_events, write_scenarios
+from bench.core import run_benchmark
+from bench.synthetic import SPAN_DAYS, START, ZONES, as_of_instants, write_events, write_scenarios
+from tracker.engine.status import Status, assess_all
+from tracker.log.events import COLUMNS
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
 
 
 @pytest.fixture(scope="module")

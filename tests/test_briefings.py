@@ -14,13 +14,13 @@ import icalendar
 import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
-from tracker.briefing import NO_HISTORY, DeadlineMove, deciding_events, since_report, since_text
-from tracker.calendar_feed import calendar, check_base_url, entries
 from tracker.cli import main
-from tracker.engine import Status, assess_all
-from tracker.events import load_events
-from tracker.revision import Revision, data_revision
-from tracker.scenarios import load_scenarios
+from tracker.engine.since import NO_HISTORY, DeadlineMove, deciding_events, since_report, since_text
+from tracker.engine.status import Status, assess_all
+from tracker.git.data_revision import DataRevision, data_revision
+from tracker.log.reader import load_events
+from tracker.report.calendar import calendar, check_base_url, entries
+from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import UTC, parse_instant
 
 SCENARIOS = load_scenarios(DEMO_SCENARIOS).scenarios
@@ -134,14 +134,14 @@ def test_revision_is_the_commit_of_the_data_and_says_when_it_has_uncommitted_cha
     _git(tmp_path, "add", "scenarios", "data")
     _git(tmp_path, "commit", "-qm", "data")
     head = _git(tmp_path, "rev-parse", "--short", "HEAD")
-    assert data_revision([scenarios, events]) == Revision(head, dirty=False)  # notes.txt is not data
+    assert data_revision([scenarios, events]) == DataRevision(head, dirty=False)  # notes.txt is not data
     (scenarios / "b.yaml").write_text("id: b\n", encoding="utf-8")
     revision = data_revision([scenarios, events])
-    assert revision == Revision(head, dirty=True)
+    assert revision == DataRevision(head, dirty=True)
     assert str(revision) == f"{head} (uncommitted changes)"
     (scenarios / "b.yaml").unlink()
     events.write_text("id,occurred,title\nx,2021-01-01,X\n", encoding="utf-8")
-    assert data_revision([scenarios, events]) == Revision(head, dirty=True)
+    assert data_revision([scenarios, events]) == DataRevision(head, dirty=True)
 
 
 def test_no_revision_outside_git_or_before_the_first_commit(tmp_path: Path) -> None:
@@ -527,7 +527,7 @@ def test_brief_without_the_dashboard_libraries_says_what_to_install(
     real = importlib.import_module
 
     def without_plotly(name: str, package: str | None = None) -> object:
-        if name == "components.briefing":
+        if name == "tracker.report.pack":
             raise ModuleNotFoundError("No module named 'plotly'", name="plotly")
         return real(name, package)
 

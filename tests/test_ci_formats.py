@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tracker.cli import _print_problems, build_parser, main
 from tracker.problems import Problem
-from tracker.yamlsafe import parse_yaml
+from tracker.scenario.yamlsafe import parse_yaml
 
 Write = Callable[[str, str], Path]
 

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
 from tests.exports import ACLED_MAP, write_acled
 from tracker.cli import main
-from tracker.events import load_events
+from tracker.log.reader import load_events
 
 PULLBACK = ["--occurred", "2021-12-20", "--title", "Russia pulls back some troops", "--source", "Reuters, 20 Dec 2021"]
 PULLBACK += ["--actors", "Russia", "--tags", "de-escalation;military", "--by", "ana", "--as-of", "2021-12-27"]

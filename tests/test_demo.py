@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
-from tracker.engine import Status, assess_all
-from tracker.events import load_events
-from tracker.scenarios import load_scenarios
+from tracker.engine.status import Status, assess_all
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_instant
 
 

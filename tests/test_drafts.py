@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
-from tracker.drafts import (
+from tracker.log.drafts import (
     SOURCE_EMPTY,
     EventDraft,
     FieldError,
@@ -21,9 +21,10 @@ from tracker.drafts import (
     retraction_draft,
     submit,
 )
-from tracker.events import EventLog, load_events
+from tracker.log.events import EventLog
+from tracker.log.reader import load_events
 from tracker.problems import TrackerError
-from tracker.scenarios import load_scenarios
+from tracker.scenario.loader import load_scenarios
 
 NOW = dt.datetime(2022, 2, 22, 14, 3, 5, tzinfo=dt.UTC)
 GOOD = EventDraft(occurred="2022-02-22", title="EU Council agrees first package", source="Council press release, 23 Feb 2022")

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from tests.test_scenarios import CHRISTMAS
-from tracker.engine import Assessment, Status, assess, assess_all, urgency_key
-from tracker.events import COLUMNS, EventLog, load_events
-from tracker.models import Scenario
-from tracker.scenarios import load_scenarios
+from tracker.engine.status import Assessment, Status, assess, assess_all, urgency_key
+from tracker.log.events import COLUMNS, EventLog
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
+from tracker.scenario.model import Scenario
 from tracker.timeutil import UTC, parse_instant
 
 Write = Callable[[str, str], Path]

@@ -19,9 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.engine import Assessment, Status, assess, assess_all
-from tracker.events import COLUMNS, EventLog, load_events
-from tracker.models import Match, Scenario
+from tracker.engine.status import Assessment, Status, assess, assess_all
+from tracker.log.events import COLUMNS, EventLog
+from tracker.log.reader import load_events
+from tracker.scenario.model import Match, Scenario
 from tracker.timeutil import UTC, start_of_day
 
 SETTINGS = settings(max_examples=100, deadline=None)

@@ -21,10 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.engine import first_match
-from tracker.eventindex import DAY_NS, EventIndex
-from tracker.events import COLUMNS, EventLog, load_events
-from tracker.models import Match
+from tracker.engine.status import first_match
+from tracker.log.events import COLUMNS, EventLog
+from tracker.log.index import DAY_NS, EventIndex
+from tracker.log.reader import load_events
+from tracker.scenario.model import Match
 from tracker.timeutil import day_number, from_day_number, start_of_day, to_ns, zone
 
 N_EVENTS = 220_000

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.events import COLUMNS, EventLog, load_events
-from tracker.models import Match
+from tracker.log.events import COLUMNS, EventLog
+from tracker.log.reader import load_events
+from tracker.scenario.model import Match
 from tracker.timeutil import UTC
 
 Write = Callable[[str, str], Path]

@@ -17,10 +17,10 @@ import pytest
 
 from tests.conftest import DEMO_EVENTS, ROOT
 from tests.writers import append_many
-from tracker import eventwriter
-from tracker.drafts import EventDraft, make_row
-from tracker.events import load_events
-from tracker.eventwriter import (
+from tracker.log import writer as eventwriter
+from tracker.log.drafts import EventDraft, make_row
+from tracker.log.reader import load_events
+from tracker.log.writer import (
     WRITE_COLUMNS,
     DuplicateIdError,
     append_rows,

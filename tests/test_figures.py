@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import plotly.graph_objects as go
 
-from components.figures import BIN_LIMIT, OTHER_ROW, POINT_LIMIT, signpost_figure, timeline_figure
+from bench.synthetic import write_events
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
-from tracker.engine import assess_all
-from tracker.events import load_events
-from tracker.scenarios import load_scenarios
-from tracker.synthetic import write_events
+from tracker.engine.status import assess_all
+from tracker.log.reader import load_events
+from tracker.report.figures import BIN_LIMIT, OTHER_ROW, POINT_LIMIT, signpost_figure, timeline_figure
+from tracker.report.views import event_matches, scenario_detail, signpost_series
+from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_instant
-from tracker.views import event_matches, known_by, scenario_detail, signpost_series
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -26,7 +26,7 @@ def _demo_timeline(as_of: str) -> go.Figure:
     instant = parse_instant(as_of)
     details = [scenario_detail(a, log) for a in assess_all(scenarios.scenarios, log, instant)]
     matched = np.array(sorted(event_matches(log, scenarios.scenarios)), np.int64)
-    others = np.setdiff1d(known_by(log, instant), matched)
+    others = np.setdiff1d(log.occurred_by(instant), matched)
     return timeline_figure(details, log, others, instant, LONDON)
 
 

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import DEMO_EVENTS, ROOT
-from tracker.drafts import EventDraft, make_row
-from tracker.events import load_events
-from tracker.eventwriter import append_rows
+from tracker.log.drafts import EventDraft, make_row
+from tracker.log.reader import load_events
+from tracker.log.writer import append_rows
 
 NOW = dt.datetime(2022, 3, 1, tzinfo=dt.UTC)
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import ScratchRepo
 from tracker.cli import main
-from tracker.gitrepo import GitError
-from tracker.history import scenario_history
+from tracker.git.history import scenario_history
+from tracker.git.repo import GitError
 
 
 def scenario_text(

@@ -8,7 +8,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.ids import IdClock, new_event_id, uuid7, uuid7_from, uuid7_time
+from tracker.log.ids import IdClock, new_event_id, uuid7, uuid7_from, uuid7_time
 
 
 def test_layout_matches_the_rfc_9562_example() -> None:

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
-from tracker.drafts import EventDraft, correction_draft, make_row, retraction_draft
-from tracker.engine import Status
-from tracker.events import EventLog, load_events
-from tracker.impact import preview_impact
-from tracker.models import Scenario
-from tracker.scenarios import load_scenarios
+from tracker.engine.impact import preview_impact
+from tracker.engine.status import Status
+from tracker.log.drafts import EventDraft, correction_draft, make_row, retraction_draft
+from tracker.log.events import EventLog
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
+from tracker.scenario.model import Scenario
 from tracker.timeutil import parse_instant
 
 NOW = dt.datetime(2022, 3, 1, tzinfo=dt.UTC)

@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import DEMO_EVENTS
 from tests.exports import ACLED_COLUMNS, ACLED_MAP, GDELT_COLUMNS, GDELT_MAP, write_acled, write_gdelt
-from tracker.events import EventLog, load_events
-from tracker.importer import (
+from tracker.log.events import EventLog
+from tracker.log.importer import (
     ExportTable,
     ImportMapping,
     MappingError,
@@ -27,6 +27,7 @@ from tracker.importer import (
     suggest_date_format,
     suggest_mapping,
 )
+from tracker.log.reader import load_events
 from tracker.problems import TrackerError
 
 NOW = dt.datetime(2022, 3, 1, 9, 0, tzinfo=dt.UTC)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT, ScratchRepo
-from tracker.yamlsafe import parse_yaml
+from tracker.scenario.yamlsafe import parse_yaml
 
 PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
 ALICE = {

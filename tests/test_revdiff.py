@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import ScratchRepo
 from tests.test_history import scenario_text
 from tracker.cli import main
-from tracker.engine import Status
-from tracker.gitrepo import GitError
-from tracker.revdiff import diff_revisions, recent_revisions
+from tracker.engine.status import Status
+from tracker.git.compare import diff_revisions, recent_revisions
+from tracker.git.repo import GitError
 from tracker.timeutil import parse_instant
 
 AS_OF = "2022-01-05"

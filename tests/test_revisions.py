@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from tracker.engine import Status, assess
-from tracker.events import load_events
-from tracker.models import Scenario
+from tracker.engine.status import Status, assess
+from tracker.log.reader import load_events
+from tracker.scenario.model import Scenario
 
 HEADER = "id,occurred,title,actors,targets,tags,source,notes,logged_at,logged_by,corrects,retracts\n"
 

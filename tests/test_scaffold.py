@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tracker.cli import main
-from tracker.models import scenario_json_schema_text
-from tracker.scaffold import PLACEHOLDER_EVENT_ID, new_scenario, slugify
-from tracker.scenarios import load_scenario_file
-from tracker.validate import load_workspace
+from tracker.scenario.loader import load_scenario_file
+from tracker.scenario.model import scenario_json_schema_text
+from tracker.scenario.scaffold import PLACEHOLDER_EVENT_ID, new_scenario, slugify
+from tracker.workspace import load_workspace
 
 CHRISTMAS = "Joint US-EU-UK sanctions package if Russia does not back down by Christmas"
 

@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
 from tracker.cli import main
-from tracker.events import load_events
-from tracker.scenario_tests import run_scenario_tests
-from tracker.scenarios import load_scenario_file, load_scenarios
-from tracker.validate import load_workspace
+from tracker.engine.scenario_tests import run_scenario_tests
+from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenario_file, load_scenarios
+from tracker.workspace import load_workspace
 
 Write = Callable[[str, str], Path]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.models import Scenario
-from tracker.scenarios import load_scenario_file, load_scenarios
+from tracker.scenario.loader import load_scenario_file, load_scenarios
+from tracker.scenario.model import Scenario
 from tracker.timeutil import UTC
 
 Write = Callable[[str, str], Path]

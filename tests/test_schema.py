@@ -12,10 +12,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.conftest import DEMO_SCENARIOS
 from tracker.cli import main
-from tracker.engine import Status
-from tracker.models import StatusName, scenario_json_schema
-from tracker.scenarios import load_scenario_text, scenario_paths
-from tracker.yamlsafe import parse_yaml
+from tracker.engine.status import Status
+from tracker.scenario.loader import load_scenario_text, scenario_paths
+from tracker.scenario.model import StatusName, scenario_json_schema
+from tracker.scenario.yamlsafe import parse_yaml
 
 SCHEMA_FILE = DEMO_SCENARIOS / "scenario.schema.json"
 SCHEMA_LINE = "# yaml-language-server: $schema=scenario.schema.json"

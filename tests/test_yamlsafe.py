@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.scenarios import load_scenario_file
-from tracker.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, YamlError, parse_yaml
+from tracker.scenario.loader import load_scenario_file
+from tracker.scenario.yamlsafe import MAX_DEPTH, MAX_FILE_BYTES, YamlError, parse_yaml
 
 
 def _error(text: str) -> YamlError:

@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from tracker.drafts import EventDraft, submit
-from tracker.events import EventLog
-from tracker.eventwriter import PAUSE_MID_WRITE_ENV
+from tracker.log.drafts import EventDraft, submit
+from tracker.log.events import EventLog
+from tracker.log.writer import PAUSE_MID_WRITE_ENV
 
 
 def draft(writer: str, n: int) -> EventDraft:

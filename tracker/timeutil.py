@@ -67,6 +67,16 @@ def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return start_of_day(day + dt.timedelta(days=1), tz)
 
 
+def last_instant(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """The last microsecond of ``day`` in ``tz``, in ``tz``: what "as of that date" means."""
+    return (end_of_day(day, tz) - dt.timedelta(microseconds=1)).astimezone(tz)
+
+
+def is_last_instant(instant: dt.datetime) -> bool:
+    """True for an instant written as a bare date: the last microsecond of its local day."""
+    return last_instant(instant.date(), instant.tzinfo or UTC) == instant
+
+
 def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
     """An as-of instant from a date or a datetime with offset.
 
@@ -80,7 +90,7 @@ def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
             day = dt.date.fromisoformat(cleaned)
         except ValueError:
             raise ValueError(f"{text!r} is not a real calendar date") from None
-        return (end_of_day(day, tz) - dt.timedelta(microseconds=1)).astimezone(tz)
+        return last_instant(day, tz)
     try:
         value = dt.datetime.fromisoformat(cleaned.replace("z", "Z"))
     except ValueError:

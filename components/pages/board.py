@@ -11,11 +11,12 @@ import streamlit as st
 from components import navigation
 from components.context import Context, current, tick_interval, workspace
 from components.handouts import handout_buttons
-from components.style import STYLES, label
-from components.widgets import countdown_html, problems_banner, replay_note, status_chip_html
-from tracker.engine import Assessment, assess_all
+from components.widgets import problems_banner, replay_note
+from tracker.engine.status import Assessment, assess_all
+from tracker.report.html import countdown_html, status_chip_html
+from tracker.report.style import STYLES, label
+from tracker.report.views import Filters, board, countdown, deadline_texts, labels, reason, status_counts
 from tracker.timeutil import UTC
-from tracker.views import Filters, board, countdown, deadline_texts, labels, reason, status_counts
 
 CARD_COLUMNS = 3
 CARDS_SHOWN = 30  # beyond this, the rest are listed compactly so the page stays quick

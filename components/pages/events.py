@@ -11,8 +11,7 @@ import streamlit as st
 from components import event_form
 from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
-from tracker.events import COLUMNS, split_values
-from tracker.views import known_by
+from tracker.log.events import COLUMNS, split_values
 
 
 def has_any(cell: str, chosen: frozenset[str]) -> bool:
@@ -39,7 +38,7 @@ def render(ctx: Context) -> None:
         st.info("The event log is empty or could not be read. See Data health.", icon=":material/info:")
         event_form.events_page_tools(ctx, [])
         return
-    known = known_by(log, ctx.as_of.instant)
+    known = log.occurred_by(ctx.as_of.instant)
     frame = log.table.take(known).to_pandas()
     frame.insert(1, "when", pd.to_datetime(log.when_ns[known], utc=True).tz_convert(ctx.tz))
     matched = matches()

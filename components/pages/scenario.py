@@ -10,12 +10,13 @@ import streamlit as st
 
 from components import event_form
 from components.context import ROOT, SCENARIO_PARAM, Context, current
-from components.event_view import event_card, source_markdown
-from components.figures import scenario_timeline_figure, signpost_figure
+from components.event_view import event_card
 from components.git_views import history_section
-from components.widgets import countdown_html, explanation_block, problems_banner, replay_note, status_chip_html
-from tracker.engine import Assessment
-from tracker.views import ScenarioDetail, countdown, deadline_texts, describe_rules, scenario_detail, signpost_series
+from components.widgets import explanation_block, problems_banner, replay_note
+from tracker.engine.status import Assessment
+from tracker.report.figures import scenario_timeline_figure, signpost_figure
+from tracker.report.html import countdown_html, source_html, status_chip_html
+from tracker.report.views import ScenarioDetail, countdown, deadline_texts, describe_rules, scenario_detail, signpost_series
 
 _URL = r"<?(https?://[^\s>]+)>?"
 
@@ -134,7 +135,7 @@ def render(ctx: Context) -> None:
         st.subheader("Sources")
         for source in scenario.sources:
             text = f"{source.title} <{source.url}>" if source.url else source.title
-            st.markdown("- " + source_markdown(text), unsafe_allow_html=True)
+            st.markdown("- " + source_html(text), unsafe_allow_html=True)
     path = ctx.workspace.scenarios.files.get(scenario.id)
     if path is not None:
         shown = os.path.relpath(path, ROOT) if str(path).startswith(str(ROOT)) else str(path)

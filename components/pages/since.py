@@ -12,10 +12,11 @@ import streamlit as st
 
 from components.context import Context, current
 from components.handouts import handout_buttons
-from components.widgets import problems_banner, status_chip_html
-from tracker.briefing import SinceReport, since_report
-from tracker.engine import format_instant
-from tracker.history import git_deadline_moves
+from components.widgets import problems_banner
+from tracker.engine.since import SinceReport, since_report
+from tracker.engine.status import format_instant
+from tracker.git.history import git_deadline_moves
+from tracker.report.html import status_chip_html
 from tracker.timeutil import parse_instant
 
 SINCE_PARAM = "since"

@@ -12,16 +12,16 @@ import streamlit as st
 
 from components.context import Context, Fingerprint, current, data_paths, fingerprint, matches
 from components.event_view import event_card
-from components.figures import OTHER_ROW, timeline_figure
 from components.widgets import problems_banner, replay_note
-from tracker.events import EventLog
-from tracker.views import ScenarioDetail, known_by, scenario_detail
+from tracker.log.events import EventLog
+from tracker.report.figures import OTHER_ROW, timeline_figure
+from tracker.report.views import ScenarioDetail, scenario_detail
 
 
 def _build(ctx: Context) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
     log = ctx.workspace.events
     details = [scenario_detail(a, log) for a in ctx.assessments]
-    others = np.setdiff1d(known_by(log, ctx.as_of.instant), np.array(sorted(matches()), np.int64), assume_unique=True)
+    others = np.setdiff1d(log.occurred_by(ctx.as_of.instant), np.array(sorted(matches()), np.int64), assume_unique=True)
     return timeline_figure(details, log, others, ctx.as_of.instant, ctx.tz), details, others
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS, _require_browser
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
-from tracker.scenarios import load_scenarios
+from tracker.scenario.loader import load_scenarios
 
 SCENARIO_IDS = sorted(s.id for s in load_scenarios(DEMO_SCENARIOS).scenarios)
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
-from tracker.events import load_events
+from tracker.log.reader import load_events
 
 CHRISTMAS = "joint-sanctions-christmas-2021"
 TALL = 2300  # Streamlit scrolls inside the page, so screenshots show the viewport: make it hold the form and its preview

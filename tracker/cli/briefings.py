@@ -1,0 +1,216 @@
+"""The briefing commands of `tracker`: brief (the hand-out pack), calendar (.ics) and since (what changed).
+
+Registered by tracker.cli. `brief` draws Plotly charts, which the core never imports: its
+handler imports the pack builder (components/briefing.py, the UI layer) only when it runs, so
+`tracker validate`, `status` and this module stay free of Plotly, Streamlit and Kaleido.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tracker import config
+from tracker.cli.main import EXIT_OK, UsageError, data_flags, workspace_from_args
+from tracker.engine.since import since_report, since_text
+from tracker.engine.status import assess_all, format_instant, now
+from tracker.git.data_revision import data_revision
+from tracker.git.history import git_deadline_moves
+from tracker.problems import TrackerError
+from tracker.report.calendar import calendar, check_base_url
+from tracker.timeutil import UTC, parse_instant, zone
+
+
+def _instant(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
+    """A date means the end of that day in ``tz`` (the readers' zone); None means now."""
+    if text is None:
+        return now().astimezone(tz)
+    try:
+        return parse_instant(text, tz)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def _zone(text: str) -> dt.tzinfo:
+    try:
+        return zone(text)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+
+
+def _output(flag: str, text: str, example: str) -> Path:
+    """A file path we can write to, checked before any work is done."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{flag}: {text} is a folder; give a file name such as {example}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{flag}: cannot write {text}: there is no folder {folder}")
+    return path
+
+
+def _write(flag: str, path: Path, data: bytes) -> None:
+    """Write all or nothing: a failed write leaves any earlier file in place."""
+    temp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+            temp = Path(handle.name)
+            handle.write(data)
+        os.chmod(temp, 0o666 & ~_umask())  # as an ordinary new file would be, not the temporary file's 0600
+        os.replace(temp, path)
+    except OSError as exc:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise UsageError(f"{flag}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _folder(flag: str, text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag}: {text} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot create the folder {text}: {exc.strerror or exc}") from None
+    return path
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    tz = _zone(args.timezone)
+    as_of = _instant("--as-of", args.as_of, tz)
+    out = _output("--out", args.out, "brief.html")
+    pdf = None
+    if args.pdf is not None:
+        pdf = _output("--pdf", args.pdf or str(out.with_suffix(".pdf")), "brief.pdf")
+    png_dir = _folder("--png-dir", args.png_dir) if args.png_dir else None
+    since = _instant("--since", args.since, tz) if args.since else None
+    if since is not None and since >= as_of:
+        raise UsageError(f"--since: the last briefing ({format_instant(since, tz)}) must be before --as-of ({format_instant(as_of, tz)})")
+    workspace, scenarios, events = workspace_from_args(args)
+
+    # Plotly lives in the UI layer: imported here, at run time, so the core never loads it.
+    # The pack reuses the app's HTML widgets; their module sets up Streamlit caches, and outside a running
+    # app Streamlit warns about that on the terminal: noise for this command.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
+    # By name through importlib: the core's type check (mypy over tracker/) stays out of the UI layer.
+    try:
+        pack = importlib.import_module("tracker.report.pack")
+    except ModuleNotFoundError as exc:
+        raise TrackerError(
+            f"`tracker brief` draws its charts with the dashboard's libraries, and {exc.name!r} is not installed: "
+            "pip install 'sanctions-scenario-tracker[dashboard]'"
+        ) from None
+
+    assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
+    report = (
+        since_report(
+            workspace.scenarios.scenarios, workspace.events, since, as_of, deadline_moves=git_deadline_moves(workspace.scenarios.files)
+        )
+        if since is not None
+        else None
+    )
+    briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report)
+    _write("--out", out, pack.pack_html(briefing).encode("utf-8"))
+    print(f"Wrote {out} ({len(assessments)} scenario(s), as of {briefing.stamp.removeprefix('Status as of ')})", file=sys.stderr)
+    if png_dir is not None:
+        written = pack.export_pngs(pack.figures(briefing), png_dir)
+        print(f"Wrote {len(written)} chart(s) as PNG to {png_dir}", file=sys.stderr)
+    if pdf is not None:
+        pack.print_pdf(out, pdf)
+        print(f"Wrote {pdf}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    as_of = _instant("--as-of", args.as_of)
+    try:
+        base_url = check_base_url(args.base_url or config.base_url())
+    except ValueError as exc:
+        source = "--base-url" if args.base_url else f"${config.BASE_URL_ENV}"
+        raise UsageError(f"{source}: {exc}") from None
+    out = None if args.out == "-" else _output("--out", args.out, "deadlines.ics")
+    workspace, _, _ = workspace_from_args(args)
+    modified = {
+        scenario_id: dt.datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        for scenario_id, path in workspace.scenarios.files.items()
+        if path.exists()
+    }
+    assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
+    data = calendar(assessments, base_url, now(), modified)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    _write("--out", out, data)
+    count = data.count(b"BEGIN:VEVENT")
+    entries = "1 entry" if count == 1 else f"{count} entries"
+    print(f"Wrote {out} ({entries} for the scenarios open as of {format_instant(as_of, as_of.tzinfo or UTC)})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_since(args: argparse.Namespace) -> int:
+    tz = _zone(args.timezone)
+    since = _instant("WHEN", args.when, tz)
+    until = _instant("--until", args.until, tz)
+    if since >= until:
+        later = "--until" if args.until else "now"
+        raise UsageError(f"WHEN: the last briefing ({format_instant(since, tz)}) must be before {later} ({format_instant(until, tz)})")
+    workspace, _, _ = workspace_from_args(args)
+    report = since_report(
+        workspace.scenarios.scenarios, workspace.events, since, until, deadline_moves=git_deadline_moves(workspace.scenarios.files)
+    )
+    if args.format == "json":
+        payload: dict[str, Any] = report.to_json(workspace.events)
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(since_text(report, workspace.events, tz))
+    return EXIT_OK
+
+
+WHEN_HELP = "a date (its end, in --timezone) or a datetime with offset"
+
+
+def register(sub: Any) -> None:
+    """Add brief, calendar and since to the `tracker` command's subparsers."""
+    brief = sub.add_parser("brief", help="write the briefing pack: one self-contained HTML file (and optionally PNGs and a PDF)")
+    brief.add_argument("--as-of", metavar="WHEN", help=f"{WHEN_HELP}; default: now")
+    brief.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write, e.g. brief.html")
+    brief.add_argument("--since", metavar="WHEN", help="add a 'Since last briefing' section from this instant to --as-of")
+    brief.add_argument("--timezone", metavar="ZONE", default="UTC", help="the readers' time zone (IANA name); default UTC")
+    brief.add_argument("--png-dir", metavar="DIR", help="also write each scenario's chart as DIR/<scenario-id>.png")
+    brief.add_argument("--pdf", metavar="FILE", nargs="?", const="", help="also print the pack to PDF (default name: --out with .pdf)")
+    data_flags(brief)
+    brief.set_defaults(handler=cmd_brief)
+
+    cal = sub.add_parser("calendar", help="write the open scenarios' deadlines as an iCalendar (.ics) file")
+    cal.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write, or - for standard output")
+    cal.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
+    cal.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the dashboard's address for links back (default: ${config.BASE_URL_ENV} or {config.DEFAULT_BASE_URL})",
+    )
+    data_flags(cal)
+    cal.set_defaults(handler=cmd_calendar)
+
+    since = sub.add_parser("since", help="what changed since the last briefing: statuses, events, deadlines moved")
+    since.add_argument("when", metavar="WHEN", help=f"the last briefing: {WHEN_HELP}")
+    since.add_argument("--until", metavar="WHEN", help=f"{WHEN_HELP}; default: now")
+    since.add_argument("--format", choices=["text", "json"], default="text")
+    since.add_argument("--timezone", metavar="ZONE", default="UTC", help="the zone times are shown in (IANA name); default UTC")
+    data_flags(since)
+    since.set_defaults(handler=cmd_since)

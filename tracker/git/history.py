@@ -1,0 +1,222 @@
+"""The history of a scenario file from git: who changed what, when and why, following renames.
+
+Each commit that touched the file becomes a Revision with its meaningful field changes
+("deadline: 2021-12-25 -> 2022-01-15") against the previous readable version. A version
+that does not load is listed with its problems and skipped over for comparisons, so one
+bad commit never hides the rest of the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, Literal
+
+from tracker.engine.since import DeadlineMove, DeadlineMoves
+from tracker.git.repo import Commit, GitError, Repository
+from tracker.problems import Problem, display_path
+from tracker.scenario.changes import FieldChange, scenario_changes
+from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_bytes, scenario_paths
+from tracker.scenario.model import Scenario
+
+RevisionKind = Literal["added", "modified", "renamed", "deleted", "history-starts"]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that touched the file."""
+
+    commit: Commit
+    path: str  # the file's path (from the repository root) in this commit
+    kind: RevisionKind
+    renamed_from: str | None
+    changes: tuple[FieldChange, ...]
+    scenario: Scenario | None  # the scenario as of this commit; None if deleted or unreadable
+    problems: tuple[Problem, ...]  # why the file did not load in this commit
+
+    @property
+    def headline(self) -> str:
+        """What happened to the file, in a few words."""
+        if self.kind == "added":
+            return "added"
+        if self.kind == "deleted":
+            return "deleted"
+        if self.kind == "history-starts":
+            return "present where this shallow clone's history starts"
+        if self.kind == "renamed":
+            return f"renamed from {self.renamed_from}"
+        if self.problems:
+            return "changed, and does not load in this commit:"
+        return "changed" if self.changes else "reworded (no field changed)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit.sha,
+            "author": self.commit.author,
+            "email": self.commit.email,
+            "date": self.commit.date.isoformat(),
+            "subject": self.commit.subject,
+            "message": self.commit.message,
+            "path": self.path,
+            "kind": self.kind,
+            "renamed_from": self.renamed_from,
+            "headline": self.headline,
+            "changes": [c.as_dict() for c in self.changes],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class ScenarioHistory:
+    path: str  # the file as the user named it
+    repo_path: str  # the file's current path from the repository root
+    revisions: tuple[Revision, ...]  # newest first
+    notices: tuple[str, ...]  # what the record lacks: a shallow clone, uncommitted changes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "repo_path": self.repo_path,
+            "revisions": [r.to_json() for r in self.revisions],
+            "notices": list(self.notices),
+        }
+
+
+def scenario_file(folder: Path, scenario_id: str) -> Path:
+    """The file of a scenario id in ``folder`` (which may exist only in git's history)."""
+    for suffix in SCENARIO_SUFFIXES:
+        candidate = folder / f"{scenario_id}{suffix}"
+        if candidate.exists():
+            return candidate
+    return folder / f"{scenario_id}{SCENARIO_SUFFIXES[0]}"
+
+
+_KINDS: dict[str, RevisionKind] = {"A": "added", "C": "added", "D": "deleted", "R": "renamed"}
+
+
+def _kind(status: str) -> RevisionKind:
+    """git's --name-status letter (R100, M, ...) -> what happened to the file."""
+    return _KINDS.get(status[:1], "modified")
+
+
+def _version(blob: bytes | None, path: str, commit: Commit) -> tuple[Scenario | None, list[Problem]]:
+    shown = f"{commit.short}:{path}"
+    if blob is None:  # pragma: no cover - git listed the file in this commit, so it is there
+        return None, [Problem(shown, 0, 0, "the file is missing from this commit")]
+    scenario, problems, _ = load_scenario_bytes(blob, Path(path).stem, shown)
+    return scenario, problems
+
+
+def scenario_history(path: Path) -> ScenarioHistory:
+    """Every commit that touched the scenario file at ``path``, newest first, following renames.
+
+    Raises GitError (a TrackerError) with a plain message when there is no history to show:
+    git is missing, the file is outside a repository, or it was never committed.
+    """
+    shown = display_path(path)
+    repo = Repository.containing(path)
+    relative = repo.relative(path)
+    entries = repo.log(["--follow", "--name-status", "-M", "--", relative])
+    # Merge commits list no file status: their changes are on the branches' own commits.
+    entries = [(commit, fields) for commit, fields in entries if fields]
+    if not entries:
+        if path.exists():
+            raise GitError(f"{shown} is not committed to git yet, so it has no history")
+        folder = path.parent
+        known = [p.stem for p in scenario_paths(folder)] if folder.is_dir() else []
+        close = get_close_matches(path.stem, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise GitError(f"no scenario file {shown}, and git has no history of one{hint}")
+
+    parsed: list[tuple[Commit, RevisionKind, str, str | None]] = []
+    for commit, fields in entries:
+        status = fields[0]
+        kind = _kind(status)
+        current = fields[-1]
+        renamed_from = fields[1] if kind == "renamed" and len(fields) >= 3 else None
+        parsed.append((commit, kind, current, renamed_from))
+    readable = [i for i, (_, kind, _, _) in enumerate(parsed) if kind != "deleted"]
+    blobs: dict[int, bytes | None] = dict(
+        zip(readable, repo.read_blobs([f"{parsed[i][0].sha}:{parsed[i][2]}" for i in readable]), strict=True)
+    )
+
+    boundary = repo.shallow_boundary()
+    notices: list[str] = []
+    revisions: list[Revision] = []
+    last_good: Scenario | None = None
+    for index in reversed(range(len(parsed))):  # oldest first
+        commit, kind, current, renamed_from = parsed[index]
+        if kind == "deleted":
+            revisions.append(Revision(commit, current, kind, None, (), None, ()))
+            continue
+        scenario, problems = _version(blobs[index], current, commit)
+        if kind == "added" and commit.sha in boundary:
+            kind = "history-starts"
+            notices.append(
+                f"This is a shallow clone: the history starts at {commit.short} ({commit.date:%Y-%m-%d}); earlier changes "
+                "to this file are not in the clone. Run `git fetch --unshallow` for the full record."
+            )
+        changes: tuple[FieldChange, ...] = ()
+        if scenario is not None and last_good is not None:
+            changes = tuple(scenario_changes(last_good, scenario))
+        if scenario is not None:
+            last_good = scenario
+        revisions.append(Revision(commit, current, kind, renamed_from, changes, scenario, tuple(problems)))
+    revisions.reverse()
+
+    newest = revisions[0]
+    if newest.kind != "deleted":
+        committed = blobs[0]  # the newest committed version
+        if not path.exists():
+            notices.append(f"{shown} is deleted in the working tree, but not in a commit yet")
+        elif committed is not None and path.read_bytes() != committed:
+            notices.append(f"{shown} has uncommitted changes, which this history does not show")
+    return ScenarioHistory(shown, newest.path, tuple(revisions), tuple(notices))
+
+
+def format_date(value: dt.datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M} {value:%z}"
+
+
+def git_deadline_moves(files: Mapping[str, Path]) -> DeadlineMoves | None:
+    """Deadline moves from the git history of the scenario files (id -> path), for "since last briefing".
+
+    None when the files are not in a git repository, so the report says the history is unavailable
+    rather than "no deadline moved". The history is read once, on first use.
+    """
+    if not files:
+        return None
+    try:
+        Repository.containing(next(iter(files.values())))
+    except GitError:
+        return None
+    moves: list[DeadlineMove] | None = None
+
+    def between(since: dt.datetime, until: dt.datetime) -> list[DeadlineMove]:
+        nonlocal moves
+        if moves is None:
+            moves = []
+            for scenario_id, path in files.items():
+                try:
+                    history = scenario_history(path)
+                except GitError:
+                    continue
+                for revision in history.revisions:
+                    for change in revision.changes:
+                        if change.field == "deadline":
+                            moves.append(
+                                DeadlineMove(
+                                    scenario_id,
+                                    change.before or "",
+                                    change.after or "",
+                                    revision.commit.date,
+                                    revision.commit.short,
+                                    revision.commit.subject,
+                                )
+                            )
+        return [m for m in moves if since < m.changed_at <= until]
+
+    return between

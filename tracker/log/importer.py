@@ -1,0 +1,419 @@
+"""Import events from a CSV or Excel export (ACLED, GDELT, a colleague's spreadsheet).
+
+A mapping says where each field of the log comes from: a column of the export
+(``occurred=event_date``) or a template naming columns in braces
+(``title={Actor1Name} - CAMEO {EventCode} - {Actor2Name}``). Mappings can be saved
+under a name in ``import-mappings/<name>.json`` beside the log and used again.
+
+`plan_import` is pure: it maps every row, reports the rows that fail the loader's
+rules by their row number in the export (the header is row 1, as a spreadsheet shows
+it), and sets aside duplicates (same id, or same occurred + title + source, as the log
+or as an earlier row). `run_import` appends the rest in one durable step.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
+from tracker.log.events import COLUMNS, MULTI_VALUED, EventLog, split_values
+from tracker.log.ledger import raw_rows
+from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
+from tracker.problems import TrackerError, display_path
+from tracker.timeutil import parse_instant
+
+MAPPABLE = COLUMNS  # id, occurred, title, actors, targets, tags, source, notes
+REQUIRED_MAPPED = ("occurred", "title", "source")
+MAPPINGS_FOLDER = "import-mappings"
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_DATE_PARTS = ("%H", "%I", "%M", "%S", "%f", "%p", "%z", "%X", "%c")
+
+
+class MappingError(TrackerError):
+    """The mapping itself is wrong: nothing is imported."""
+
+
+@dataclass(frozen=True)
+class ImportMapping:
+    columns: dict[str, str]  # log field -> export column, or a template with {column} placeholders
+    date_format: str | None = None  # strptime format of `occurred` when it is not ISO 8601, e.g. %Y%m%d
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"columns": dict(self.columns)}
+        if self.date_format:
+            data["date_format"] = self.date_format
+        return data
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> ImportMapping:
+        if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+            raise MappingError(f'{where}: not a saved mapping; expected {{"columns": {{"occurred": "...", ...}}}}')
+        columns = data["columns"]
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+            raise MappingError(f"{where}: every entry of columns must map a log field to a column name (text)")
+        date_format = data.get("date_format")
+        if date_format is not None and not isinstance(date_format, str):
+            raise MappingError(f"{where}: date_format must be text such as %Y%m%d")
+        unknown = sorted(set(data) - {"columns", "date_format"})
+        if unknown:
+            raise MappingError(f"{where}: unknown key(s) {', '.join(unknown)}; expected columns and date_format")
+        return cls(dict(columns), date_format or None)
+
+    def merged(self, columns: Mapping[str, str], date_format: str | None) -> ImportMapping:
+        """This mapping with some fields re-mapped (an empty source removes a field's mapping)."""
+        merged = {**self.columns, **columns}
+        return ImportMapping({k: v for k, v in merged.items() if v.strip()}, date_format if date_format is not None else self.date_format)
+
+
+def parse_map_options(options: Iterable[str]) -> dict[str, str]:
+    """``["occurred=event_date", "title={notes}"]`` -> {"occurred": "event_date", ...}; MappingError if malformed."""
+    columns: dict[str, str] = {}
+    for option in options:
+        name, sep, source = option.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise MappingError(f"--map {option!r}: write FIELD=COLUMN, e.g. --map occurred=event_date")
+        if name not in MAPPABLE:
+            close = get_close_matches(name, MAPPABLE, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; the log's fields are {', '.join(MAPPABLE)}"
+            raise MappingError(f"--map {option!r}: the log has no field {name!r}{hint}")
+        columns[name] = source.strip()
+    return columns
+
+
+# --- reading an export -------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExportTable:
+    """An export's header and its non-blank rows, each with its row number (the header is row 1)."""
+
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) and value.tzinfo is None else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_csv(data: bytes, shown: str, delimiter: str) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TrackerError(f"{shown}: not UTF-8 text (byte {exc.start}); save the export as CSV UTF-8") from None
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise TrackerError(f"{shown}: not a readable CSV file ({exc})") from None
+
+
+def _read_xlsx(data: bytes, shown: str, sheet: str | None) -> list[list[str]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TrackerError(f"{shown}: not a readable Excel workbook ({exc})") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise TrackerError(f"{shown}: no sheet {sheet!r}; the sheets are {', '.join(book.sheetnames)}")
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+
+
+def read_export_data(name: str, data: bytes, sheet: str | None = None) -> ExportTable:
+    """Read an export from its bytes (an upload in the dashboard); ``name`` gives its kind (.csv, .tsv, .xlsx) and names it in messages."""
+    path = Path(name)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        records = _read_xlsx(data, name, sheet)
+    elif suffix in (".csv", ".tsv", ".tab", ".txt"):
+        if sheet is not None:
+            raise TrackerError(f"{name}: a sheet can be chosen in Excel workbooks only")
+        records = _read_csv(data, name, "\t" if suffix in (".tsv", ".tab") else ",")
+    else:
+        raise TrackerError(f"{name}: not a CSV (.csv, .tsv) or Excel (.xlsx) file")
+    if not records or not any(c.strip() for c in records[0]):
+        raise TrackerError(f"{name}: the first row should name the columns, but it is empty")
+    header = [c.strip() for c in records[0]]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise TrackerError(f"{name}: the header repeats column(s) {', '.join(repeated)}")
+    rows = [(number, cells) for number, cells in enumerate(records[1:], start=2) if any(c.strip() for c in cells)]
+    return ExportTable(path, header, rows)
+
+
+def read_export(path: Path, sheet: str | None = None) -> ExportTable:
+    """Read a .csv / .tsv or .xlsx export file."""
+    shown = display_path(path)
+    if not path.is_file():
+        raise TrackerError(f"{shown}: no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrackerError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    return read_export_data(shown, data, sheet)
+
+
+# --- mapping -----------------------------------------------------------------------------
+def _sources(spec: str) -> list[str]:
+    found = _PLACEHOLDER.findall(spec)
+    return [f.strip() for f in found] if found else [spec.strip()]
+
+
+def mapping_errors(mapping: ImportMapping, header: Sequence[str]) -> list[str]:
+    """What is wrong with a mapping for an export with this header ([] when it can be used)."""
+    errors = []
+    for name in mapping.columns:
+        if name not in MAPPABLE:
+            errors.append(f"the log has no field {name!r}; its fields are {', '.join(MAPPABLE)}")
+    for name in REQUIRED_MAPPED:
+        if not mapping.columns.get(name, "").strip():
+            errors.append(f"{name} is not mapped; add e.g. --map {name}=COLUMN")
+    known = [h for h in header if h]
+    for name, spec in mapping.columns.items():
+        for column in _sources(spec):
+            if column not in known:
+                close = get_close_matches(column, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; the columns are {', '.join(known)}"
+                errors.append(f"{name}={spec}: the export has no column {column!r}{hint}")
+    if mapping.date_format is not None and "%" not in mapping.date_format:
+        errors.append(f"date format {mapping.date_format!r} has no % codes; write it like %Y%m%d or %d %B %Y")
+    return errors
+
+
+# Column names exports commonly use for each field of the log (compared without case, spaces or punctuation).
+_LIKELY_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "eventid", "eventidcnty", "globaleventid", "uid", "uuid"),
+    "occurred": ("occurred", "date", "eventdate", "sqldate", "day", "when", "datetime", "occurredat", "time"),
+    "title": ("title", "headline", "event", "summary", "subject", "name"),
+    "actors": ("actors", "actor", "actor1", "actor1name", "who"),
+    "targets": ("targets", "target", "actor2", "actor2name", "whom"),
+    "tags": ("tags", "tag", "eventtype", "category", "categories", "labels", "type"),
+    "source": ("source", "sources", "sourceurl", "url", "link", "citation", "reference"),
+    "notes": ("notes", "note", "description", "comment", "comments", "details"),
+}
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def suggest_mapping(header: Sequence[str]) -> dict[str, str]:
+    """A first guess at a mapping from an export's column names: each log field to the column named like it.
+
+    Each column is used once; fields with no likely column are left out (the user maps them).
+    """
+    by_name = {_squashed(h): h for h in header if h}
+    used: set[str] = set()
+    found: dict[str, str] = {}
+    for name in MAPPABLE:
+        candidates = [by_name[n] for n in _LIKELY_NAMES[name] if n in by_name]
+        if not candidates:
+            candidates = get_close_matches(name, [h for h in header if h], n=1, cutoff=0.8)
+        column = next((c for c in candidates if c not in used), None)
+        if column is not None:
+            found[name] = column
+            used.add(column)
+    return found
+
+
+_COMMON_DATE_FORMATS = ("%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%d-%b-%Y", "%Y/%m/%d")
+
+
+def suggest_date_format(values: Iterable[str]) -> str | None:
+    """The one common date format all these (non-ISO) dates are written in; None if they are ISO, mixed or ambiguous."""
+    sample = [v.strip() for v in values if v.strip()][:200]
+    if not sample:
+        return None
+    try:
+        for value in sample:
+            parse_instant(value)
+        return None  # ISO 8601 already
+    except ValueError:
+        pass
+    fitting = []
+    for fmt in _COMMON_DATE_FORMATS:
+        try:
+            for value in sample:
+                dt.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        fitting.append(fmt)
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _fill(spec: str, cells: Mapping[str, str]) -> str:
+    if _PLACEHOLDER.search(spec):
+        return _PLACEHOLDER.sub(lambda m: cells.get(m.group(1).strip(), ""), spec)
+    return cells.get(spec.strip(), "")
+
+
+def _occurred(value: str, date_format: str | None) -> tuple[str, FieldError | None]:
+    text = value.strip()
+    if date_format is None or not text:
+        return text, None
+    try:
+        parsed = dt.datetime.strptime(text, date_format)
+    except ValueError:
+        try:  # a spreadsheet cell holding a real date arrives as ISO text already
+            dt.date.fromisoformat(text)
+            return text, None
+        except ValueError:
+            return text, FieldError("occurred", f"occurred: {text!r} does not match the date format {date_format!r}")
+    if any(part in date_format for part in _DATE_PARTS):
+        return parsed.isoformat(), None
+    return parsed.date().isoformat(), None
+
+
+def map_row(mapping: ImportMapping, header: Sequence[str], cells: Sequence[str]) -> tuple[EventDraft, list[FieldError]]:
+    """One export row as a draft of the log's fields."""
+    named = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+    values = {name: _fill(spec, named) for name, spec in mapping.columns.items()}
+    occurred, error = _occurred(values.get("occurred", ""), mapping.date_format)
+    draft = EventDraft(
+        occurred=occurred,
+        title=values.get("title", ""),
+        source=values.get("source", ""),
+        notes=values.get("notes", ""),
+        id=values.get("id", ""),
+        **{column: split_values(values.get(column, "")) for column in MULTI_VALUED},  # type: ignore[arg-type]
+    )
+    return draft, [error] if error else []
+
+
+# --- the plan ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowIssue:
+    row: int  # row number in the export (header = 1)
+    message: str
+
+
+@dataclass
+class ImportPlan:
+    export: ExportTable
+    mapping: ImportMapping
+    rows: list[dict[str, str]] = field(default_factory=list)  # to append, in export order
+    row_numbers: list[int] = field(default_factory=list)  # export row of each row to append
+    failed: list[RowIssue] = field(default_factory=list)  # rows that break the log's rules
+    duplicates: list[RowIssue] = field(default_factory=list)  # rows already in the log (or earlier in the export)
+    warnings: list[RowIssue] = field(default_factory=list)
+
+    @property
+    def failed_rows(self) -> list[int]:
+        return sorted({issue.row for issue in self.failed})
+
+
+def _triple(row: Mapping[str, str]) -> tuple[str, str, str]:
+    return (row.get("occurred", "").strip(), row.get("title", "").strip(), row.get("source", "").strip())
+
+
+def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, now: dt.datetime, logged_by: str) -> ImportPlan:
+    """Map, check and de-duplicate every row of the export against ``log``; nothing is written."""
+    errors = mapping_errors(mapping, export.header)
+    if errors:
+        raise MappingError("the mapping cannot be used:\n  " + "\n  ".join(errors))
+    plan = ImportPlan(export, mapping)
+    existing = raw_rows(log)
+    known_ids: dict[str, str] = {str(i): "the event log" for i in existing.table.column("id").to_pylist()}
+    known_triples: dict[tuple[str, str, str], str] = {}
+    if len(existing):
+        columns = [existing.table.column(c).to_pylist() for c in ("occurred", "title", "source", "id")]
+        for occurred, title, source, event_id in zip(*columns, strict=True):
+            known_triples.setdefault((occurred.strip(), title.strip(), source.strip()), f"event {event_id!r} in the event log")
+    candidates: list[tuple[int, dict[str, str]]] = []
+    for number, cells in export.rows:
+        draft, conversion = map_row(mapping, export.header, cells)
+        row = make_row(draft, now=now, logged_by=logged_by)
+        if conversion:
+            plan.failed += [RowIssue(number, e.message) for e in conversion]
+            continue
+        if draft.id.strip() and row["id"] in known_ids:
+            plan.duplicates.append(RowIssue(number, f"duplicate id {row['id']!r} (already in {known_ids[row['id']]})"))
+            continue
+        known_ids[row["id"]] = f"row {number}"
+        candidates.append((number, row))
+    checked = check_rows([row for _, row in candidates], log)
+    for (number, row), problems in zip(candidates, checked, strict=True):
+        errors_here = [e for e in problems if e.severity == "error"]
+        plan.warnings += [RowIssue(number, e.message) for e in problems if e.severity != "error"]
+        if errors_here:
+            plan.failed += [RowIssue(number, e.message) for e in errors_here]
+            continue
+        key = _triple(row)
+        if key in known_triples:
+            plan.duplicates.append(RowIssue(number, f"same occurred, title and source as {known_triples[key]}"))
+            continue
+        known_triples[key] = f"row {number}"
+        plan.rows.append(row)
+        plan.row_numbers.append(number)
+    plan.failed.sort(key=lambda issue: issue.row)
+    plan.duplicates.sort(key=lambda issue: issue.row)
+    return plan
+
+
+def run_import(location: Path, plan: ImportPlan, *, now: dt.datetime) -> Receipt:
+    """Append the plan's rows in one durable step. Rows someone else logged meanwhile are skipped, not doubled."""
+    receipt = append_rows(location, plan.rows, now=now, on_duplicate="skip")
+    for skipped in receipt.skipped:
+        plan.duplicates.append(RowIssue(plan.row_numbers[skipped.index], skipped.reason))
+    plan.duplicates.sort(key=lambda issue: issue.row)
+    return receipt
+
+
+# --- saved mappings ------------------------------------------------------------------------
+def mappings_folder(events_location: Path) -> Path:
+    """Where saved mappings live: ``import-mappings/`` beside the log (data/import-mappings/ by default)."""
+    return append_target(events_location).parent / MAPPINGS_FOLDER
+
+
+def _mapping_path(folder: Path, name: str) -> Path:
+    if not _NAME.match(name):
+        raise MappingError(f"--mapping {name!r}: use lower-case letters, digits, - and _ (e.g. acled)")
+    return folder / f"{name}.json"
+
+
+def saved_mappings(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def load_mapping(folder: Path, name: str) -> ImportMapping | None:
+    """The mapping saved as ``name``; None if there is none."""
+    path = _mapping_path(folder, name)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{display_path(path)}: not valid JSON ({exc})") from None
+    return ImportMapping.from_json(data, display_path(path))
+
+
+def save_mapping(folder: Path, name: str, mapping: ImportMapping) -> Path:
+    path = _mapping_path(folder, name)
+    if not folder.is_dir():
+        folder.mkdir(parents=False)
+        fsync_dir(folder.parent)
+    atomic_write(path, (json.dumps(mapping.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path

@@ -1,0 +1,147 @@
+"""Deadlines as an iCalendar file (RFC 5545), for importing into any calendar.
+
+One entry per open scenario's deadline, and one for its response due time once triggered.
+Re-importing a newer file updates the entries instead of duplicating them: each entry's UID
+depends only on the scenario id and what the entry is, and SEQUENCE grows with LAST-MODIFIED.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import icalendar
+
+from tracker.engine.status import Assessment, Status, urgency_key
+from tracker.timeutil import UTC
+
+PRODUCT = "-//sanctions-scenario-tracker//Deadlines//EN"
+UID_DOMAIN = "sanctions-scenario-tracker"
+CALENDAR_NAME = "Sanctions scenario deadlines"
+_WORDS = {
+    Status.WATCHING: "Watching",
+    Status.DUE_SOON: "Due soon",
+    Status.TRIGGERED: "Triggered",
+    Status.OVERDUE: "Overdue",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One calendar entry before it is written as a VEVENT."""
+
+    uid: str
+    summary: str
+    start: dt.date | dt.datetime  # a date: an all-day entry
+    description: str
+    url: str
+    categories: tuple[str, ...]
+    last_modified: dt.datetime
+
+
+def check_base_url(text: str) -> str:
+    """The app's address for links back, without a trailing slash; ValueError with a plain message otherwise."""
+    cleaned = text.strip().rstrip("/")
+    parts = urlsplit(cleaned)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"expected the app's address, like http://localhost:8501 or https://tracker.example.org, got {text!r}")
+    return cleaned
+
+
+def scenario_url(base_url: str, scenario_id: str) -> str:
+    return f"{base_url}/?scenario={quote(scenario_id)}"
+
+
+def _status_since(assessment: Assessment) -> dt.datetime:
+    """When the scenario took its current status (as far as the engine can tell)."""
+    scenario = assessment.scenario
+    if assessment.status is Status.DUE_SOON and scenario.warn_within is not None:
+        return scenario.deadline_at - scenario.warn_within
+    return assessment.decided_at or scenario.opened_at
+
+
+def entries(
+    assessments: Iterable[Assessment],
+    base_url: str,
+    stamp: dt.datetime,
+    modified: Mapping[str, dt.datetime] | None = None,
+) -> list[Entry]:
+    """The entries for the open scenarios, most urgent first.
+
+    ``stamp`` is when the file is made; ``modified`` gives each scenario file's last change (by id).
+    LAST-MODIFIED is the later of that and the moment the status began, never after ``stamp``.
+    """
+    found: list[Entry] = []
+    for a in sorted(assessments, key=urgency_key):
+        if not a.is_open:
+            continue
+        s = a.scenario
+        changed = max(_status_since(a), (modified or {}).get(s.id, s.opened_at))
+        changed = min(changed, stamp).astimezone(UTC)
+        link = scenario_url(base_url, s.id)
+        word = _WORDS[a.status]
+        description = f"Status: {word} (as of {a.as_of.isoformat(timespec='minutes')}).\n{a.explanation}\n\nOpen in the tracker: {link}"
+        deadline: dt.date | dt.datetime = s.deadline if s.deadline_is_date else s.deadline_at.astimezone(s.tz)
+        if isinstance(deadline, dt.datetime) and s.timezone == "UTC":
+            deadline = deadline.astimezone(UTC)
+        found.append(
+            Entry(f"{s.id}-deadline@{UID_DOMAIN}", f"[{word}] Deadline: {s.title}", deadline, description, link, (*s.tags,), changed)
+        )
+        if a.response_due is not None and a.status in (Status.TRIGGERED, Status.OVERDUE) and s.response is not None:
+            due = a.response_due.astimezone(UTC if s.timezone == "UTC" else s.tz)
+            found.append(
+                Entry(
+                    f"{s.id}-response-due@{UID_DOMAIN}",
+                    f"[{word}] Response due: {s.response.title} ({s.title})",
+                    due,
+                    description,
+                    link,
+                    (*s.tags,),
+                    changed,
+                )
+            )
+    return found
+
+
+def _sequence(last_modified: dt.datetime) -> int:
+    """Grows with every change without keeping state: whole minutes since the Unix epoch."""
+    return int(last_modified.timestamp() // 60)
+
+
+def calendar(
+    assessments: Iterable[Assessment],
+    base_url: str,
+    stamp: dt.datetime,
+    modified: Mapping[str, dt.datetime] | None = None,
+) -> bytes:
+    """The iCalendar file: date deadlines as all-day entries, others in their own zone (with VTIMEZONE)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODUCT)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", CALENDAR_NAME)
+    for entry in entries(assessments, base_url, stamp, modified):
+        event = icalendar.Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("summary", entry.summary)
+        if isinstance(entry.start, dt.datetime):
+            # A deadline is an instant: no DTEND, so it ends when it starts (RFC 5545 3.6.1).
+            event.add("dtstart", entry.start)
+        else:
+            event.add("dtstart", entry.start)
+            event.add("dtend", entry.start + dt.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add("description", entry.description)
+        event.add("url", entry.url)
+        if entry.categories:
+            event.add("categories", list(entry.categories))
+        event.add("last-modified", entry.last_modified)
+        event.add("sequence", _sequence(entry.last_modified))
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,56 @@
+"""HTML fragments shared by the dashboard, the slides and the briefing pack: status chips, countdowns, source links.
+
+Plain strings with every value escaped; no Streamlit, so `tracker brief` draws the same pieces.
+"""
+
+from __future__ import annotations
+
+import html
+
+from tracker.engine.impact import Impact
+from tracker.engine.status import Status
+from tracker.report.style import style
+from tracker.report.views import Countdown
+from tracker.text import source_link
+
+
+def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = "") -> str:
+    """The status as coloured chip with icon and word, for HTML blocks (cards, presenter slides)."""
+    s = style(status)
+    size = "1.6rem" if large else "0.95rem"
+    owner = f' data-scenario="{html.escape(scenario_id)}"' if scenario_id else ""
+    return (
+        f'<span class="status-chip status-{status.value}" data-status="{status.value}"{owner} style="background:{s.colour};color:{s.ink};'
+        f'font-size:{size};font-weight:700;padding:0.15em 0.55em;border-radius:0.4em;white-space:nowrap;">'
+        f'<span aria-hidden="true">{s.glyph}</span> {html.escape(s.word)}</span>'
+    )
+
+
+def countdown_caption(left: Countdown) -> str:
+    return "overdue: the response is late" if left.target == "overdue" else f"left until the {left.target}"
+
+
+def countdown_html(left: Countdown, scenario_id: str, *, size: str = "1.9rem") -> str:
+    """The big time-left figure and what it counts to; data attributes let tests and slides find it."""
+    return (
+        f'<div class="countdown" data-scenario="{html.escape(scenario_id)}" style="font-size:{size};">{html.escape(left.text)}</div>'
+        f'<div class="countdown-caption">{countdown_caption(left)}</div>'
+    )
+
+
+def source_html(source: str) -> str:
+    """'Publisher: Title <https://...>' -> the citation with the URL as a link."""
+    citation, url = source_link(source)
+    if url is None:
+        return html.escape(citation) or "<i>no source given</i>"
+    return f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(citation)}</a>'
+
+
+def impact_html(impact: Impact, title: str) -> str:
+    """One scenario a new event would change: status before -> after, and why."""
+    return (
+        f'<div class="impact" data-scenario="{html.escape(impact.scenario_id)}" data-after="{impact.after.status.value}" '
+        'style="margin:0.3rem 0;line-height:1.9;">'
+        f"{status_chip_html(impact.before.status)} → {status_chip_html(impact.after.status)} &nbsp;"
+        f"<b>{html.escape(title)}</b>: {html.escape(impact.message)}</div>"
+    )

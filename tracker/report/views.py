@@ -1,0 +1,247 @@
+"""View models: what the pages show, computed from the engine's assessments (pure, UI-free)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, format_instant, in_trigger_window, urgency_key
+from tracker.log.events import EventLog
+from tracker.log.index import DAY_NS
+from tracker.scenario.model import Match, Scenario
+from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The board's filters; empty means 'any'."""
+
+    statuses: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    text: str = ""
+
+    def admits(self, assessment: Assessment) -> bool:
+        scenario = assessment.scenario
+        if self.statuses and assessment.status.value not in self.statuses:
+            return False
+        for wanted, present in ((self.actors, scenario.actors), (self.targets, scenario.targets), (self.tags, scenario.tags)):
+            if wanted and not {v.lower() for v in wanted} & {v.lower() for v in present}:
+                return False
+        if self.text.strip():
+            haystack = " ".join(
+                [scenario.id, scenario.title, scenario.summary or "", *scenario.actors, *scenario.targets, *scenario.tags]
+            ).lower()
+            return all(word in haystack for word in self.text.lower().split())
+        return True
+
+
+def board(assessments: Iterable[Assessment], filters: Filters = Filters()) -> list[Assessment]:
+    """The scenarios that pass the filters, most urgent first."""
+    return sorted((a for a in assessments if filters.admits(a)), key=urgency_key)
+
+
+def status_counts(assessments: Iterable[Assessment]) -> dict[Status, int]:
+    counts = Counter(a.status for a in assessments)
+    return {status: counts.get(status, 0) for status in URGENCY}
+
+
+def labels(scenarios: Iterable[Scenario], attribute: str) -> list[str]:
+    """Distinct actors/targets/tags of the scenarios, as first written, sorted case-insensitively."""
+    seen: dict[str, str] = {}
+    for scenario in scenarios:
+        for value in getattr(scenario, attribute):
+            seen.setdefault(value.lower(), value)
+    return sorted(seen.values(), key=str.lower)
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """Time left as shown on a card: the figure, and what it counts down to."""
+
+    text: str
+    target: str  # "deadline", "response due", or ""
+
+
+def countdown(assessment: Assessment) -> Countdown:
+    """Time left to the deadline or the response due; for an overdue response, how late it is."""
+    if assessment.status is Status.OVERDUE and assessment.response_due is not None:
+        late = (assessment.as_of - assessment.response_due).total_seconds()
+        return Countdown(format_remaining(late), "overdue")
+    if assessment.remaining_seconds is None:
+        return Countdown("—", "")
+    target = "response due" if assessment.status is Status.TRIGGERED else "deadline"
+    return Countdown(format_remaining(assessment.remaining_seconds), target)
+
+
+def deadline_texts(scenario: Scenario, viewer_tz: dt.tzinfo) -> tuple[str, str]:
+    """The deadline in the scenario's own zone (as written) and in the viewer's zone."""
+    own = scenario.deadline_text
+    viewer = format_instant(scenario.deadline_at, viewer_tz)
+    return own, viewer
+
+
+def period(scenarios: Sequence[Scenario], log: EventLog) -> tuple[dt.date, dt.date]:
+    """The span the data covers: from the first opening or event to the last deadline or event."""
+    starts = [s.opened for s in scenarios]
+    ends = [s.deadline_at.date() for s in scenarios]
+    if len(log):
+        first, last = int(log.when_ns.min()), int(log.when_ns.max())
+        starts.append(dt.date(1970, 1, 1) + dt.timedelta(days=first // 86_400_000_000_000))
+        ends.append(dt.date(1970, 1, 1) + dt.timedelta(days=last // 86_400_000_000_000))
+    if not starts:
+        today = dt.datetime.now(dt.UTC).date()
+        return today, today
+    return min(starts), max(ends)
+
+
+# --- one scenario in full ------------------------------------------------------------------
+@dataclass(frozen=True)
+class MatchedEvent:
+    position: int
+    role: str  # "trigger", "response", or a signpost title
+    direction: str = ""  # for signposts: "escalation" or "de-escalation"
+    counts: bool = True  # False: matched, but outside the window where it would decide anything
+
+    @property
+    def note(self) -> str:
+        if self.role == "trigger":
+            return "" if self.counts else "outside the trigger window (before opening or after the deadline): no effect"
+        if self.role == "response":
+            return "" if self.counts else "before the trigger: does not count as the response"
+        return ""
+
+
+@dataclass
+class ScenarioDetail:
+    assessment: Assessment
+    matched: list[MatchedEvent] = field(default_factory=list)
+
+    @property
+    def positions(self) -> list[int]:
+        return sorted({m.position for m in self.matched})
+
+
+def _visible(log: EventLog, rows: np.ndarray, scenario: Scenario, as_of: dt.datetime) -> np.ndarray:
+    """Rows known by the as-of instant and not before tracking started (by day for date-only events)."""
+    if not len(rows):
+        return rows
+    when, dated = log.when_ns[rows], log.date_only[rows]
+    days = np.floor_divide(when, DAY_NS)
+    ok_timed = (~dated) & (when >= scenario.opened_ns) & (when <= to_ns(as_of))
+    ok_dated = dated & (days >= scenario.opened_day) & (days <= day_number(as_of.date()))
+    visible: np.ndarray = rows[ok_timed | ok_dated]
+    return visible
+
+
+def scenario_detail(assessment: Assessment, log: EventLog) -> ScenarioDetail:
+    """The events that matched each part of the scenario, as known at the as-of instant."""
+    scenario, as_of = assessment.scenario, assessment.as_of
+    detail = ScenarioDetail(assessment)
+    parts: list[tuple[str, Match, str]] = [("trigger", scenario.trigger.match, "")]
+    if scenario.response is not None:
+        parts.append(("response", scenario.response.match, ""))
+    parts += [(s.title, s.match, s.direction) for s in scenario.signposts]
+    for role, match, direction in parts:
+        for pos in _visible(log, log.matching(match), scenario, as_of).tolist():
+            if role == "trigger":
+                counts = in_trigger_window(scenario, log, pos)
+            elif role == "response":
+                counts = counts_as_response(assessment, log, pos)
+            else:
+                counts = True
+            detail.matched.append(MatchedEvent(pos, role, direction, counts))
+    return detail
+
+
+@dataclass(frozen=True)
+class SignpostPoint:
+    when: dt.datetime
+    escalation: int
+    de_escalation: int
+    event_id: str
+
+
+def signpost_series(detail: ScenarioDetail, log: EventLog) -> list[SignpostPoint]:
+    """Cumulative counts of escalation and de-escalation signposts over time."""
+    points: list[SignpostPoint] = []
+    up = down = 0
+    for item in sorted((m for m in detail.matched if m.direction), key=lambda m: (int(log.when_ns[m.position]), m.position)):
+        if item.direction == "escalation":
+            up += 1
+        else:
+            down += 1
+        points.append(SignpostPoint(from_ns(int(log.when_ns[item.position])), up, down, log.ids([item.position])[0]))
+    return points
+
+
+def event_matches(log: EventLog, scenarios: Iterable[Scenario]) -> dict[int, list[str]]:
+    """For each event position, the ids of the scenarios whose trigger, response or signposts it matches."""
+    found: dict[int, list[str]] = {}
+    for scenario in scenarios:
+        matches = [scenario.trigger.match]
+        if scenario.response is not None:
+            matches.append(scenario.response.match)
+        matches += [s.match for s in scenario.signposts]
+        rows = np.unique(np.concatenate([log.matching(m) for m in matches])) if matches else np.empty(0, np.int64)
+        for pos in rows.tolist():
+            found.setdefault(pos, []).append(scenario.id)
+    return found
+
+
+def describe_rules(scenario: Scenario) -> list[str]:
+    """The trigger and the response in plain words."""
+    trigger = scenario.trigger
+    since = scenario.opened.isoformat()
+    if trigger.kind == "unless":
+        lines = [
+            f"**Trigger:** fires at the deadline ({scenario.deadline_text}) **unless** an event matching "
+            f"*{trigger.match.description}* is logged from {since} until then; such an event averts it."
+        ]
+    else:
+        lines = [
+            f"**Trigger:** fires **when** the first event matching *{trigger.match.description}* is logged between "
+            f"{since} and the deadline ({scenario.deadline_text}); with none by then, it lapses."
+        ]
+    response = scenario.response
+    if response is not None:
+        within = f", due within {duration_words(response.within)} of the trigger" if response.within else ""
+        lines.append(f"**Response:** {response.title}: an event matching *{response.match.description}* at or after the trigger{within}.")
+    else:
+        lines.append("**Response:** none defined.")
+    if scenario.warn_within:
+        lines.append(f"**Due soon:** within {duration_words(scenario.warn_within)} of the deadline.")
+    if scenario.withdrawn:
+        lines.append(f"**Withdrawn** on {scenario.withdrawn.on.isoformat()}: {scenario.withdrawn.reason}")
+    return lines
+
+
+def reason(assessment: Assessment) -> str:
+    """One line under a card's status: what decides it, or what would."""
+    scenario, status = assessment.scenario, assessment.status
+    tz = scenario.tz
+
+    def when(at: dt.datetime | None) -> str:
+        return "—" if at is None else at.astimezone(tz).date().isoformat()
+
+    if status is Status.WITHDRAWN and scenario.withdrawn is not None:
+        return f"Withdrawn {scenario.withdrawn.on.isoformat()}: {scenario.withdrawn.reason.strip()}"
+    if status is Status.ENACTED and assessment.response_hit is not None:
+        return f"Response logged {when(assessment.response_hit.at)}: {assessment.response_hit.title}"
+    if status is Status.AVERTED and assessment.averted_by is not None:
+        return f"Averted {when(assessment.averted_by.at)}: {assessment.averted_by.title}"
+    if status is Status.LAPSED:
+        return f"No event matching {scenario.trigger.match.description} by the deadline."
+    response = scenario.response.title if scenario.response else "a response"
+    if status is Status.OVERDUE:
+        return f"Triggered {when(assessment.triggered_at)}; “{response}” overdue since {when(assessment.response_due)}."
+    if status is Status.TRIGGERED:
+        return f"Triggered {when(assessment.triggered_at)}; awaiting “{response}”."
+    if scenario.trigger.kind == "unless":
+        return f"Triggers at the deadline unless: {scenario.trigger.match.description}."
+    return f"Triggers on the first event matching: {scenario.trigger.match.description}."

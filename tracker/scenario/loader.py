@@ -1,0 +1,237 @@
+"""Loading scenario files: strict parsing, validation, and precise, located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from tracker.problems import Problem, display_path
+from tracker.scenario.model import CrossFieldError, Expectation, GivenEvent, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
+from tracker.scenario.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+# Which model sits at a field path, to suggest the right key for a misspelt one.
+_CHILD_MODELS: dict[str, type[BaseModel]] = {
+    "trigger": Trigger,
+    "when": Match,
+    "unless": Match,
+    "match": Match,
+    "response": Response,
+    "signposts": Signpost,
+    "sources": Source,
+    "withdrawn": Withdrawn,
+    "tests": Expectation,
+    "events": GivenEvent,
+}
+
+
+@dataclass
+class ScenarioSet:
+    """The valid scenarios of a folder, each with its file, plus every problem found."""
+
+    scenarios: list[Scenario] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def by_id(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    model: type[BaseModel] = Scenario
+    for part in loc:
+        if isinstance(part, str) and part in _CHILD_MODELS:
+            model = _CHILD_MODELS[part]
+    return model
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _describe_input(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"the datetime {value.isoformat()}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _message(error: Any, loc: tuple[Any, ...]) -> str:
+    kind = error["type"]
+    where = _field_path(loc)
+    got = _describe_input(error.get("input"))
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = list(_model_at(loc[:-1]).model_fields)
+        close = get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(allowed)})"
+        return f"{where}: unknown field {key!r}{hint}"
+    if kind == "missing":
+        return f"{where}: required field is missing"
+    if kind == "string_type":
+        return f"{where}: expected text, got {got} (put it in quotes if you meant text)"
+    if kind == "list_type":
+        return f"{where}: expected a list like [a, b], got {got}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{where}: expected a mapping of fields, got {got}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return f"{where}: expected a date like 2021-12-25 (unquoted), got {got}"
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "id":
+            return f"{where}: {got} is not a slug (lowercase letters, digits and single hyphens)"
+        if loc and loc[-1] == "url":
+            return f"{where}: {got} is not a web address starting with http:// or https://"
+        if ";" in str(error.get("input")):
+            return f"{where}: {got} holds ';'; give each value as its own list item"
+        return f"{where}: {got} does not have the expected form"
+    if kind == "string_too_short":
+        return f"{where}: must not be empty"
+    if kind == "literal_error":
+        return f"{where}: expected {error['ctx']['expected']}, got {got}"
+    if kind == "value_error":
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, CrossFieldError):
+            return f"{where}: {cause.detail}"
+        return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+    return f"{where}: {error['msg']}, got {got}"
+
+
+def _user_loc(raw: tuple[Any, ...], doc: Document) -> tuple[Any, ...]:
+    """The field path as written: without pydantic's names for union members and validators.
+
+    Pydantic reports a failed union member by member; dropping those names reports the field
+    once. A key the user wrote (say a misspelt ``date:``) is kept even if it looks like one.
+    """
+    loc: tuple[Any, ...] = ()
+    for part in raw:
+        internal = isinstance(part, str) and part.startswith(("function-", "date", "datetime"))
+        if internal and (*loc, part) not in doc.key_pos:
+            continue
+        loc = (*loc, part)
+    return loc
+
+
+def _problems_from_validation(path: str, exc: ValidationError, doc: Document) -> list[Problem]:
+    problems = []
+    seen: set[tuple[Any, ...]] = set()
+    for error in exc.errors():
+        loc = _user_loc(error["loc"], doc)
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, CrossFieldError):
+            loc = (*loc, cause.field)
+        if loc in seen:
+            continue
+        seen.add(loc)
+        key = error["type"] == "extra_forbidden"
+        line, col = doc.locate(loc, key=key)
+        problems.append(Problem(path, line, col, _message(error, loc)))
+    return problems
+
+
+def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """One file -> its scenario, or the problems that stop it (never raises for bad content)."""
+    shown = display or str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return (
+                None,
+                [Problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; is it really a scenario?")],
+                None,
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")], None
+    return load_scenario_bytes(raw, path.stem, shown)
+
+
+def load_scenario_bytes(raw: bytes, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """The bytes of a file named ``stem``.yaml (e.g. from a git revision) -> its scenario, or the problems that stop it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        return None, [Problem(display, line, column, "file is not UTF-8 text; save it as UTF-8")], None
+    return load_scenario_text(text, stem, display)
+
+
+def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """The text of a file named ``stem``.yaml (e.g. from a git revision) -> its scenario, or the problems that stop it."""
+    shown = display
+    try:
+        doc = parse_yaml(text)
+    except YamlError as exc:
+        return None, [Problem(shown, exc.line, exc.column, exc.message)], None
+    if not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"{_describe_input(doc.data)}, not a mapping of fields"
+        return (
+            None,
+            [Problem(shown, 1, 1, f"a scenario file must be a mapping of fields (id, title, ...); this one is {what}")],
+            doc,
+        )
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, _problems_from_validation(shown, exc, doc), doc
+    if scenario.id != stem:
+        line, col = doc.locate(("id",))
+        return None, [Problem(shown, line, col, f"id: {scenario.id!r} must equal the file name's stem {stem!r}")], doc
+    return scenario, [], doc
+
+
+def scenario_paths(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file() and not p.name.startswith("."))
+
+
+def load_scenarios(location: Path | list[Path]) -> ScenarioSet:
+    """Every scenario file of a folder (or the given files); bad files are reported, never fatal."""
+    result = ScenarioSet()
+    if isinstance(location, list):
+        paths = location
+    elif not location.exists():
+        result.problems.append(Problem(display_path(location), 0, 0, "scenario folder does not exist"))
+        return result
+    elif location.is_dir():
+        paths = scenario_paths(location)
+    else:
+        paths = [location]
+    for path in paths:
+        shown = display_path(path)
+        scenario, problems, doc = load_scenario_file(path, shown)
+        result.problems.extend(problems)
+        if scenario is None:
+            continue
+        if scenario.id in result.files:
+            line, col = doc.locate(("id",)) if doc else (1, 1)
+            first = display_path(result.files[scenario.id])
+            result.problems.append(Problem(shown, line, col, f"id: duplicate scenario id {scenario.id!r} (also in {first})"))
+            continue
+        result.scenarios.append(scenario)
+        result.files[scenario.id] = path
+        if doc is not None:
+            result.documents[scenario.id] = doc
+    return result

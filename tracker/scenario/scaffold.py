@@ -1,0 +1,266 @@
+"""`tracker new`: a new scenario file, valid from the start, with a comment on every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from tracker.problems import TrackerError, display_path
+from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_text
+from tracker.scenario.model import SLUG_PATTERN, Scenario, scenario_json_schema_text
+from tracker.scenario.yamlsafe import YamlError, parse_yaml
+from tracker.timeutil import zone
+
+MATCH_KEYS = ("actors", "targets", "tags", "ids")
+MATCH_HELP = "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, e.g. 'actors=Russia;tags=de-escalation'"
+SCHEMA_FILE = "scenario.schema.json"
+SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
+MAX_SLUG = 60
+# Without --unless or --when the file still loads, and `tracker validate` flags this id until it is replaced.
+PLACEHOLDER_EVENT_ID = "todo-replace-with-the-deciding-event-id"
+
+TriggerKind = Literal["when", "unless"]
+
+
+class ScaffoldError(TrackerError):
+    """A flag of `tracker new` that cannot make a valid scenario; the message names the flag."""
+
+
+def slugify(title: str) -> str:
+    """'Joint US-EU sanctions by Christmas!' -> 'joint-us-eu-sanctions-by-christmas' (at most 60 characters, cut at a hyphen)."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        cut = slug[: MAX_SLUG + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else cut[:MAX_SLUG]
+    return slug
+
+
+def parse_match(text: str, flag: str) -> dict[str, list[str]]:
+    """'actors=Russia;tags=de-escalation,withdrawal' -> {'actors': ['Russia'], 'tags': ['de-escalation', 'withdrawal']}."""
+    match: dict[str, list[str]] = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        key, sep, values = part.partition("=")
+        key = key.strip()
+        if not sep:
+            raise ScaffoldError(f"{flag}: {part!r} is not KEY=VALUES; write {MATCH_HELP}")
+        if key not in MATCH_KEYS:
+            close = get_close_matches(key, MATCH_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (use {', '.join(MATCH_KEYS)})"
+            raise ScaffoldError(f"{flag}: unknown key {key!r}{hint}")
+        if key in match:
+            raise ScaffoldError(f"{flag}: {key} is given twice; list its values once, separated by commas")
+        found = [v.strip() for v in values.split(",") if v.strip()]
+        if not found:
+            raise ScaffoldError(f"{flag}: {key}= gives no values")
+        match[key] = found
+    if not match:
+        raise ScaffoldError(f"{flag}: give at least one KEY=VALUES; write {MATCH_HELP}")
+    return match
+
+
+def parse_deadline(text: str) -> dt.date | dt.datetime:
+    """A date (2026-03-31) or a datetime with offset (2026-03-31T18:00:00+02:00)."""
+    cleaned = text.strip()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
+        try:
+            return dt.date.fromisoformat(cleaned)
+        except ValueError:
+            raise ScaffoldError(f"--deadline: {text!r} is not a real calendar date") from None
+    try:
+        value = dt.datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise ScaffoldError(
+            f"--deadline: {text!r} is not a date (2026-03-31) or a datetime with offset (2026-03-31T18:00:00+02:00)"
+        ) from None
+    if value.tzinfo is None:
+        raise ScaffoldError(f"--deadline: {text!r} has no time zone offset; add one, e.g. {cleaned}+01:00, or give just the date")
+    return value
+
+
+def parse_opened(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ScaffoldError(f"--opened: {text!r} is not a date like 2026-01-15") from None
+
+
+def _scalar(text: str, *, in_list: bool = False) -> str:
+    """``text`` as YAML: plain when it reads back as the same string, double-quoted otherwise."""
+    probe = f"v: [{text}]" if in_list else f"v: {text}"
+    try:
+        plain_ok = parse_yaml(probe).data == {"v": [text] if in_list else text}
+    except YamlError:
+        plain_ok = False
+    return text if plain_ok and text == text.strip() else json.dumps(text, ensure_ascii=False)
+
+
+def _flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(_scalar(v, in_list=True) for v in values) + "]"
+
+
+def render_scenario(
+    *,
+    scenario_id: str,
+    title: str,
+    opened: dt.date,
+    deadline: dt.date | dt.datetime,
+    timezone: str,
+    trigger_kind: TriggerKind,
+    match: dict[str, list[str]],
+) -> str:
+    """The text of a new scenario file: each field explained above it, optional ones commented out."""
+    if trigger_kind == "unless":
+        trigger_comment = "Averted by a matching event before the deadline; otherwise it fires AT the deadline."
+    else:
+        trigger_comment = "Fires at the first matching event before the deadline; otherwise it lapses."
+    match_lines = "".join(f"    {key}: {_flow_list(match[key])}\n" for key in MATCH_KEYS if key in match)
+    if match == {"ids": [PLACEHOLDER_EVENT_ID]}:
+        match_lines = "    # TODO: name the deciding event's id, or match it by actors, targets and tags.\n" + match_lines
+    return f"""{SCHEMA_LINE}
+# A scenario: a conditional commitment with a deadline. Check it with `tracker validate`;
+# state the statuses you expect under `tests:` and run them with `tracker test`.
+
+# Slug; must equal the file name's stem.
+id: {scenario_id}
+# One line: who does what, if what, by when.
+title: {_scalar(title)}
+# Optional: a few sentences of context.
+# summary: >
+#   What was said, by whom, and where.
+# Who acts, e.g. [US, EU, UK]; who is targeted, e.g. [Russia]; free labels for filtering.
+actors: []
+targets: []
+tags: []
+# Tracking starts on this day; earlier events are ignored.
+opened: {opened.isoformat()}
+# A date means the END of that day in `timezone`; or a datetime with offset, e.g. 2026-03-31T18:00:00+02:00.
+deadline: {deadline.isoformat()}
+# IANA name of the deadline's zone.
+timezone: {timezone}
+# Optional: the status is due-soon this close to the deadline (w=weeks, d=days, h=hours, m=minutes).
+# warn_within: 7d
+
+# Exactly one of `unless:` or `when:`. An event matches when, for each key given, it shares
+# at least one value with it (case-insensitively); `ids` names events of the log.
+trigger:
+  # {trigger_comment}
+  {trigger_kind}:
+{match_lines}
+# Optional: what is promised once the trigger fires; `within` makes a missing response overdue.
+# response:
+#   title: Joint sanctions package
+#   match: {{tags: [sanctions-package]}}
+#   within: 30d
+
+# Optional: indicators plotted alongside; they do not decide the status.
+# signposts:
+#   - title: Troop build-up continues
+#     direction: escalation  # or de-escalation
+#     match: {{actors: [Russia], tags: [military-buildup]}}
+
+# Where the commitment was reported.
+# sources:
+#   - title: Publisher, title and date of the report
+#     url: https://example.org/the-report
+
+# Optional: tracking ends from the start of this day.
+# withdrawn:
+#   on: {opened.isoformat()}
+#   reason: Why the scenario is no longer tracked.
+
+# Optional: scenario tests, run by `tracker test`: the status expected as of an instant
+# (a date means the END of that day in `timezone`), and the events that decide it.
+# tests:
+#   - as_of: {opened.isoformat()}
+#     status: watching
+#     decided_by: []
+"""
+
+
+def new_scenario(
+    folder: Path,
+    *,
+    title: str,
+    deadline: dt.date | dt.datetime,
+    opened: dt.date,
+    timezone: str = "UTC",
+    trigger_kind: TriggerKind | None = None,
+    match: dict[str, list[str]] | None = None,
+    scenario_id: str | None = None,
+) -> tuple[Path, list[str]]:
+    """Write ``folder``/<id>.yaml (never over an existing file) -> its path and notes for the user."""
+    notes: list[str] = []
+    title = title.strip()
+    if not title:
+        raise ScaffoldError("the title is empty; say who does what, if what, by when")
+    if "\n" in title or "\r" in title:
+        raise ScaffoldError("the title must be one line")
+    try:
+        zone(timezone)
+    except ValueError as exc:
+        raise ScaffoldError(f"--timezone: {exc}") from None
+    if scenario_id is None:
+        scenario_id = slugify(title)
+        if not scenario_id:
+            raise ScaffoldError(f"cannot make an id from the title {title!r}; give one with --id")
+    elif not re.fullmatch(SLUG_PATTERN, scenario_id):
+        raise ScaffoldError(f"--id: {scenario_id!r} is not a slug (lowercase letters, digits and single hyphens)")
+    if trigger_kind is None or match is None:
+        trigger_kind, match = "unless", {"ids": [PLACEHOLDER_EVENT_ID]}
+        notes.append(
+            f"no --unless or --when given: the trigger names the placeholder event {PLACEHOLDER_EVENT_ID!r}; "
+            "replace it before relying on the status (with an event log, tracker validate reports it as an unknown event id)"
+        )
+    data: dict[str, Any] = {
+        "id": scenario_id,
+        "title": title,
+        "opened": opened,
+        "deadline": deadline,
+        "timezone": timezone,
+        "trigger": {trigger_kind: match},
+    }
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScaffoldError("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None
+
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError(f"--dir: {display_path(folder)} is a file, not a folder")
+    for suffix in SCENARIO_SUFFIXES:
+        existing = folder / f"{scenario_id}{suffix}"
+        if existing.exists():
+            raise TrackerError(f"{display_path(existing)} already exists; edit it, or choose another id with --id")
+    path = folder / f"{scenario_id}.yaml"
+    text = render_scenario(
+        scenario_id=scenario_id,
+        title=title,
+        opened=opened,
+        deadline=deadline,
+        timezone=timezone,
+        trigger_kind=trigger_kind,
+        match=match,
+    )
+    scenario, problems, _ = load_scenario_text(text, scenario_id, display_path(path))
+    if scenario is None:  # pragma: no cover - a bug in the template, not in the user's input
+        raise TrackerError("the new scenario would not load: " + "; ".join(str(p) for p in problems))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even if the file appeared meanwhile
+            handle.write(text)
+    except FileExistsError:
+        raise TrackerError(f"{display_path(path)} already exists; edit it, or choose another id with --id") from None
+    schema = folder / SCHEMA_FILE
+    if not schema.exists():
+        schema.write_text(scenario_json_schema_text(), encoding="utf-8")
+        notes.append(f"wrote {display_path(schema)} for editors (the file's first line points at it)")
+    return path, notes

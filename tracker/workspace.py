@@ -1,0 +1,88 @@
+"""Checks of scenario files and event logs together, and of the references between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.log.events import EventLog
+from tracker.log.reader import load_events
+from tracker.problems import Problem, display_path
+from tracker.scenario.loader import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
+from tracker.scenario.model import Match
+
+
+@dataclass
+class Workspace:
+    """Everything loaded from the given paths: valid scenarios, valid events, all problems."""
+
+    scenarios: ScenarioSet = field(default_factory=ScenarioSet)
+    events: EventLog = field(default_factory=EventLog.empty)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem]:
+    """Event ids named in `ids:` that the log does not have."""
+    problems = []
+    for scenario in scenarios.scenarios:
+        doc = scenarios.documents.get(scenario.id)
+        path = display_path(scenarios.files[scenario.id])
+        places: list[tuple[tuple[str | int, ...], Match]] = [(("trigger", scenario.trigger.kind), scenario.trigger.match)]
+        if scenario.response is not None:
+            places.append((("response", "match"), scenario.response.match))
+        places += [(("signposts", i, "match"), s.match) for i, s in enumerate(scenario.signposts)]
+        for where, match in places:
+            for index, event_id in enumerate(match.ids):
+                if not events.has_id(event_id):
+                    loc = (*where, "ids", index)
+                    line, col = doc.locate(loc) if doc else (1, 1)
+                    dotted = ".".join(str(p) for p in where)
+                    problems.append(Problem(path, line, col, f"{dotted}.ids[{index}]: no event with id {event_id!r} in the event log"))
+        # Scenario tests that run against the log may only name its events (cases with their own events are checked on load).
+        for case_index, case in enumerate(scenario.tests):
+            if case.events is not None:
+                continue
+            for index, event_id in enumerate(case.decided_by or []):
+                if not events.has_id(event_id):
+                    line, col = doc.locate(("tests", case_index, "decided_by", index)) if doc else (1, 1)
+                    message = f"tests[{case_index}].decided_by[{index}]: no event with id {event_id!r} in the event log"
+                    problems.append(Problem(path, line, col, message))
+    return problems
+
+
+def load_workspace(scenario_location: Path | list[Path], event_location: Path | list[Path] | None) -> Workspace:
+    scenarios = load_scenarios(scenario_location)
+    events = EventLog.empty() if event_location is None else load_events(event_location)
+    workspace = Workspace(scenarios, events)
+    workspace.problems = sorted([*scenarios.problems, *events.problems])
+    if event_location is not None:
+        workspace.problems += reference_problems(scenarios, events)
+    return workspace
+
+
+def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
+    """Sort what the user named into scenario files and event logs; unknown names are usage errors."""
+    scenario_files: list[Path] = []
+    event_files: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if not path.exists():
+            errors.append(f"{display_path(path)}: no such file or folder")
+        elif path.is_dir():
+            found_yaml = scenario_paths(path)
+            found_csv = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+            if not found_yaml and not found_csv:
+                errors.append(f"{display_path(path)}: folder holds no scenario files (.yaml) or event logs (.csv)")
+            scenario_files += found_yaml
+            event_files += found_csv
+        elif path.suffix in SCENARIO_SUFFIXES:
+            scenario_files.append(path)
+        elif path.suffix.lower() == ".csv":
+            event_files.append(path)
+        else:
+            errors.append(f"{display_path(path)}: not a scenario file (.yaml, .yml) or an event log (.csv)")
+    return scenario_files, event_files, errors
