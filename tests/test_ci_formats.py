@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
-from tracker.cli import _print_problems, build_parser, main
+from tracker.cli import main
+from tracker.cli.common import print_problems
+from tracker.cli.main import build_parser
 from tracker.problems import Problem
 from tracker.scenario.yamlsafe import parse_yaml
 
@@ -84,7 +86,7 @@ def test_warnings_alone_do_not_fail(
 
 def test_github_escaping_of_messages_and_file_names() -> None:
     out = io.StringIO()
-    _print_problems([Problem("odd, name: 100%.yaml", 0, 0, "50% done\nnext line\r")], "github", out)
+    print_problems([Problem("odd, name: 100%.yaml", 0, 0, "50% done\nnext line\r")], "github", out)
     assert out.getvalue() == "::error file=odd%2C name%3A 100%25.yaml,line=1,col=1::50%25 done%0Anext line%0D\n"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import config
-from tracker.cli.main import EXIT_OK, UsageError, data_flags, workspace_from_args
+from tracker.cli.common import EXIT_OK, UsageError, data_flags, workspace_from_args
 from tracker.engine.since import since_report, since_text
 from tracker.engine.status import assess_all, format_instant, now
 from tracker.git.data_revision import data_revision

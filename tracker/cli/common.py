@@ -1,0 +1,73 @@
+"""What every command shares: exit codes, the usage error, the parser, problem output, the data flags."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tracker import config
+from tracker.engine.status import now
+from tracker.problems import Problem, TrackerError
+from tracker.timeutil import parse_instant
+from tracker.workspace import Workspace, load_workspace
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(TrackerError):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _escape_github(text: str) -> str:
+    """GitHub Actions workflow-command escaping (as in @actions/core)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def print_problems(problems: Sequence[Problem], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump([p.as_dict() for p in problems], out, indent=2)
+        out.write("\n")
+    elif fmt == "github":
+        for p in problems:
+            level = "error" if p.severity == "error" else "warning"
+            message = _escape_github(p.message)
+            path = _escape_github(p.path).replace(":", "%3A").replace(",", "%2C")  # properties escape these too
+            out.write(f"::{level} file={path},line={max(p.line, 1)},col={max(p.column, 1)}::{message}\n")
+    else:
+        for p in problems:
+            out.write(f"{p}\n")
+
+
+def as_of_flag(text: str | None) -> object:
+    if text is None:
+        return now()
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+def data_flags(parser: argparse.ArgumentParser) -> None:
+    """--scenarios and --events, as every command that reads both spells them."""
+    parser.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
+    parser.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+
+
+def workspace_from_args(args: argparse.Namespace) -> tuple[Workspace, Path, Path]:
+    """The files named by --scenarios/--events (or the environment, or the defaults), loaded; problems go to stderr."""
+    scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
+    events = Path(args.events) if args.events else config.events_path()
+    if not scenarios.exists():
+        raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
+    workspace = load_workspace(scenarios, events)
+    print_problems(workspace.problems, "text", sys.stderr)
+    return workspace, scenarios, events

@@ -1,0 +1,207 @@
+"""Scenarios as code: validate, status, schema, test, new."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tracker import config
+from tracker.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Parser,
+    UsageError,
+    as_of_flag,
+    data_flags,
+    print_problems,
+    workspace_from_args,
+)
+from tracker.engine.scenario_tests import run_scenario_tests
+from tracker.engine.status import assess_all, now, urgency_key
+from tracker.log.events import EventLog
+from tracker.log.reader import load_events
+from tracker.problems import display_path
+from tracker.scenario.loader import load_scenarios
+from tracker.scenario.model import scenario_json_schema_text
+from tracker.scenario.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenario, parse_deadline, parse_match, parse_opened
+from tracker.timeutil import format_remaining, zone
+from tracker.workspace import load_workspace, split_paths
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    if args.paths:
+        scenario_files, event_files, unusable = split_paths([Path(p) for p in args.paths])
+        if unusable:
+            raise UsageError("\n".join(unusable))
+        workspace = load_workspace(scenario_files, event_files or None)
+    else:
+        scenarios, events = config.scenarios_path(), config.events_path()
+        if not scenarios.exists():
+            raise UsageError(f"no scenario folder at {scenarios}; name the files to check or set {config.SCENARIOS_ENV}")
+        workspace = load_workspace(scenarios, events if events.exists() else None)
+    print_problems(workspace.problems, args.format, sys.stdout)
+    errors = workspace.errors
+    if args.format == "text":
+        n_scen, n_events = len(workspace.scenarios.scenarios), len(workspace.events)
+        warnings = len(workspace.problems) - len(errors)
+        print(f"{n_scen} valid scenario(s), {n_events} valid event(s); {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    as_of = as_of_flag(args.as_of)
+    workspace, _, _ = workspace_from_args(args)
+    assessments = sorted(assess_all(workspace.scenarios.scenarios, workspace.events, as_of), key=urgency_key)  # type: ignore[arg-type]
+    if args.format == "json":
+        json.dump([a.to_json() for a in assessments], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    rows = [("STATUS", "SCENARIO", "DEADLINE", "REMAINING")]
+    for a in assessments:
+        rows.append((a.status.value, a.scenario.id, a.scenario.deadline_text, format_remaining(a.remaining_seconds)))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    print(f"Status as of {as_of.isoformat()}")  # type: ignore[attr-defined]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(scenario_json_schema_text())
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    scenario_files, event_files, unusable = split_paths([Path(p) for p in args.paths or [config.scenarios_path()]])
+    if unusable:
+        raise UsageError("\n".join(unusable))
+    if event_files and args.events:
+        raise UsageError("give the event log either as a PATH or with --events, not both")
+    events = Path(args.events) if args.events else config.events_path()
+    if args.events and not events.exists():
+        raise UsageError(f"--events: {args.events}: no such file or folder")
+    scenarios = load_scenarios(scenario_files)
+    if event_files:
+        log: EventLog | None = load_events(event_files)
+    else:
+        log = load_events(events) if events.exists() else None
+    results = run_scenario_tests(scenarios, log)
+    load_errors = [p for p in [*scenarios.problems, *(log.problems if log else [])] if p.severity == "error"]
+    failed = [r for r in results if not r.passed]
+    if args.format == "json":
+        json.dump({"problems": [p.as_dict() for p in load_errors], "results": [r.as_dict() for r in results]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_problems([*load_errors, *(p for r in failed for p in r.problems)], args.format, sys.stdout)
+    if args.format == "text":
+        if results:
+            files = len({r.path for r in results})
+            summary = f"{len(results)} scenario test(s) in {files} file(s): {len(results) - len(failed)} passed, {len(failed)} failed"
+        else:
+            summary = "no scenario tests found; add a `tests:` block to a scenario file"
+        if log is None:
+            summary += f" (no event log at {display_path(events)})"
+        print(summary + (f"; {len(load_errors)} file problem(s)" if load_errors else ""), file=sys.stderr)
+    return EXIT_PROBLEMS if failed or load_errors else EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    timezone = args.timezone or "UTC"
+    try:
+        tz = zone(timezone)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    try:
+        deadline = parse_deadline(args.deadline)
+        opened = parse_opened(args.opened) if args.opened else now().astimezone(tz).date()
+        trigger_kind: TriggerKind | None = None
+        match = None
+        if args.unless is not None:
+            trigger_kind, match = "unless", parse_match(args.unless, "--unless")
+        elif args.when is not None:
+            trigger_kind, match = "when", parse_match(args.when, "--when")
+        folder = Path(args.dir) if args.dir else config.scenarios_path()
+        path, notes = new_scenario(
+            folder,
+            title=args.title,
+            deadline=deadline,
+            opened=opened,
+            timezone=timezone,
+            trigger_kind=trigger_kind,
+            match=match,
+            scenario_id=args.id,
+        )
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(display_path(path))
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    validate = sub.add_parser("validate", help="check scenario files and event logs")
+    validate.add_argument(
+        "paths", nargs="*", metavar="PATH", help="scenario files, event logs or folders (default: scenarios/ and data/events.csv)"
+    )
+    validate.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text (PATH:LINE:COL: error: ...), json, or GitHub Actions annotations",
+    )
+    validate.set_defaults(handler=cmd_validate)
+
+    status = sub.add_parser("status", help="the status of every scenario as of an instant")
+    status.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
+    status.add_argument("--format", choices=["table", "json"], default="table")
+    data_flags(status)
+    status.set_defaults(handler=cmd_status)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    schema.set_defaults(handler=cmd_schema)
+
+    test = sub.add_parser(
+        "test",
+        help="run the scenario tests (the `tests:` blocks of scenario files)",
+        description="Run the scenario tests: each case in a scenario's `tests:` block states the status expected as of an instant, "
+        "and optionally the events that decide it and the time remaining. Cases run against the event log, or against the events "
+        "written out in the case. Each failure is one line PATH:LINE:COLUMN: error: MESSAGE. Exit 0 when all pass, 1 when any fails "
+        "or a file is invalid, 2 on usage errors.",
+    )
+    test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f"scenario files or folders, and optionally the event log (default: ${config.SCENARIOS_ENV} or scenarios/)",
+    )
+    test.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
+    test.add_argument("--format", choices=["text", "json", "github"], default="text", help="text, json, or GitHub Actions annotations")
+    test.set_defaults(handler=cmd_test)
+
+    new = sub.add_parser(
+        "new",
+        help="write a new scenario file, with a comment on every field",
+        description="Write SCENARIOS/<id>.yaml: a valid scenario file with the schema line for editors, a slug id made from the "
+        "title, and a comment explaining each field (optional ones commented out). Never overwrites a file. Prints the new "
+        "file's path.",
+        epilog=f"MATCH is {MATCH_HELP}. An event matches when, for every KEY given, it shares at least one VALUE "
+        "(case-insensitively); ids are event ids from the log. Without --unless or --when, the trigger names a placeholder "
+        "event id that `tracker validate` reports (against the event log) until you replace it. "
+        'Example: tracker new "Joint sanctions if Russia does not back down by Christmas" --deadline 2021-12-25 '
+        '--timezone Europe/Brussels --unless "actors=Russia;tags=de-escalation"',
+    )
+    new.add_argument("title", metavar="TITLE", help="one line: who does what, if what, by when")
+    new.add_argument(
+        "--deadline", required=True, metavar="WHEN", help="a date (the END of that day in --timezone) or a datetime with offset"
+    )
+    new.add_argument("--timezone", metavar="ZONE", help="IANA name of the deadline's zone, e.g. Europe/Brussels (default: UTC)")
+    trigger = new.add_mutually_exclusive_group()
+    trigger.add_argument("--unless", metavar="MATCH", help="averted by a matching event before the deadline; otherwise fires at it")
+    trigger.add_argument("--when", metavar="MATCH", help="fires at the first matching event before the deadline; otherwise lapses")
+    new.add_argument("--opened", metavar="DATE", help="the day tracking starts (default: today in --timezone)")
+    new.add_argument("--id", metavar="SLUG", help="the scenario id and file name (default: made from the title)")
+    new.add_argument("--dir", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/); created if missing")
+    new.set_defaults(handler=cmd_new)

@@ -1,0 +1,285 @@
+"""Writing to the event log: log, correct, retract, import, repair."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+from tracker import config
+from tracker.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Parser,
+    UsageError,
+    as_of_flag,
+)
+from tracker.engine.impact import Impact, preview_impact
+from tracker.engine.status import now
+from tracker.log.drafts import EventDraft, FieldError, blocking, check_draft, correction_draft, current_version, retraction_draft, save_rows
+from tracker.log.events import MULTI_VALUED, EventLog, split_values
+from tracker.log.importer import (
+    ImportMapping,
+    MappingError,
+    load_mapping,
+    mappings_folder,
+    parse_map_options,
+    plan_import,
+    read_export,
+    run_import,
+    save_mapping,
+    saved_mappings,
+)
+from tracker.log.reader import load_events
+from tracker.log.writer import append_target, reading, repair_log
+from tracker.problems import display_path
+from tracker.scenario.loader import load_scenarios
+from tracker.scenario.model import Scenario
+
+
+def _events_location(args: argparse.Namespace) -> Path:
+    return Path(args.events) if args.events else config.events_path()
+
+
+def _logged_by(args: argparse.Namespace) -> str:
+    if args.by is not None:
+        if not args.by.strip():
+            raise UsageError("--by: is empty; say who is logging")
+        return str(args.by).strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        raise UsageError("cannot tell who is logging; pass --by NAME") from None
+
+
+def _open_log(location: Path, when: dt.datetime) -> EventLog:
+    """The log as it is now, after repairing a half-written last line (reported on stderr)."""
+    repair = repair_log(location, when)
+    if repair is not None:
+        print(f"tracker: warning: {repair.message}", file=sys.stderr)
+    if not append_target(location).exists() and not location.is_dir():
+        return EventLog.empty()
+    with reading(location):
+        return load_events(location)
+
+
+def _scenarios_for_preview(args: argparse.Namespace) -> list[Scenario]:
+    folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
+    return load_scenarios(folder).scenarios if folder.exists() else []
+
+
+def _print_impact(impacts: Sequence[Impact], as_of: dt.datetime, had_scenarios: bool) -> None:
+    if not had_scenarios:
+        print("No scenarios found, so no impact to show.")
+    elif not impacts:
+        print(f"No scenario changes status as of {as_of.isoformat()}.")
+    else:
+        print(f"Impact as of {as_of.isoformat()}:")
+        for impact in impacts:
+            print(f"  {impact.message}")
+
+
+def _refuse(errors: Sequence[FieldError]) -> int:
+    for error in errors:
+        print(f"tracker: {error.severity}: {error.message}", file=sys.stderr)
+    print("tracker: nothing was written", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _write_one(args: argparse.Namespace, draft: EventDraft, log: EventLog, when: dt.datetime, what: str) -> int:
+    """Check one draft, show its impact, append it durably and say so."""
+    as_of = cast(dt.datetime, as_of_flag(args.as_of))
+    row, errors = check_draft(draft, log, now=when, logged_by=_logged_by(args))
+    if blocking(errors):
+        return _refuse(errors)
+    scenarios = _scenarios_for_preview(args)
+    impacts = preview_impact([row], scenarios, log, as_of)
+    receipt = save_rows(_events_location(args), [row], now=when)
+    if receipt.repair is not None:
+        print(f"tracker: warning: {receipt.repair.message}", file=sys.stderr)
+    for error in errors:
+        print(f"tracker: {error.severity}: {error.message}", file=sys.stderr)
+    print(f"Logged {row['id']} ({what}) to {display_path(receipt.path)}")
+    _print_impact(impacts, as_of, bool(scenarios))
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    when = now()
+    log = _open_log(_events_location(args), when)
+    draft = EventDraft(
+        occurred=args.occurred,
+        title=args.title,
+        source=args.source,
+        actors=split_values(args.actors),
+        targets=split_values(args.targets),
+        tags=split_values(args.tags),
+        notes=args.notes or "",
+    )
+    return _write_one(args, draft, log, when, "a new event")
+
+
+_CORRECTABLE = ("occurred", "title", "source", "actors", "targets", "tags", "notes")
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    changes: dict[str, object] = {}
+    for name in _CORRECTABLE:
+        value = getattr(args, name)
+        if value is not None:
+            changes[name] = split_values(value) if name in MULTI_VALUED else value
+    if not changes:
+        raise UsageError("give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags or --notes")
+    when = now()
+    log = _open_log(_events_location(args), when)
+    draft = correction_draft(log, args.id, **changes)
+    if draft.replace(corrects="") == EventDraft.from_event(current_version(log, args.id)):
+        raise UsageError(f"nothing to correct: the values given are already those of {args.id!r}")
+    return _write_one(args, draft, log, when, f"a correction of {log.history(args.id)[0].event.id}")
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    if not args.reason.strip():
+        raise UsageError("--reason: is empty; say why the event is retracted")
+    when = now()
+    log = _open_log(_events_location(args), when)
+    draft = retraction_draft(log, args.id, args.reason, args.source)
+    return _write_one(args, draft, log, when, f"a retraction of {log.history(args.id)[0].event.id}")
+
+
+_SHOWN_DUPLICATES = 20
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        return _import(args)
+    except MappingError as exc:  # the --map / --mapping options are wrong: a usage error
+        raise UsageError(str(exc)) from None
+
+
+def _import(args: argparse.Namespace) -> int:
+    location = _events_location(args)
+    folder = mappings_folder(location)
+    overrides = parse_map_options(args.map or [])
+    if not args.mapping and not overrides:
+        raise UsageError(
+            "say where the log's fields come from: --map occurred=COLUMN --map title=COLUMN --map source=COLUMN ..., "
+            "or --mapping NAME for a saved mapping"
+        )
+    saved = load_mapping(folder, args.mapping) if args.mapping else None
+    if args.mapping and saved is None and not overrides:
+        names = ", ".join(saved_mappings(folder)) or "none yet"
+        raise UsageError(
+            f"no saved mapping {args.mapping!r} in {display_path(folder)} (saved: {names}); give the columns with --map FIELD=COLUMN"
+        )
+    mapping = (saved or ImportMapping({})).merged(overrides, args.date_format)
+    export = read_export(Path(args.file), args.sheet)
+    when = now()
+    as_of = cast(dt.datetime, as_of_flag(args.as_of))
+    if not args.dry_run:
+        log = _open_log(location, when)
+    else:  # a dry run changes nothing, not even a repair
+        log = load_events(location) if append_target(location).exists() or location.is_dir() else EventLog.empty()
+    plan = plan_import(export, mapping, log, now=when, logged_by=_logged_by(args))
+    shown = display_path(export.path)
+    for issue in plan.failed:
+        print(f"{shown}: row {issue.row}: error: {issue.message}", file=sys.stderr)
+    for issue in plan.warnings:
+        print(f"{shown}: row {issue.row}: warning: {issue.message}", file=sys.stderr)
+    for issue in plan.duplicates[:_SHOWN_DUPLICATES]:
+        print(f"{shown}: row {issue.row}: skipped: {issue.message}", file=sys.stderr)
+    if len(plan.duplicates) > _SHOWN_DUPLICATES:
+        print(f"{shown}: ... and {len(plan.duplicates) - _SHOWN_DUPLICATES} more duplicate rows skipped", file=sys.stderr)
+    print(
+        f"{shown}: {len(export.rows)} row(s): {len(plan.rows)} to append, {len(plan.failed_rows)} with errors, "
+        f"{len(plan.duplicates)} duplicate(s) skipped"
+    )
+    scenarios = _scenarios_for_preview(args)
+    if plan.rows:
+        _print_impact(preview_impact(plan.rows, scenarios, log, as_of), as_of, bool(scenarios))
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    else:
+        receipt = run_import(location, plan, now=when) if plan.rows else None
+        if receipt is not None:
+            for skipped in receipt.skipped:
+                print(f"{shown}: row {plan.row_numbers[skipped.index]}: skipped: {skipped.reason}", file=sys.stderr)
+            print(f"Appended {len(receipt.written)} event(s) to {display_path(receipt.path)} in one step.")
+        else:
+            print("Nothing to append.")
+        if args.mapping and mapping != saved:
+            print(f"Saved the mapping as {display_path(save_mapping(folder, args.mapping, mapping))}.")
+    return EXIT_PROBLEMS if plan.failed else EXIT_OK
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    location = _events_location(args)
+    repair = repair_log(location, now())
+    if repair is None:
+        print(f"{display_path(append_target(location))}: nothing to repair; its last line is complete.")
+    else:
+        print(repair.message)
+    return EXIT_OK
+
+
+def _add_write_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--by", metavar="NAME", help="who is logging (logged_by); default: your user name")
+    command.add_argument("--events", metavar="PATH", help=f"event log (default: ${config.EVENTS_ENV} or data/events.csv)")
+    command.add_argument(
+        "--scenarios", metavar="DIR", help=f"scenarios for the impact preview (default: ${config.SCENARIOS_ENV} or scenarios/)"
+    )
+    command.add_argument("--as-of", metavar="WHEN", help="instant of the impact preview: a date or a datetime with offset; default: now")
+
+
+def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> None:
+    command.add_argument(
+        "--occurred", required=required, metavar="WHEN", help="a date (2022-02-22) or a datetime with offset (2022-02-22T15:00:00Z)"
+    )
+    command.add_argument("--title", required=required, metavar="TEXT", help="what happened, in one line")
+    command.add_argument("--source", required=required, metavar="TEXT", help="a link or a citation (publisher, title, date)")
+    for name in MULTI_VALUED:
+        command.add_argument(f"--{name}", metavar="A;B", help=f"{name}, separated by ';'")
+    command.add_argument("--notes", metavar="TEXT", help="anything else worth knowing")
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    log = sub.add_parser("log", help="log an event (checked, then appended durably)")
+    _add_event_fields(log, required=True)
+    _add_write_options(log)
+    log.set_defaults(handler=cmd_log)
+
+    correct = sub.add_parser("correct", help="log a correction of an event (the original stays in the log)")
+    correct.add_argument("id", metavar="ID", help="the event (or an earlier correction) to correct")
+    _add_event_fields(correct, required=False)
+    _add_write_options(correct)
+    correct.set_defaults(handler=cmd_correct)
+
+    retract = sub.add_parser("retract", help="log a retraction of an event (the original stays in the log)")
+    retract.add_argument("id", metavar="ID", help="the event to retract")
+    retract.add_argument("--reason", required=True, metavar="TEXT", help="why the event is retracted")
+    retract.add_argument("--source", metavar="TEXT", help="source of the retraction (default: the event's source)")
+    _add_write_options(retract)
+    retract.set_defaults(handler=cmd_retract)
+
+    imp = sub.add_parser("import", help="import events from a CSV or Excel export")
+    imp.add_argument("file", metavar="FILE", help="a .csv, .tsv or .xlsx export")
+    imp.add_argument(
+        "--map", action="append", metavar="FIELD=COLUMN", help="where a log field comes from: a column, or a template like '{a} {b}'"
+    )
+    imp.add_argument(
+        "--mapping", metavar="NAME", help="a saved mapping (import-mappings/NAME.json beside the log); --map entries update it"
+    )
+    imp.add_argument("--date-format", metavar="FORMAT", help="strptime format of the dates when not ISO 8601, e.g. %%Y%%m%%d")
+    imp.add_argument("--sheet", metavar="NAME", help="the worksheet of an Excel file (default: the first)")
+    imp.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    _add_write_options(imp)
+    imp.set_defaults(handler=cmd_import)
+
+    repair = sub.add_parser("repair", help="move a half-written last line (left by a crash) out of the event log")
+    repair.add_argument("--events", metavar="PATH", help=f"event log (default: ${config.EVENTS_ENV} or data/events.csv)")
+    repair.set_defaults(handler=cmd_repair)
