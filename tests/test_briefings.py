@@ -512,7 +512,7 @@ def test_since_bad_flags(capsys: pytest.CaptureFixture[str], argv: list[str], me
 
 def test_the_core_commands_never_load_plotly_or_streamlit() -> None:
     probe = (
-        "import sys, tracker.cli.main; tracker.cli.main.build_parser(); "
+        "import sys, tracker.cli.run; tracker.cli.run.build_parser(); "
         "print(sorted(m for m in ('plotly', 'streamlit', 'kaleido') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)

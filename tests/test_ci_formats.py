@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tracker.cli import main
 from tracker.cli.common import print_problems
-from tracker.cli.main import build_parser
+from tracker.cli.run import build_parser
 from tracker.problems import Problem
 from tracker.scenario.yamlsafe import parse_yaml
 

@@ -3,6 +3,6 @@
 May import every other part of the core; nothing in the core imports it.
 """
 
-from tracker.cli.main import main, main_exit
+from tracker.cli.run import main, main_exit
 
 __all__ = ["main", "main_exit"]
