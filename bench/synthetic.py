@@ -91,6 +91,7 @@ response:
   match:
     tags: [{response_tag}]
   within: 60d
+  counts_from: {"trigger" if i % 2 else "opened"}
 signposts:
   - title: Synthetic signpost
     direction: escalation

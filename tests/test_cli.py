@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from tests.conftest import ROOT
 from tests.test_scenarios import CHRISTMAS
+from tracker.engine.status import Status
 
 CHRISTMAS_ID = "joint-sanctions-christmas-2021"
 HEADER = "id,occurred,title,actors,targets,tags,source,notes"
@@ -183,7 +184,8 @@ def test_status_json_fields_and_iso_formats() -> None:
     assert len(rows) >= 6
     for row in rows.values():
         assert {"id", "title", "status", "deadline", "remaining_seconds", "decided_at", "decided_by", "explanation"} <= set(row)
-        assert row["status"] in {"watching", "due-soon", "averted", "lapsed", "triggered", "overdue", "enacted", "withdrawn"}
+        assert row["status"] in {s.value for s in Status}
+        assert row["basis"] == "occurred" and row["timing"] in (None, "early", "on-time", "late")
         assert dt.datetime.fromisoformat(row["deadline"]).utcoffset() is not None
         assert row["remaining_seconds"] is None or isinstance(row["remaining_seconds"], int)
         assert row["decided_at"] is None or dt.datetime.fromisoformat(row["decided_at"]).utcoffset() is not None
@@ -271,11 +273,18 @@ def test_schema_prints_a_valid_json_schema() -> None:
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     Draft202012Validator.check_schema(schema)
-    assert set(schema["required"]) == {"id", "title", "opened", "deadline", "trigger"}
+    assert set(schema["required"]) == {"id", "title", "opened"}
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     good = {"id": "a", "title": "T", "opened": "2021-12-03", "deadline": "2021-12-25", "trigger": {"unless": {"tags": ["x"]}}}
     assert list(validator.iter_errors(good)) == []
     assert list(validator.iter_errors({**good, "deadlne": "2021-12-25"}))
+    # Exactly one of deadline or deadlines; a trigger, or a response for a commitment.
+    no_deadline = {k: v for k, v in good.items() if k != "deadline"}
+    assert list(validator.iter_errors(no_deadline))
+    assert list(validator.iter_errors({**good, "deadlines": [{"due": "2021-12-25", "source": "S"}]}))
+    commitment = {k: v for k, v in good.items() if k != "trigger"}
+    assert list(validator.iter_errors(commitment))
+    assert list(validator.iter_errors({**commitment, "response": {"title": "R", "match": {"tags": ["x"]}}})) == []
 
 
 # --- never a traceback -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.test_scenarios import CHRISTMAS
-from tracker.engine.status import Assessment, Status, assess, assess_all, urgency_key
+from tracker.engine.status import Assessment, Status, Timing, assess, assess_all, urgency_key
 from tracker.log.events import COLUMNS, EventLog
 from tracker.log.reader import load_events
 from tracker.scenario.loader import load_scenarios
@@ -39,6 +39,8 @@ def when_scenario(**fields: Any) -> Scenario:
 
 
 RESPONSE = {"title": "Sanctions", "match": {"tags": ["sanctions-package"]}, "within": "30d"}
+# The rule before responses counted from `opened`: only at or after the trigger.
+AFTER_TRIGGER = {**RESPONSE, "counts_from": "trigger"}
 
 
 def row(event_id: str, occurred: str, tags: str = "", actors: str = "", targets: str = "") -> str:
@@ -129,10 +131,10 @@ def test_watching(log_of: Callable[..., EventLog]) -> None:
     )
 
 
-def test_watching_before_opened_says_so(log_of: Callable[..., EventLog]) -> None:
+def test_upcoming_before_opened_says_so(log_of: Callable[..., EventLog]) -> None:
     a = assess(scenario(), log_of(), at("2021-12-01T00:00:00Z"))
-    check(a, Status.WATCHING, remaining=25 * 86400)
-    assert "has been logged yet; tracking starts on 2021-12-03" in a.explanation
+    check(a, Status.UPCOMING)  # no countdown before tracking starts
+    assert a.explanation == "Upcoming: tracking starts on 2021-12-03."
 
 
 def test_watching_when_scenario_explains_its_rule(log_of: Callable[..., EventLog]) -> None:
@@ -217,7 +219,7 @@ def test_overdue_from_the_due_instant(log_of: Callable[..., EventLog]) -> None:
 
 def test_enacted_by_a_response_after_an_unless_trigger(log_of: Callable[..., EventLog]) -> None:
     log = log_of(row("early", "2021-12-20", "sanctions-package"), row("resp", "2022-02-22T18:00:00Z", "sanctions-package"))
-    a = assess(scenario(response=RESPONSE), log, at("2022-03-01"))
+    a = assess(scenario(response=AFTER_TRIGGER), log, at("2022-03-01"))
     check(a, Status.ENACTED, decided_by=("resp",))
     assert a.decided_at == dt.datetime(2022, 2, 22, 18, tzinfo=UTC)
     assert a.response_hit is not None and a.response_hit.event_id == "resp"
@@ -245,7 +247,7 @@ def test_response_before_the_trigger_does_not_count(log_of: Callable[..., EventL
         row("inv", "2021-12-20T10:00:00Z", "invasion"),
     )
     check(
-        assess(when_scenario(response=RESPONSE), log, at("2021-12-30")),
+        assess(when_scenario(response=AFTER_TRIGGER), log, at("2021-12-30")),
         Status.TRIGGERED,
         remaining=19 * 86400 + 10 * 3600,
         decided_by=("inv",),
@@ -264,7 +266,11 @@ def test_date_only_response_on_the_trigger_day_counts(log_of: Callable[..., Even
     timed = log_of(row("inv", "2021-12-20T15:00:00Z", "invasion"), row("resp", "2021-12-20", "sanctions-package"))
     check(assess(when_scenario(response=RESPONSE), timed, at("2021-12-21")), Status.ENACTED, decided_by=("inv", "resp"))
     before = log_of(row("inv", "2021-12-20T15:00:00Z", "invasion"), row("resp", "2021-12-19", "sanctions-package"))
-    assert assess(when_scenario(response=RESPONSE), before, at("2021-12-21")).status is Status.TRIGGERED
+    assert assess(when_scenario(response=AFTER_TRIGGER), before, at("2021-12-21")).status is Status.TRIGGERED
+    early = assess(when_scenario(response=RESPONSE), before, at("2021-12-21"))
+    assert (early.status, early.timing, early.decided_by) == (Status.ENACTED, Timing.EARLY, ("resp",))
+    same_day = assess(when_scenario(response=RESPONSE), timed, at("2021-12-21"))
+    assert same_day.timing is Timing.ON_TIME  # on the trigger's own day it cannot be placed before it
 
 
 def test_the_first_trigger_event_decides(log_of: Callable[..., EventLog]) -> None:
@@ -333,9 +339,12 @@ def test_date_only_events_count_from_their_day_of_as_of(log_of: Callable[..., Ev
     log = log_of(row("calm", "2021-12-20", "de-escalation"))
     assert assess(scenario(), log, at("2021-12-19T23:59:59Z")).status is Status.WATCHING
     assert assess(scenario(), log, at("2021-12-20T00:00:00Z")).status is Status.AVERTED
-    # The as-of day is the day in the zone the instant was given in.
-    assert assess(scenario(), log, at("2021-12-19T23:30:00-01:00")).status is Status.WATCHING
-    assert assess(scenario(), log, at("2021-12-20T00:30:00+01:00")).status is Status.AVERTED
+    # The as-of day is the day in the scenario's zone, whatever offset the instant was written in.
+    assert assess(scenario(), log, at("2021-12-19T23:30:00-01:00")).status is Status.AVERTED  # 00:30 UTC on the 20th
+    assert assess(scenario(), log, at("2021-12-20T00:30:00+01:00")).status is Status.WATCHING  # 23:30 UTC on the 19th
+    new_york = scenario(timezone="America/New_York")
+    assert assess(new_york, log, at("2021-12-20T04:00:00Z")).status is Status.WATCHING  # still the 19th in New York
+    assert assess(new_york, log, at("2021-12-20T05:00:00Z")).status is Status.AVERTED
 
 
 def test_events_before_opened_are_ignored(log_of: Callable[..., EventLog]) -> None:
@@ -425,12 +434,20 @@ def test_timed_events_across_the_october_dst_change(log_of: Callable[..., EventL
 
 
 def test_response_due_counts_exact_hours_across_dst(log_of: Callable[..., EventLog]) -> None:
-    # Triggered at the end of 20 March (CET); 14 days of 24 hours later is 4 April 01:00 CEST.
+    # Triggered at the end of 20 March (CET); 200 hours later, across the change to CEST, is 29 March 09:00 CEST.
+    response = {"title": "R", "match": {"tags": ["sanctions-package"]}, "within": "200h"}
+    s = scenario(opened=dt.date(2022, 3, 1), deadline=dt.date(2022, 3, 20), timezone="Europe/Brussels", response=response)
+    a = assess(s, log_of(), at("2022-03-25"))
+    assert a.response_due == dt.datetime(2022, 3, 29, 7, tzinfo=UTC)
+    assert a.to_json()["response_due"] == "2022-03-29T09:00:00+02:00"
+
+
+def test_whole_days_after_a_date_deadline_are_calendar_days_across_dst(log_of: Callable[..., EventLog]) -> None:
+    # `14d` from the date deadline of 20 March is the end of 3 April in Brussels, across the change to CEST.
     response = {"title": "R", "match": {"tags": ["sanctions-package"]}, "within": "14d"}
     s = scenario(opened=dt.date(2022, 3, 1), deadline=dt.date(2022, 3, 20), timezone="Europe/Brussels", response=response)
     a = assess(s, log_of(), at("2022-03-25"))
-    assert a.response_due == dt.datetime(2022, 4, 3, 23, tzinfo=UTC)
-    assert a.to_json()["response_due"] == "2022-04-04T01:00:00+02:00"
+    assert a.to_json()["response_due"] == "2022-04-04T00:00:00+02:00"
 
 
 def test_remaining_is_none_for_decided_statuses(log_of: Callable[..., EventLog]) -> None:
@@ -501,7 +518,10 @@ def test_to_json_fields(log_of: Callable[..., EventLog]) -> None:
         "id": "s",
         "title": "T",
         "status": "triggered",
+        "timing": None,
         "deadline": "2021-12-26T00:00:00+01:00",
+        "deadline_set": None,
+        "basis": "occurred",
         "timezone": "Europe/Brussels",
         "as_of": "2021-12-27T00:00:00+00:00",
         "remaining_seconds": 29 * 86400 - 3600,

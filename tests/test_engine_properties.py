@@ -140,6 +140,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         data["response"] = {"title": "Response", "match": draw(matches(ids=12))}
         if within := draw(st.sampled_from([None, "5d", "36h"])):
             data["response"]["within"] = within
+        if counts_from := draw(st.sampled_from([None, "opened", "trigger"])):
+            data["response"]["counts_from"] = counts_from
     if draw(st.integers(0, 3)) == 0:
         data["withdrawn"] = {"on": opened + dt.timedelta(days=draw(st.integers(0, 16))), "reason": "Generated."}
     return Scenario.model_validate(data)
@@ -175,7 +177,7 @@ class Expected:
 
 def reference(s: Scenario, evs: Sequence[Ev], as_of: dt.datetime) -> Expected:
     tz = s.tz
-    as_of_day = as_of.date()  # date-only events count up to the as-of day, in the zone it was given in
+    as_of_day = as_of.astimezone(tz).date()  # date-only events count up to the as-of day, in the scenario's zone
 
     def visible(e: Ev, upto: dt.datetime, upto_day: dt.date) -> bool:
         return e.time <= upto if e.time is not None else e.day <= upto_day
@@ -191,6 +193,8 @@ def reference(s: Scenario, evs: Sequence[Ev], as_of: dt.datetime) -> Expected:
         before = s.withdrawn_at - dt.timedelta(microseconds=1)
         prior = reference(s.model_copy(update={"withdrawn": None}), evs, before.astimezone(tz))
         return Expected(Status.WITHDRAWN, prior.decided_by, None, prior.triggered_at)
+    if as_of < s.opened_at:
+        return Expected(Status.UPCOMING, (), None, None)
 
     last_day = (s.deadline_at - dt.timedelta(microseconds=1)).astimezone(tz).date()
 
@@ -199,32 +203,58 @@ def reference(s: Scenario, evs: Sequence[Ev], as_of: dt.datetime) -> Expected:
             return s.opened_at <= e.time < s.deadline_at
         return s.opened <= e.day <= last_day
 
-    trigger = s.trigger
+    trigger, response = s.trigger, s.response
+    assert trigger is not None
     hit = first((i, e) for i, e in enumerate(evs) if visible(e, as_of, as_of_day) and before_deadline(e) and _matches(trigger.match, e))
+    if response is not None and response.counts_from == "opened":
+        # Before the trigger fires (or the deadline passes), a response counts too: early.
+        if hit is None:
+            end, end_day = s.deadline_at, last_day
+        else:
+            end = standing(hit)
+            end_day = hit.day - dt.timedelta(days=1) if hit.time is None else end.astimezone(tz).date() - dt.timedelta(days=1)
+
+        def early(e: Ev) -> bool:
+            if e.time is not None:
+                return s.opened_at <= e.time < end
+            return s.opened <= e.day <= end_day
+
+        answer = first((i, e) for i, e in enumerate(evs) if visible(e, as_of, as_of_day) and early(e) and _matches(response.match, e))
+        if answer is not None:
+            return Expected(Status.ENACTED, (answer.id,), None, None)
     if trigger.kind == "unless" and hit is not None:
         return Expected(Status.AVERTED, (hit.id,), None, None)
+    trigger_day: dt.date | None = None  # a day to count whole days from
     if trigger.kind == "when" and hit is not None:
         triggered_at = standing(hit)
+        trigger_day = hit.day if hit.time is None else None
     elif as_of >= s.deadline_at:
         if trigger.kind == "when":
             return Expected(Status.LAPSED, (), None, None)
         triggered_at = s.deadline_at
+        trigger_day = last_day if s.deadline_is_date else None
     else:
         remaining = s.deadline_at - as_of
         soon = s.warn_within is not None and remaining <= s.warn_within
         return Expected(Status.DUE_SOON if soon else Status.WATCHING, (), remaining, None)
     trigger_ids = (hit.id,) if hit is not None else ()
-    if s.response is None:
+    if response is None:
         return Expected(Status.TRIGGERED, trigger_ids, None, triggered_at)
-    trigger_day = triggered_at.astimezone(tz).date()
+    day_of_trigger = triggered_at.astimezone(tz).date()
 
     def after_trigger(e: Ev) -> bool:
-        return e.time >= triggered_at if e.time is not None else e.day >= trigger_day
+        return e.time >= triggered_at if e.time is not None else e.day >= day_of_trigger
 
-    answer = first((i, e) for i, e in enumerate(evs) if visible(e, as_of, as_of_day) and after_trigger(e) and _matches(s.response.match, e))
+    answer = first((i, e) for i, e in enumerate(evs) if visible(e, as_of, as_of_day) and after_trigger(e) and _matches(response.match, e))
     if answer is not None:
         return Expected(Status.ENACTED, (*trigger_ids, answer.id), None, triggered_at)
-    due = triggered_at + s.response.within if s.response.within is not None else None
+    within = response.within
+    if within is None:
+        due = None
+    elif trigger_day is not None and within % dt.timedelta(days=1) == dt.timedelta(0):
+        due = start_of_day(trigger_day + within + dt.timedelta(days=1), tz)  # the end of the n-th day after it
+    else:
+        due = triggered_at + within
     if due is not None and as_of >= due:
         return Expected(Status.OVERDUE, trigger_ids, None, triggered_at)
     return Expected(Status.TRIGGERED, trigger_ids, None if due is None else due - as_of, triggered_at)
@@ -284,8 +314,10 @@ def test_an_unrelated_event_never_changes_a_status(
 
 # Where each status may go as time moves forward (withdrawal may end any of them).
 ALLOWED_NEXT = {
-    Status.WATCHING: set(Status),
-    Status.DUE_SOON: set(Status) - {Status.WATCHING},
+    Status.UPCOMING: set(Status),
+    Status.WATCHING: set(Status) - {Status.UPCOMING},
+    Status.DUE_SOON: set(Status) - {Status.UPCOMING, Status.WATCHING},
+    Status.PARTLY_ENACTED: {Status.PARTLY_ENACTED, Status.ENACTED, Status.AVERTED, Status.LAPSED, Status.WITHDRAWN},
     Status.TRIGGERED: {Status.TRIGGERED, Status.OVERDUE, Status.ENACTED, Status.WITHDRAWN},
     Status.OVERDUE: {Status.OVERDUE, Status.ENACTED, Status.WITHDRAWN},
     Status.ENACTED: {Status.ENACTED, Status.WITHDRAWN},

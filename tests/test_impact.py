@@ -15,7 +15,7 @@ from tracker.log.events import EventLog
 from tracker.log.reader import load_events
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import Scenario
-from tracker.timeutil import parse_instant
+from tracker.timeutil import parse_as_of, parse_instant
 
 NOW = dt.datetime(2022, 3, 1, tzinfo=dt.UTC)
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -33,7 +33,7 @@ def log() -> EventLog:
 
 def _messages(drafts: list[EventDraft], scenarios: list[Scenario], log: EventLog, as_of: str) -> list[str]:
     rows = [make_row(d, now=NOW, logged_by="ana") for d in drafts]
-    return [i.message for i in preview_impact(rows, scenarios, log, parse_instant(as_of))]
+    return [i.message for i in preview_impact(rows, scenarios, log, parse_as_of(as_of))]
 
 
 def test_a_de_escalation_before_christmas_would_avert_the_scenario(scenarios: list[Scenario], log: EventLog) -> None:

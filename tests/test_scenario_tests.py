@@ -91,7 +91,7 @@ def test_tracker_test_passes_on_the_demo(capsys: pytest.CaptureFixture[str], mon
     monkeypatch.delenv("TRACKER_EVENTS", raising=False)
     code, out, err = run(capsys=capsys)
     assert (code, out) == (0, "")
-    assert err.startswith("34 scenario test(s) in 12 file(s): 34 passed, 0 failed")
+    assert err.startswith("59 scenario test(s) in 16 file(s): 59 passed, 0 failed")
 
 
 # --- failures, located ------------------------------------------------------------------
@@ -255,8 +255,8 @@ def test_bad_format_is_a_usage_error(workspace: Path, capsys: pytest.CaptureFixt
         (
             "- {as_of: 2021-12-27, status: trigered}",
             [
-                "15:33: error: tests[0].status: expected 'watching', 'due-soon', 'averted', 'lapsed', 'triggered', 'overdue', "
-                "'enacted' or 'withdrawn', got 'trigered'"
+                "15:33: error: tests[0].status: expected 'upcoming', 'watching', 'due-soon', 'averted', 'lapsed', 'triggered', "
+                "'partly-enacted', 'overdue', 'enacted' or 'withdrawn', got 'trigered'"
             ],
         ),
         (

@@ -103,7 +103,11 @@ def test_yml_suffix_is_accepted(write: Write) -> None:
 CASES: dict[str, tuple[str, list[str]]] = {
     "missing required fields": (
         "id: s\ntitle: T\n",
-        ["1:1: opened: required field is missing", "1:1: deadline: required field is missing", "1:1: trigger: required field is missing"],
+        [
+            "1:1: opened: required field is missing",
+            "1:1: deadline: required field is missing",
+            "1:1: trigger: required field is missing; for a commitment with no condition, leave it out and give `response:`",
+        ],
     ),
     "misspelt top-level key": (
         MINIMAL.replace("deadline:", "deadlne:"),
@@ -128,15 +132,15 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "unknown key with nothing close lists the allowed ones": (
         MINIMAL + "colour: red\n",
         [
-            "8:1: colour: unknown field 'colour' (allowed: id, title, summary, actors, targets, tags, opened, deadline, timezone, "
-            "warn_within, trigger, response, signposts, sources, withdrawn, tests)"
+            "8:1: colour: unknown field 'colour' (allowed: id, title, summary, actors, targets, tags, opened, deadline, "
+            "deadlines, timezone, warn_within, trigger, response, signposts, sources, withdrawn, tests)"
         ],
     ),
     "unknown key that looks like a pydantic union member": (
         MINIMAL + "date: 2021-12-25\n",
         [
-            "8:1: date: unknown field 'date' (allowed: id, title, summary, actors, targets, tags, opened, deadline, timezone, "
-            "warn_within, trigger, response, signposts, sources, withdrawn, tests)"
+            "8:1: date: unknown field 'date' (allowed: id, title, summary, actors, targets, tags, opened, deadline, "
+            "deadlines, timezone, warn_within, trigger, response, signposts, sources, withdrawn, tests)"
         ],
     ),
     "id as a number": (

@@ -100,6 +100,25 @@ def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
     return value
 
 
+def parse_as_of(text: str) -> dt.date | dt.datetime:
+    """An as-of from a link, a flag or a form: a bare date (the end of that day in each scenario's own zone,
+    resolved by the engine) or a datetime with offset (that instant)."""
+    cleaned = text.strip()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
+        try:
+            return dt.date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real calendar date") from None
+    return parse_instant(cleaned)
+
+
+def as_of_text(as_of: dt.date | dt.datetime) -> str:
+    """How an as-of reads in headers: '2021-12-20 (end of day in each scenario's zone)' or the instant."""
+    if isinstance(as_of, dt.datetime):
+        return as_of.isoformat()
+    return f"{as_of.isoformat()} (end of day in each scenario's zone)"
+
+
 def to_ns(instant: dt.datetime) -> int:
     """Nanoseconds since the epoch (UTC) of an aware datetime."""
     delta = instant - dt.datetime(1970, 1, 1, tzinfo=UTC)

@@ -31,9 +31,13 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
     for scenario in scenarios.scenarios:
         doc = scenarios.documents.get(scenario.id)
         path = display_path(scenarios.files[scenario.id])
-        places: list[tuple[tuple[str | int, ...], Match]] = [(("trigger", scenario.trigger.kind), scenario.trigger.match)]
+        places: list[tuple[tuple[str | int, ...], Match]] = []
+        if scenario.trigger is not None:
+            places.append((("trigger", scenario.trigger.kind), scenario.trigger.match))
         if scenario.response is not None:
             places.append((("response", "match"), scenario.response.match))
+            if scenario.response.partial is not None:
+                places.append((("response", "partial"), scenario.response.partial))
         places += [(("signposts", i, "match"), s.match) for i, s in enumerate(scenario.signposts)]
         for where, match in places:
             for index, event_id in enumerate(match.ids):

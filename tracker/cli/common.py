@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,8 @@ from typing import TextIO
 from tracker import config
 from tracker.engine.status import now
 from tracker.problems import Problem, TrackerError
-from tracker.timeutil import parse_instant
+from tracker.scenario.model import BASES
+from tracker.timeutil import parse_as_of
 from tracker.workspace import Workspace, load_workspace
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -47,13 +49,24 @@ def print_problems(problems: Sequence[Problem], fmt: str, out: TextIO) -> None:
             out.write(f"{p}\n")
 
 
-def as_of_flag(text: str | None) -> object:
+def as_of_flag(text: str | None) -> dt.date | dt.datetime:
+    """--as-of: a bare date is the end of that day in each scenario's own zone; a datetime with offset, that instant."""
     if text is None:
         return now()
     try:
-        return parse_instant(text)
+        return parse_as_of(text)
     except ValueError as exc:
         raise UsageError(f"--as-of: {exc}") from None
+
+
+def basis_flag(parser: argparse.ArgumentParser) -> None:
+    """--basis: count events from when they occurred (default) or only once they were logged (what was known then)."""
+    parser.add_argument(
+        "--basis",
+        choices=list(BASES),
+        default="occurred",
+        help="occurred: events count from when they happened (default); known: only from when they were logged",
+    )
 
 
 def data_flags(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ from tracker.cli.common import (
     Parser,
     UsageError,
     as_of_flag,
+    basis_flag,
     data_flags,
     print_problems,
     workspace_from_args,
@@ -26,7 +27,7 @@ from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import scenario_json_schema_text
 from tracker.scenario.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenario, parse_deadline, parse_match, parse_opened
-from tracker.timeutil import format_remaining, zone
+from tracker.timeutil import as_of_text, format_remaining, zone
 from tracker.workspace import load_workspace, split_paths
 
 
@@ -53,16 +54,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     as_of = as_of_flag(args.as_of)
     workspace, _, _ = workspace_from_args(args)
-    assessments = sorted(assess_all(workspace.scenarios.scenarios, workspace.events, as_of), key=urgency_key)  # type: ignore[arg-type]
+    assessments = sorted(assess_all(workspace.scenarios.scenarios, workspace.events, as_of, args.basis), key=urgency_key)
     if args.format == "json":
         json.dump([a.to_json() for a in assessments], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
     rows = [("STATUS", "SCENARIO", "DEADLINE", "REMAINING")]
     for a in assessments:
-        rows.append((a.status.value, a.scenario.id, a.scenario.deadline_text, format_remaining(a.remaining_seconds)))
+        rows.append((a.status_words, a.scenario.id, a.deadline_spell.due_text, format_remaining(a.remaining_seconds)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    print(f"Status as of {as_of.isoformat()}")  # type: ignore[attr-defined]
+    basis = " (what was known then)" if args.basis == "known" else ""
+    print(f"Status as of {as_of_text(as_of)}{basis}")
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK
@@ -155,7 +157,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     validate.set_defaults(handler=cmd_validate)
 
     status = sub.add_parser("status", help="the status of every scenario as of an instant")
-    status.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
+    status.add_argument("--as-of", metavar="WHEN", help="a date (its end in each scenario's zone) or a datetime with offset; default: now")
+    basis_flag(status)
     status.add_argument("--format", choices=["table", "json"], default="table")
     data_flags(status)
     status.set_defaults(handler=cmd_status)

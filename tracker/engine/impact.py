@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from tracker.engine.status import Assessment, Status, assess_all
+from tracker.engine.status import AsOf, Assessment, Status, assess_all
 from tracker.log.drafts import read_rows
 from tracker.log.events import EventLog
 from tracker.log.ledger import extended
@@ -47,7 +46,7 @@ def impact_of(before: Iterable[Assessment], after: Iterable[Assessment]) -> list
     return [Impact(was[a.scenario.id], a) for a in after if a.scenario.id in was and was[a.scenario.id].status != a.status]
 
 
-def preview_impact(rows: Sequence[Mapping[str, str]], scenarios: Sequence[Scenario], log: EventLog, as_of: dt.datetime) -> list[Impact]:
+def preview_impact(rows: Sequence[Mapping[str, str]], scenarios: Sequence[Scenario], log: EventLog, as_of: AsOf) -> list[Impact]:
     """How the statuses as of ``as_of`` would change if ``rows`` (new events, corrections, retractions) were logged.
 
     Rows with errors are left out, as the loader would leave them out.

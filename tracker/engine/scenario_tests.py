@@ -16,7 +16,7 @@ from tracker.log.events import EventLog
 from tracker.log.reader import log_from_rows
 from tracker.problems import Problem, display_path
 from tracker.scenario.loader import ScenarioSet
-from tracker.scenario.model import Expectation, GivenEvent, Scenario
+from tracker.scenario.model import DeadlineSpell, Expectation, GivenEvent, Scenario
 from tracker.scenario.yamlsafe import Document
 from tracker.timeutil import format_duration, parse_instant
 
@@ -68,10 +68,19 @@ def given_log(events: list[GivenEvent]) -> EventLog:
             "targets": ";".join(e.targets),
             "tags": ";".join(e.tags),
             "source": e.source,
+            "kind": e.kind or "",
+            "logged_at": "" if e.logged_at is None else _logged_text(e.logged_at),
         }
         for e in events
     ]
     return log_from_rows(rows)
+
+
+def _logged_text(value: dt.date | dt.datetime) -> str:
+    """A given `logged_at` as the log writes it (a date: the start of that day, UTC)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return dt.datetime.combine(value, dt.time(0), tzinfo=dt.UTC).isoformat()
 
 
 def _whole_minutes(delta: dt.timedelta | None) -> dt.timedelta | None:
@@ -97,6 +106,15 @@ def compare(case: Expectation, assessment: Assessment) -> list[tuple[str, str]]:
     remaining = _whole_minutes(assessment.remaining)
     if case.remaining is not None and remaining != case.remaining:
         found.append(("remaining", f"expected {_duration_text(case.remaining)} remaining, got {_duration_text(remaining)}"))
+    expected_timing = case.timing
+    got_timing = None if assessment.timing is None else assessment.timing.value
+    if expected_timing is not None and expected_timing != got_timing:
+        found.append(("timing", f"expected {expected_timing}, got {got_timing or 'no timing'}"))
+    if case.deadline is not None:
+        expected_due = DeadlineSpell.of(case.deadline, assessment.as_of, assessment.scenario.tz, assessment.scenario.timezone)
+        in_force = assessment.deadline_spell
+        if expected_due.due_at != in_force.due_at:
+            found.append(("deadline", f"expected the deadline in force to be {expected_due.due_text}, got {in_force.due_text}"))
     return found
 
 
@@ -113,7 +131,7 @@ def run_case(scenario: Scenario, index: int, log: EventLog | None, path: str, do
     elif log is None:
         message = f"{label}: there is no event log to run against; name one with --events, or write the case's events out under `events:`"
         return CaseResult(scenario.id, index, case.name, path, line, None, (Problem(path, line, column, message),))
-    assessment = assess(scenario, log, case_instant(case, scenario))
+    assessment = assess(scenario, log, case_instant(case, scenario), case.basis)
     problems = tuple(Problem(path, *where(field), f"{label}: {field}: {message}") for field, message in compare(case, assessment))
     return CaseResult(scenario.id, index, case.name, path, line, assessment.status.value, problems)
 

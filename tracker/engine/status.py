@@ -1,13 +1,21 @@
 """The status engine: what each scenario's status is as of an instant, and why.
 
 Status is computed, never stored. The engine is a pure function of the scenario,
-the event log and the as-of instant; events after the as-of instant do not exist.
+the event log, the as-of instant and the basis; events after the as-of instant do not exist.
 
-Date-only events carry a calendar day, not an instant. They are compared by day:
-against a scenario's dates in the scenario's own zone, and against the as-of
-instant by the day of the as-of instant in the zone it was given in. Where an
-instant is needed (ordering, decided_at), a date-only event stands at the start
-of its day in the scenario's zone.
+The course of a scenario is followed in time order through its deadline history: while a
+deadline is in force and not yet passed, the trigger may fire (or be averted); once it passes,
+an `unless` trigger fires and a `when` trigger lapses; a deadline moved after it passed re-opens
+a scenario that had fired or lapsed by the deadline and has no response yet. A response counts
+from `opened` (or from the trigger, with `counts_from: trigger`) while the scenario is live;
+averted and enacted are final.
+
+Date-only events carry a calendar day, not an instant. They are compared by day, in the
+scenario's own zone: against a scenario's dates and against the as-of instant. Where an
+instant is needed (ordering, decided_at), a date-only event stands at the start of its day
+in the scenario's zone.
+
+A bare as-of date means the end of that day in each scenario's own zone.
 """
 
 from __future__ import annotations
@@ -20,19 +28,35 @@ from typing import Any
 
 from tracker.log.events import EventLog
 from tracker.log.index import DAY_NS
-from tracker.scenario.model import Match, Scenario
-from tracker.timeutil import UTC, day_number, duration_words, from_day_number, from_ns, start_of_day, to_ns
+from tracker.log.ledger import known_at
+from tracker.scenario.model import DeadlineSpell, Match, Scenario, deadline_text
+from tracker.timeutil import UTC, day_number, duration_words, end_of_day, from_day_number, from_ns, last_instant, start_of_day, to_ns
+
+AsOf = dt.datetime | dt.date  # an instant, or a date: the end of that day in each scenario's zone
 
 
 class Status(StrEnum):
+    UPCOMING = "upcoming"
     WATCHING = "watching"
     DUE_SOON = "due-soon"
     AVERTED = "averted"
     LAPSED = "lapsed"
     TRIGGERED = "triggered"
+    PARTLY_ENACTED = "partly-enacted"
     OVERDUE = "overdue"
     ENACTED = "enacted"
     WITHDRAWN = "withdrawn"
+
+
+class Timing(StrEnum):
+    EARLY = "early"  # before the trigger fired
+    ON_TIME = "on-time"
+    LATE = "late"  # after `response.within` had elapsed
+
+
+class Basis(StrEnum):
+    OCCURRED = "occurred"  # events count from when they happened
+    KNOWN = "known"  # events count from when they were logged: what we knew then
 
 
 # Open statuses still need attention; the order is the board's urgency order.
@@ -41,10 +65,12 @@ URGENCY = [
     Status.TRIGGERED,
     Status.DUE_SOON,
     Status.WATCHING,
+    Status.PARTLY_ENACTED,
     Status.ENACTED,
     Status.AVERTED,
     Status.LAPSED,
     Status.WITHDRAWN,
+    Status.UPCOMING,
 ]
 OPEN_STATUSES = frozenset({Status.OVERDUE, Status.TRIGGERED, Status.DUE_SOON, Status.WATCHING})
 
@@ -58,6 +84,19 @@ class Hit:
     title: str
     at: dt.datetime
     date_only: bool
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time [start, end) in which events are looked for."""
+
+    start: dt.datetime
+    end: dt.datetime  # exclusive
+    last_day: dt.date | None = None  # the last calendar day of date-only events, when not the day of `end`
+
+    def day_bounds(self, tz: dt.tzinfo) -> tuple[int, int]:
+        last = day_number(self.last_day) if self.last_day is not None else _day_in(self.end - dt.timedelta(microseconds=1), tz)
+        return _day_in(self.start, tz), last
 
 
 @dataclass(frozen=True)
@@ -75,33 +114,62 @@ class Assessment:
     response_hit: Hit | None = None
     averted_by: Hit | None = None
     status_before_withdrawal: Status | None = field(default=None)
+    timing: Timing | None = None
+    partial_hit: Hit | None = None
+    spell: DeadlineSpell | None = None  # the deadline in force at `as_of`
+    basis: Basis = Basis.OCCURRED
+    trigger_windows: tuple[Window, ...] = ()  # where the trigger was looked for
+    response_windows: tuple[Window, ...] = ()  # where a response counted
 
     @property
     def remaining_seconds(self) -> int | None:
         return None if self.remaining is None else int(self.remaining.total_seconds())
 
     @property
+    def deadline_spell(self) -> DeadlineSpell:
+        return self.spell if self.spell is not None else self.scenario.deadline_in_force(self.as_of)
+
+    @property
     def deadline(self) -> dt.datetime:
-        return self.scenario.deadline_at.astimezone(self.scenario.tz)
+        """The deadline in force at the as-of instant, in the scenario's zone."""
+        return self.deadline_spell.due_at.astimezone(self.scenario.tz)
+
+    @property
+    def deadline_set(self) -> dt.datetime | None:
+        """When the deadline in force was announced; None for a plain `deadline:` or the first of a history left unset."""
+        spell = self.deadline_spell
+        return None if spell.set_written is None else spell.set_at.astimezone(self.scenario.tz)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def status_words(self) -> str:
+        """'enacted · early': the status and, when there is one, the response's timing."""
+        return self.status.value if self.timing is None else f"{self.status.value} · {self.timing.value}"
+
     def to_json(self) -> dict[str, Any]:
         tz = self.scenario.tz
+
+        def local(value: dt.datetime | None) -> str | None:
+            return None if value is None else value.astimezone(tz).isoformat()
+
         return {
             "id": self.scenario.id,
             "title": self.scenario.title,
             "status": self.status.value,
+            "timing": None if self.timing is None else self.timing.value,
             "deadline": self.deadline.isoformat(),
+            "deadline_set": local(self.deadline_set),
             "timezone": self.scenario.timezone,
             "as_of": self.as_of.isoformat(),
+            "basis": self.basis.value,
             "remaining_seconds": self.remaining_seconds,
-            "decided_at": None if self.decided_at is None else self.decided_at.astimezone(tz).isoformat(),
+            "decided_at": local(self.decided_at),
             "decided_by": list(self.decided_by),
-            "triggered_at": None if self.triggered_at is None else self.triggered_at.astimezone(tz).isoformat(),
-            "response_due": None if self.response_due is None else self.response_due.astimezone(tz).isoformat(),
+            "triggered_at": local(self.triggered_at),
+            "response_due": local(self.response_due),
             "explanation": self.explanation,
         }
 
@@ -114,13 +182,17 @@ def format_instant(instant: dt.datetime, tz: dt.tzinfo, *, date_only: bool = Fal
     return f"{local:%Y-%m-%d %H:%M} {name}"
 
 
+def instant_for(as_of: AsOf, tz: dt.tzinfo) -> dt.datetime:
+    """The instant an as-of means for a scenario in zone ``tz``: a date is the end of that day there."""
+    if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is None or as_of.utcoffset() is None:
+            raise ValueError("as_of must be timezone-aware")
+        return as_of
+    return last_instant(as_of, tz)
+
+
 def _day_in(instant: dt.datetime, tz: dt.tzinfo) -> int:
     return day_number(instant.astimezone(tz).date())
-
-
-def _as_of_day(as_of: dt.datetime) -> int:
-    """The calendar day the as-of instant falls on, in the zone it was given in."""
-    return day_number(as_of.date())
 
 
 def first_match(
@@ -159,30 +231,171 @@ def _hit_text(hit: Hit, tz: dt.tzinfo) -> str:
 
 @dataclass(frozen=True)
 class _Instant:
-    """The as-of instant in the engine's units, computed once for all scenarios."""
+    """The as-of instant in the engine's units, for one scenario's zone."""
 
     at: dt.datetime
     ns: int
     day: int
 
     @classmethod
-    def of(cls, as_of: dt.datetime) -> _Instant:
+    def of(cls, as_of: dt.datetime, tz: dt.tzinfo) -> _Instant:
         if as_of.tzinfo is None:
             raise ValueError("as_of must be timezone-aware")
-        return cls(as_of, to_ns(as_of), _as_of_day(as_of))
+        return cls(as_of, to_ns(as_of), _day_in(as_of, tz))
 
 
-def assess(scenario: Scenario, log: EventLog, as_of: dt.datetime) -> Assessment:
-    """The status of one scenario as of ``as_of`` (an aware datetime)."""
-    return _assess(scenario, log, _Instant.of(as_of))
+def _search(log: EventLog, match: Match, window: Window, instant: _Instant, tz: dt.tzinfo) -> Hit | None:
+    """The first event matching ``match`` in ``window``, known by the as-of instant."""
+    if window.end <= window.start:
+        return None
+    first_day, last_day = window.day_bounds(tz)
+    return first_match(
+        log,
+        match,
+        start_ns=to_ns(window.start),
+        end_ns=min(to_ns(window.end) - 1, instant.ns),
+        start_day=first_day,
+        end_day=min(last_day, instant.day),
+        tz=tz,
+    )
 
 
-def _assess(scenario: Scenario, log: EventLog, instant: _Instant) -> Assessment:
+def _in_window(log: EventLog, position: int, window: Window, instant: _Instant, tz: dt.tzinfo) -> bool:
+    """The window test of `_search`, for one event."""
+    if window.end <= window.start:
+        return False
+    if log.date_only[position]:
+        day = int(log.when_ns[position]) // DAY_NS
+        first_day, last_day = window.day_bounds(tz)
+        return first_day <= day <= min(last_day, instant.day)
+    ns = int(log.when_ns[position])
+    return to_ns(window.start) <= ns <= min(to_ns(window.end) - 1, instant.ns)
+
+
+def _before(a: Hit, b: Hit | None) -> bool:
+    return b is None or (a.at, a.position) < (b.at, b.position)
+
+
+def _response_due(scenario: Scenario, triggered_at: dt.datetime, trigger_day: dt.date | None) -> dt.datetime | None:
+    """When the response is due. From a day (a date-only trigger event, or a date deadline), whole days count as
+    calendar days in the scenario's zone: `30d` is the end of the 30th day after it."""
+    response = scenario.response
+    if response is None:
+        return None
+    within = response.within
+    if within is None:
+        return triggered_at if scenario.trigger is None else None
+    if trigger_day is not None and within % dt.timedelta(days=1) == dt.timedelta(0):
+        return end_of_day(trigger_day + dt.timedelta(days=within.days), scenario.tz)
+    return triggered_at + within
+
+
+def _move_text(previous: DeadlineSpell, spell: DeadlineSpell, tz: dt.tzinfo) -> str:
+    by = f" ({spell.publisher})" if spell.publisher else ""
+    return f"Deadline moved from {previous.due_text} to {spell.due_text} on {spell.set_text}{by}."
+
+
+@dataclass
+class _Course:
+    """Where a scenario's course stands, followed in time order."""
+
+    state: str = "pending"  # pending | fired | passed (fired or lapsed at the deadline) | averted | lapsed | enacted
+    triggered_at: dt.datetime | None = None
+    trigger_hit: Hit | None = None
+    trigger_day: dt.date | None = None
+    lapsed_at: dt.datetime | None = None
+    averted_by: Hit | None = None
+    response: Hit | None = None
+    partial: Hit | None = None
+    response_early: bool = False  # found before the trigger fired
+    partial_early: bool = False
+    notes: list[str] = field(default_factory=list)
+    trigger_windows: list[Window] = field(default_factory=list)
+    response_windows: list[Window] = field(default_factory=list)
+
+
+def _follow(scenario: Scenario, log: EventLog, instant: _Instant) -> tuple[_Course, DeadlineSpell]:
+    tz = scenario.tz
+    trigger, response = scenario.trigger, scenario.response
+    counts_early = response is not None and response.counts_from == "opened"
+    spells = [s for i, s in enumerate(scenario.schedule) if i == 0 or s.set_at <= instant.at]
+    course = _Course()
+    after_as_of = instant.at + dt.timedelta(microseconds=1)
+
+    def look_for_response(window: Window, *, early: bool) -> bool:
+        """Search one live window for the full and the partial response; True once enacted."""
+        if response is None:
+            return False
+        course.response_windows.append(window)
+        full = _search(log, response.match, window, instant, tz)
+        if response.partial is not None and course.partial is None:
+            part = _search(log, response.partial, window, instant, tz)
+            if part is not None and (full is None or _before(part, full)):
+                course.partial, course.partial_early = part, early
+        if full is not None:
+            course.response, course.response_early = full, early
+            course.state = "enacted"
+            return True
+        return False
+
+    for number, spell in enumerate(spells):
+        start = scenario.opened_at if number == 0 else spell.set_at
+        end = spells[number + 1].set_at if number + 1 < len(spells) else after_as_of
+        if number > 0:
+            course.notes.append(_move_text(spells[number - 1], spell, tz))
+            if course.state == "passed":
+                course.notes.append(f"The move re-opened it on {spell.set_text}.")
+                course.state, course.triggered_at, course.trigger_day, course.lapsed_at = "pending", None, None, None
+        if course.state == "pending":
+            pending = Window(start, min(spell.due_at, end))
+            course.trigger_windows.append(pending)
+            decision = _search(log, trigger.match, pending, instant, tz) if trigger is not None else None
+            early = pending
+            if decision is not None:
+                # A date-only response on the day of a timed trigger cannot be placed before it: it counts after.
+                day_before = decision.at.astimezone(tz).date() - dt.timedelta(days=1)
+                early = Window(start, decision.at, None if decision.date_only else day_before)
+            if counts_early and look_for_response(early, early=trigger is not None):
+                return course, spells[-1]
+            course.state = "pending"
+            course.response = None
+            if decision is not None and trigger is not None:
+                if trigger.kind == "unless":
+                    course.state, course.averted_by = "averted", decision
+                    return course, spells[-1]
+                course.state, course.triggered_at, course.trigger_hit = "fired", decision.at, decision
+                course.trigger_day = decision.at.astimezone(tz).date() if decision.date_only else None
+            elif spell.due_at < end:
+                at = max(spell.due_at, start)
+                if trigger is not None and trigger.kind == "when":
+                    course.state, course.lapsed_at = "passed", at
+                    course.notes.append("lapsed")
+                else:
+                    course.state, course.triggered_at = "passed", at
+                    course.trigger_day = spell.due_day if spell.is_date and at == spell.due_at else None
+        if course.state in ("fired", "passed") and course.triggered_at is not None:
+            since = max(course.triggered_at, start)
+            if look_for_response(Window(since, end), early=False):
+                return course, spells[-1]
+    return course, spells[-1]
+
+
+def assess(scenario: Scenario, log: EventLog, as_of: AsOf, basis: Basis | str = Basis.OCCURRED) -> Assessment:
+    """The status of one scenario as of ``as_of`` (an aware datetime, or a date: its end in the scenario's zone)."""
+    at = instant_for(as_of, scenario.tz)
+    basis = Basis(basis)
+    if basis is Basis.KNOWN:
+        log = known_at(log, at)
+    return _assess(scenario, log, _Instant.of(at, scenario.tz), basis)
+
+
+def _assess(scenario: Scenario, log: EventLog, instant: _Instant, basis: Basis) -> Assessment:
     as_of = instant.at
     withdrawn_at = scenario.withdrawn_at
     if withdrawn_at is not None and withdrawn_at <= as_of and scenario.withdrawn is not None:
         # The last instant before the withdrawal, in the scenario's zone: its day is the day before `on`.
-        before = _assess_tracked(scenario, log, _Instant.of((withdrawn_at - dt.timedelta(microseconds=1)).astimezone(scenario.tz)))
+        last = (withdrawn_at - dt.timedelta(microseconds=1)).astimezone(scenario.tz)
+        before = _assess_tracked(scenario, log, _Instant.of(last, scenario.tz), basis)
         return Assessment(
             scenario,
             Status.WITHDRAWN,
@@ -196,142 +409,227 @@ def _assess(scenario: Scenario, log: EventLog, instant: _Instant) -> Assessment:
             response_hit=before.response_hit,
             averted_by=before.averted_by,
             status_before_withdrawal=before.status,
+            timing=before.timing,
+            partial_hit=before.partial_hit,
+            spell=scenario.deadline_in_force(as_of),
+            basis=basis,
+            trigger_windows=before.trigger_windows,
+            response_windows=before.response_windows,
         )
-    return _assess_tracked(scenario, log, instant)
+    return _assess_tracked(scenario, log, instant, basis)
 
 
-def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant) -> Assessment:
+def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis: Basis) -> Assessment:
     as_of = instant.at
     tz = scenario.tz
-    opened, deadline = scenario.opened_at, scenario.deadline_at
-    deadline_text = scenario.deadline_text
-    trigger = scenario.trigger
-    described = trigger.match.description
-    hit = first_match(
-        log,
-        trigger.match,
-        start_ns=scenario.opened_ns,
-        end_ns=min(scenario.last_ns, instant.ns),
-        start_day=scenario.opened_day,
-        end_day=min(scenario.last_day, instant.day),
-        tz=tz,
-    )
+    spell = scenario.deadline_in_force(as_of)
+    if as_of < scenario.opened_at:
+        return Assessment(
+            scenario,
+            Status.UPCOMING,
+            as_of,
+            f"Upcoming: tracking starts on {scenario.opened.isoformat()}.",
+            spell=spell,
+            basis=basis,
+        )
+    course, _ = _follow(scenario, log, instant)
+    deadline_now = spell.due_text
+    trigger, response = scenario.trigger, scenario.response
+    moves = " ".join(n for n in course.notes if n != "lapsed")
+    moves = f" {moves}" if moves else ""
     since = scenario.opened.isoformat()
+    common: dict[str, Any] = {
+        "spell": spell,
+        "basis": basis,
+        "trigger_windows": tuple(course.trigger_windows),
+        "response_windows": tuple(course.response_windows),
+        "trigger_hit": course.trigger_hit,
+        "triggered_at": course.triggered_at,
+    }
+    trigger_ids = (course.trigger_hit.event_id,) if course.trigger_hit is not None else ()
+    described = trigger.match.description if trigger is not None else ""
+    due = _response_due(scenario, course.triggered_at, course.trigger_day) if course.triggered_at is not None else None
+    if course.triggered_at is None and trigger is None:
+        due = None
 
-    if trigger.kind == "unless" and hit is not None:
-        return Assessment(
-            scenario,
-            Status.AVERTED,
-            as_of,
-            f"Averted on {_hit_text(hit, tz)} matched {described} before the deadline ({deadline_text}).",
-            decided_at=hit.at,
-            decided_by=(hit.event_id,),
-            averted_by=hit,
+    def why_triggered() -> str:
+        if trigger is None:
+            return f"The deadline ({deadline_text(course.triggered_at, tz)}) passed."  # type: ignore[arg-type]
+        if course.trigger_hit is not None:
+            return f"Triggered on {_hit_text(course.trigger_hit, tz)} matched {described}."
+        return (
+            f"Triggered at {deadline_text(course.triggered_at, tz)}: no event matching {described} was logged "  # type: ignore[arg-type]
+            f"between {since} and the deadline."
         )
 
-    triggered_at: dt.datetime | None = None
-    if trigger.kind == "when" and hit is not None:
-        triggered_at = hit.at
-        why = f"Triggered on {_hit_text(hit, tz)} matched {described}."
-    elif as_of >= deadline:
-        if trigger.kind == "when":
-            return Assessment(
-                scenario,
-                Status.LAPSED,
-                as_of,
-                f"Lapsed at {deadline_text}: no event matching {described} was logged between {since} and the deadline.",
-                decided_at=deadline,
-            )
-        triggered_at = deadline
-        why = f"Triggered at {deadline_text}: no event matching {described} was logged between {since} and the deadline."
-    else:
-        remaining = deadline - as_of
-        if trigger.kind == "unless":
-            rule = f"if none is logged by the deadline ({deadline_text}), it triggers"
-        else:
-            rule = f"it triggers at the first one logged before the deadline ({deadline_text}); otherwise it lapses"
-        started = "since" if as_of >= opened else "yet; tracking starts on"
-        text = f"No event matching {described} has been logged {started} {since}; {rule}."
-        warn = scenario.warn_within
-        if warn is not None and remaining <= warn:
-            return Assessment(
-                scenario,
-                Status.DUE_SOON,
-                as_of,
-                f"Due soon: the deadline is less than {duration_words(warn)} away. {text}",
-                remaining=remaining,
-            )
-        return Assessment(scenario, Status.WATCHING, as_of, f"Watching. {text}", remaining=remaining)
-
-    trigger_ids = (hit.event_id,) if hit is not None and trigger.kind == "when" else ()
-    trigger_hit = hit if trigger.kind == "when" else None
-    response = scenario.response
-    if response is None:
-        return Assessment(
-            scenario,
-            Status.TRIGGERED,
-            as_of,
-            f"{why} No response is defined for this scenario.",
-            decided_at=triggered_at,
-            decided_by=trigger_ids,
-            triggered_at=triggered_at,
-            trigger_hit=trigger_hit,
-        )
-    answer = first_match(
-        log,
-        response.match,
-        start_ns=to_ns(triggered_at),
-        end_ns=instant.ns,
-        start_day=_day_in(triggered_at, tz),
-        end_day=instant.day,
-        tz=tz,
-    )
-    due = triggered_at + response.within if response.within is not None else None
-    if answer is not None:
+    if course.state == "enacted" and response is not None and course.response is not None:
+        hit = course.response
+        timing = _timing(hit, course.response_early, due, tz)
         return Assessment(
             scenario,
             Status.ENACTED,
             as_of,
-            f"Enacted on {_hit_text(answer, tz)} matched the response “{response.title}” ({response.match.description}). {why}",
-            decided_at=answer.at,
-            decided_by=(*trigger_ids, answer.event_id),
-            triggered_at=triggered_at,
+            f"Enacted on {_hit_text(hit, tz)} matched the response “{response.title}” ({response.match.description}). "
+            f"{_timing_text(timing, due, tz)}{'' if timing is Timing.EARLY or trigger is None else ' ' + why_triggered()}{moves}",
+            decided_at=hit.at,
+            decided_by=(hit.event_id,) if course.response_early else (*trigger_ids, hit.event_id),
             response_due=due,
-            trigger_hit=trigger_hit,
-            response_hit=answer,
+            response_hit=hit,
+            timing=timing,
+            partial_hit=course.partial,
+            **common,
         )
-    awaiting = f"No response “{response.title}” ({response.match.description}) has been logged since."
-    if due is not None and as_of >= due:
+    if course.state == "averted" and course.averted_by is not None:
+        hit = course.averted_by
         return Assessment(
             scenario,
-            Status.OVERDUE,
+            Status.AVERTED,
             as_of,
-            f"Overdue since {format_instant(due, tz)}: the response was due within "
-            f"{duration_words(response.within or dt.timedelta())} of the trigger. {why} {awaiting}",
-            decided_at=due,
-            decided_by=trigger_ids,
-            triggered_at=triggered_at,
-            response_due=due,
-            trigger_hit=trigger_hit,
+            f"Averted on {_hit_text(hit, tz)} matched {described} before the deadline ({deadline_now}).{moves}",
+            decided_at=hit.at,
+            decided_by=(hit.event_id,),
+            averted_by=hit,
+            **{**common, "triggered_at": None},
         )
-    due_text = f" It is due by {format_instant(due, tz)}." if due is not None else ""
-    return Assessment(
-        scenario,
-        Status.TRIGGERED,
-        as_of,
-        f"{why} {awaiting}{due_text}",
-        remaining=None if due is None else due - as_of,
-        decided_at=triggered_at,
-        decided_by=trigger_ids,
-        triggered_at=triggered_at,
-        response_due=due,
-        trigger_hit=trigger_hit,
-    )
+    if course.lapsed_at is not None and course.state == "passed":
+        return Assessment(
+            scenario,
+            Status.LAPSED,
+            as_of,
+            f"Lapsed at {deadline_text(course.lapsed_at, tz)}: no event matching {described} was logged between {since} "
+            f"and the deadline.{moves}",
+            decided_at=course.lapsed_at,
+            **{**common, "triggered_at": None},
+        )
+    if course.partial is not None and response is not None and response.partial is not None:
+        hit = course.partial
+        timing = _timing(hit, course.partial_early, due, tz)
+        if trigger is None:
+            full_due = f"The full response was due by {spell.due_text}."
+        elif due is not None:
+            full_due = f"The full response was due by {format_instant(due, tz)}."
+        elif course.triggered_at is not None:
+            full_due = "The full response is awaited."
+        else:
+            full_due = f"The trigger has not fired yet (deadline {deadline_now})."
+        return Assessment(
+            scenario,
+            Status.PARTLY_ENACTED,
+            as_of,
+            f"Partly enacted on {_hit_text(hit, tz)} matched part of the response “{response.title}” "
+            f"({response.partial.description}). {_timing_text(timing, due, tz)} No full response ({response.match.description}) "
+            f"has been logged. {full_due}{moves}",
+            decided_at=hit.at,
+            decided_by=(hit.event_id,) if course.partial_early else (*trigger_ids, hit.event_id),
+            response_due=due,
+            timing=timing,
+            partial_hit=hit,
+            **common,
+        )
+    if course.triggered_at is not None:
+        why = why_triggered()
+        if response is None:
+            return Assessment(
+                scenario,
+                Status.TRIGGERED,
+                as_of,
+                f"{why} No response is defined for this scenario.{moves}",
+                decided_at=course.triggered_at,
+                decided_by=trigger_ids,
+                **common,
+            )
+        awaiting = f"No response “{response.title}” ({response.match.description}) has been logged since."
+        if trigger is None:
+            awaiting = f"No response “{response.title}” ({response.match.description}) has been logged."
+        if due is not None and as_of >= due:
+            within = (
+                ""
+                if response.within is None
+                else f"within {duration_words(response.within)} of the {'deadline' if trigger is None else 'trigger'}"
+            )
+            rule = f"the response was due {within}" if within else "the response was due by the deadline"
+            return Assessment(
+                scenario,
+                Status.OVERDUE,
+                as_of,
+                f"Overdue since {format_instant(due, tz)}: {rule}. {why} {awaiting}{moves}",
+                decided_at=due,
+                decided_by=trigger_ids,
+                response_due=due,
+                **common,
+            )
+        due_text = f" It is due by {format_instant(due, tz)}." if due is not None else ""
+        return Assessment(
+            scenario,
+            Status.TRIGGERED,
+            as_of,
+            f"{why} {awaiting}{due_text}{moves}",
+            remaining=None if due is None else due - as_of,
+            decided_at=course.triggered_at,
+            decided_by=trigger_ids,
+            response_due=due,
+            **common,
+        )
+    remaining = spell.due_at - as_of
+    if trigger is None:
+        assert response is not None  # a commitment has a response (checked by the model)
+        text = (
+            f"No response “{response.title}” ({response.match.description}) has been logged since {since}; "
+            f"it is due by the deadline ({deadline_now})."
+        )
+    else:
+        if trigger.kind == "unless":
+            rule = f"if none is logged by the deadline ({deadline_now}), it triggers"
+        else:
+            rule = f"it triggers at the first one logged before the deadline ({deadline_now}); otherwise it lapses"
+        text = f"No event matching {described} has been logged since {since}; {rule}."
+    warn = scenario.warn_within
+    if warn is not None and remaining <= warn:
+        return Assessment(
+            scenario,
+            Status.DUE_SOON,
+            as_of,
+            f"Due soon: the deadline is less than {duration_words(warn)} away. {text}{moves}",
+            remaining=remaining,
+            **common,
+        )
+    return Assessment(scenario, Status.WATCHING, as_of, f"Watching. {text}{moves}", remaining=remaining, **common)
 
 
-def assess_all(scenarios: Iterable[Scenario], log: EventLog, as_of: dt.datetime) -> list[Assessment]:
-    instant = _Instant.of(as_of)
-    return [_assess(s, log, instant) for s in scenarios]
+def _timing(hit: Hit, early: bool, due: dt.datetime | None, tz: dt.tzinfo) -> Timing:
+    if early:
+        return Timing.EARLY
+    if due is not None and not _counts_by(hit, due, tz):
+        return Timing.LATE
+    return Timing.ON_TIME
+
+
+def _timing_text(timing: Timing, due: dt.datetime | None, tz: dt.tzinfo) -> str:
+    if timing is Timing.EARLY:
+        return "Early: it came before the trigger fired."
+    if timing is Timing.LATE and due is not None:
+        return f"Late: it was due by {format_instant(due, tz)}."
+    return "On time."
+
+
+def _counts_by(hit: Hit, due: dt.datetime, tz: dt.tzinfo) -> bool:
+    """Did the response come by its due time: a date-only event by its day, a timed one by its instant."""
+    if hit.date_only:
+        return _day_in(hit.at, tz) <= _day_in(due - dt.timedelta(microseconds=1), tz)
+    return hit.at < due
+
+
+def assess_all(scenarios: Iterable[Scenario], log: EventLog, as_of: AsOf, basis: Basis | str = Basis.OCCURRED) -> list[Assessment]:
+    basis = Basis(basis)
+    known: dict[dt.datetime, EventLog] = {}  # scenarios in one zone share an instant, so a bare date makes few logs
+    found = []
+    for scenario in scenarios:
+        at = instant_for(as_of, scenario.tz)
+        seen = log
+        if basis is Basis.KNOWN:
+            seen = known.get(at) or known.setdefault(at, known_at(log, at))
+        found.append(_assess(scenario, seen, _Instant.of(at, scenario.tz), basis))
+    return found
 
 
 def urgency_key(assessment: Assessment) -> tuple[int, float, str]:
@@ -344,32 +642,15 @@ def now() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
-def _within(log: EventLog, position: int, *, start_ns: int, end_ns: int, start_day: int, end_day: int) -> bool:
-    """The engine's window test for one event: timed events by instant, date-only ones by day."""
-    if log.date_only[position]:
-        day = int(log.when_ns[position]) // DAY_NS
-        return start_day <= day <= end_day
-    return start_ns <= int(log.when_ns[position]) <= end_ns
-
-
-def in_trigger_window(scenario: Scenario, log: EventLog, position: int) -> bool:
-    """Could this event fire (or avert) the trigger: is it between `opened` and the deadline?"""
-    return _within(
-        log, position, start_ns=scenario.opened_ns, end_ns=scenario.last_ns, start_day=scenario.opened_day, end_day=scenario.last_day
-    )
+def in_trigger_window(assessment: Assessment, log: EventLog, position: int) -> bool:
+    """Could this event fire (or avert) the trigger: is it in a window where a deadline was in force and not passed?"""
+    tz = assessment.scenario.tz
+    instant = _Instant.of(assessment.as_of, tz)
+    return any(_in_window(log, position, w, instant, tz) for w in assessment.trigger_windows)
 
 
 def counts_as_response(assessment: Assessment, log: EventLog, position: int) -> bool:
-    """Does this event count as the response: at or after the trigger (and known by the as-of instant)?"""
-    triggered = assessment.triggered_at
-    if triggered is None:
-        return False
-    instant = _Instant.of(assessment.as_of)
-    return _within(
-        log,
-        position,
-        start_ns=to_ns(triggered),
-        end_ns=instant.ns,
-        start_day=_day_in(triggered, assessment.scenario.tz),
-        end_day=instant.day,
-    )
+    """Does this event fall where a response counted (from `opened` or the trigger, while the scenario was live)?"""
+    tz = assessment.scenario.tz
+    instant = _Instant.of(assessment.as_of, tz)
+    return any(_in_window(log, position, w, instant, tz) for w in assessment.response_windows)

@@ -25,6 +25,7 @@ from tracker.timeutil import day_number, from_ns, to_ns
 COLUMNS = ("id", "occurred", "title", "actors", "targets", "tags", "source", "notes")
 REQUIRED_COLUMNS = ("id", "occurred", "title")
 MULTI_VALUED = ("actors", "targets", "tags")
+KIND = "kind"  # optional column: threat, statement, proposal, decision, in-force, action, report
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Event:
     @property
     def day(self) -> dt.date:
         return self.when.date()
+
+    @property
+    def kind(self) -> str:
+        """threat, statement, proposal, decision, in-force, action or report; "" when the log does not say."""
+        return self.extra.get(KIND, "").strip().lower()
 
 
 def split_values(cell: str | None) -> tuple[str, ...]:
@@ -91,7 +97,7 @@ class EventLog:
 
     @cached_property
     def index(self) -> EventIndex:
-        columns = {c: self.table.column(c).combine_chunks() for c in MULTI_VALUED if c in self.table.column_names}
+        columns = {c: self.table.column(c).combine_chunks() for c in (*MULTI_VALUED, KIND) if c in self.table.column_names}
         return EventIndex(columns, self.when_ns, self.date_only, self.position)
 
     def position(self, event_id: str) -> int | None:

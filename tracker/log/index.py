@@ -26,7 +26,7 @@ _CHUNK_BYTES = 8192
 _FIRST_CHUNK_BYTES = 32
 # Lowest set bit of each byte value (bits are packed little-endian: bit j of byte i is rank 8i+j).
 _LOWEST_BIT = np.array([(b & -b).bit_length() - 1 if b else 8 for b in range(256)], np.int64)
-_KEYS = ("actors", "targets", "tags")
+_KEYS = ("actors", "targets", "tags", "kind")
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _tokens(values: list[str]) -> tuple[str, ...]:
 
 
 def match_key(match: Match) -> tuple[tuple[str, ...], ...]:
-    return (_tokens(match.actors), _tokens(match.targets), _tokens(match.tags), tuple(match.ids))
+    return (_tokens(match.actors), _tokens(match.targets), _tokens(match.tags), _tokens(list(match.kinds)), tuple(match.ids))
 
 
 @dataclass
@@ -159,9 +159,9 @@ class EventIndex:
         return terms
 
     def _build_terms(self, match: Match, which: int) -> list[list[np.ndarray]] | None:
-        actors, targets, tags, ids = match_key(match)
+        actors, targets, tags, kinds, ids = match_key(match)
         terms: list[list[np.ndarray]] = []
-        for column, values in zip(_KEYS, (actors, targets, tags), strict=True):
+        for column, values in zip(_KEYS, (actors, targets, tags, kinds), strict=True):
             if not values:
                 continue
             found = [bm[which] for v in values if (bm := self._token_bitmaps(column, v)) is not None]

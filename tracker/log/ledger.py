@@ -14,15 +14,18 @@ rows are read, `resolve_revisions` turns them into what the engine matches:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker.log.events import EventLog, Revisions
 from tracker.problems import Problem, Severity
+from tracker.timeutil import to_ns
 
 CORRECTS, RETRACTS = "corrects", "retracts"
 REVISION_COLUMNS = (CORRECTS, RETRACTS)
@@ -231,3 +234,31 @@ def extended(log: EventLog, extra: EventLog) -> tuple[EventLog, list[RevisionPro
     offset = len(base)
     own = [RevisionProblem(p.position - offset, p.column, p.message, p.severity) for p in problems if p.position >= offset]
     return resolved, own
+
+
+LOGGED_AT = "logged_at"
+
+
+def logged_ns(log: EventLog) -> np.ndarray:
+    """When each row became known, in ns: its `logged_at`, or (blank or unreadable) when it occurred."""
+    known = log.when_ns.copy()
+    if LOGGED_AT not in log.table.column_names or len(log) == 0:
+        return known
+    stamps = pc.utf8_trim_whitespace(log.table.column(LOGGED_AT).combine_chunks()).to_pylist()
+    parsed = pd.to_datetime(pd.Series(stamps, dtype="string"), utc=True, errors="coerce", format="ISO8601")
+    present = parsed.notna().to_numpy()
+    known[present] = parsed[present].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    return known
+
+
+def known_at(log: EventLog, at: dt.datetime) -> EventLog:
+    """The log as it was known at ``at``: only rows logged by then (a row without `logged_at` counts from when it
+    occurred; a date-only one from the start of its day, UTC), with the corrections and retractions logged by then."""
+    raw = raw_rows(log)
+    keep = np.flatnonzero(logged_ns(raw) <= to_ns(at))
+    if len(keep) == len(raw):
+        return log
+    taken = pa.array(keep, pa.int64())
+    subset = EventLog(raw.table.take(taken), raw.when_ns[keep], raw.date_only[keep], list(log.problems), list(log.files))
+    resolved, _ = resolve_revisions(subset)
+    return resolved

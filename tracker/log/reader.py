@@ -21,10 +21,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tracker.log.events import COLUMNS, REQUIRED_COLUMNS, EventLog, empty_table
+from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import apply_revisions
 from tracker.problems import Problem, display_path
+from tracker.scenario.model import EVENT_KINDS
 from tracker.timeutil import to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
@@ -269,6 +270,13 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         if blank_title.any():
             report(blank_title, "title", "title: is empty; say what happened")
             keep &= ~blank_title
+        if KIND in table.column_names:
+            bad_kind = _unknown_kinds(table.column(KIND).combine_chunks())
+            for pos in np.flatnonzero(bad_kind & keep):
+                shown, line = where(int(pos))
+                column = table.column_names.index(KIND) + 1
+                problems.append(Problem(shown, line, column, explain_kind(_cell(table, KIND, int(pos)))))
+            keep &= ~bad_kind
         no_source = _is_blank(table.column("source").combine_chunks()) & keep
         if no_source.any():
             report(no_source, "source", "source: is empty; cite a publisher and title, or a link", "warning")
@@ -295,13 +303,29 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
     return apply_revisions(log, lambda row: where(int(kept[row])))
 
 
+def _unknown_kinds(column: pa.Array) -> np.ndarray:
+    """Rows whose `kind` is neither blank nor one of the kinds of event (compared case-insensitively)."""
+    folded = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+    known = pc.or_(pc.equal(pc.utf8_length(folded), 0), pc.is_in(folded, value_set=pa.array(EVENT_KINDS, folded.type)))
+    result: np.ndarray = ~pc.fill_null(known, True).to_numpy(zero_copy_only=False)
+    return result
+
+
+def explain_kind(value: str) -> str:
+    """The message for a `kind` that is not a kind of event, with a "did you mean"."""
+    close = get_close_matches(value.strip().lower(), EVENT_KINDS, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"kind: {value!r} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
+
+
 def _cell(table: pa.Table, column: str, pos: int) -> str:
     return str(table.column(column)[pos].as_py())
 
 
 def log_from_rows(rows: Sequence[dict[str, str]]) -> EventLog:
     """A log from rows already checked by the caller (events written out in a scenario test), in the CSV's text form."""
-    table = pa.table({name: pa.array([row.get(name, "") for row in rows], pa.large_string()) for name in COLUMNS})
+    names = [*COLUMNS, *(c for c in (KIND, "logged_at") if any(row.get(c) for row in rows))]
+    table = pa.table({name: pa.array([row.get(name, "") or "" for row in rows], pa.large_string()) for name in names})
     ns, date_only, valid = _parse_occurred(table.column("occurred").combine_chunks())
     if not valid.all():
         bad = [rows[int(pos)].get("occurred", "") for pos in np.flatnonzero(~valid)]

@@ -58,7 +58,7 @@ def _status_since(assessment: Assessment) -> dt.datetime:
     """When the scenario took its current status (as far as the engine can tell)."""
     scenario = assessment.scenario
     if assessment.status is Status.DUE_SOON and scenario.warn_within is not None:
-        return scenario.deadline_at - scenario.warn_within
+        return assessment.deadline_spell.due_at - scenario.warn_within
     return assessment.decided_at or scenario.opened_at
 
 
@@ -83,7 +83,8 @@ def entries(
         link = scenario_url(base_url, s.id)
         word = _WORDS[a.status]
         description = f"Status: {word} (as of {a.as_of.isoformat(timespec='minutes')}).\n{a.explanation}\n\nOpen in the tracker: {link}"
-        deadline: dt.date | dt.datetime = s.deadline if s.deadline_is_date else s.deadline_at.astimezone(s.tz)
+        spell = a.deadline_spell
+        deadline: dt.date | dt.datetime = spell.due_day if spell.is_date else spell.due_at.astimezone(s.tz)
         if isinstance(deadline, dt.datetime) and s.timezone == "UTC":
             deadline = deadline.astimezone(UTC)
         found.append(

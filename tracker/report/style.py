@@ -26,10 +26,12 @@ STYLES: dict[Status, StatusStyle] = {
     Status.TRIGGERED: StatusStyle("Triggered", ":material/bolt:", "⚡", "#E69F00", "orange", "#000000"),
     Status.DUE_SOON: StatusStyle("Due soon", ":material/hourglass_bottom:", "⏳", "#F0E442", "yellow", "#000000"),
     Status.WATCHING: StatusStyle("Watching", ":material/visibility:", "👁", "#56B4E9", "blue", "#000000"),
+    Status.PARTLY_ENACTED: StatusStyle("Partly enacted", ":material/incomplete_circle:", "◐", "#CC79A7", "primary", "#000000"),
     Status.ENACTED: StatusStyle("Enacted", ":material/check_circle:", "✔", "#009E73", "green", "#000000"),
     Status.AVERTED: StatusStyle("Averted", ":material/shield:", "🛡", "#0072B2", "violet", "#FFFFFF"),
     Status.LAPSED: StatusStyle("Lapsed", ":material/history_toggle_off:", "⌛", "#999999", "gray", "#000000"),
     Status.WITHDRAWN: StatusStyle("Withdrawn", ":material/block:", "⊘", "#CCCCCC", "gray", "#000000"),
+    Status.UPCOMING: StatusStyle("Upcoming", ":material/schedule:", "◷", "#E8E8E8", "gray", "#000000"),
 }
 
 

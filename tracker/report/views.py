@@ -12,7 +12,7 @@ import numpy as np
 from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, format_instant, in_trigger_window, urgency_key
 from tracker.log.events import EventLog
 from tracker.log.index import DAY_NS
-from tracker.scenario.model import Match, Scenario
+from tracker.scenario.model import Scenario
 from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
 
 
@@ -128,13 +128,13 @@ class ScenarioDetail:
 
 
 def _visible(log: EventLog, rows: np.ndarray, scenario: Scenario, as_of: dt.datetime) -> np.ndarray:
-    """Rows known by the as-of instant and not before tracking started (by day for date-only events)."""
+    """Rows known by the as-of instant and not before tracking started (by day, in the scenario's zone, for date-only events)."""
     if not len(rows):
         return rows
     when, dated = log.when_ns[rows], log.date_only[rows]
     days = np.floor_divide(when, DAY_NS)
-    ok_timed = (~dated) & (when >= scenario.opened_ns) & (when <= to_ns(as_of))
-    ok_dated = dated & (days >= scenario.opened_day) & (days <= day_number(as_of.date()))
+    ok_timed = (~dated) & (when >= to_ns(scenario.opened_at)) & (when <= to_ns(as_of))
+    ok_dated = dated & (days >= day_number(scenario.opened)) & (days <= day_number(as_of.astimezone(scenario.tz).date()))
     visible: np.ndarray = rows[ok_timed | ok_dated]
     return visible
 
@@ -143,15 +143,12 @@ def scenario_detail(assessment: Assessment, log: EventLog) -> ScenarioDetail:
     """The events that matched each part of the scenario, as known at the as-of instant."""
     scenario, as_of = assessment.scenario, assessment.as_of
     detail = ScenarioDetail(assessment)
-    parts: list[tuple[str, Match, str]] = [("trigger", scenario.trigger.match, "")]
-    if scenario.response is not None:
-        parts.append(("response", scenario.response.match, ""))
-    parts += [(s.title, s.match, s.direction) for s in scenario.signposts]
-    for role, match, direction in parts:
-        for pos in _visible(log, log.matching(match), scenario, as_of).tolist():
+    for part in scenario.parts:
+        role, direction = part.role, part.direction
+        for pos in _visible(log, log.matching(part.match), scenario, as_of).tolist():
             if role == "trigger":
-                counts = in_trigger_window(scenario, log, pos)
-            elif role == "response":
+                counts = in_trigger_window(assessment, log, pos)
+            elif role in ("response", "partial"):
                 counts = counts_as_response(assessment, log, pos)
             else:
                 counts = True
@@ -184,10 +181,7 @@ def event_matches(log: EventLog, scenarios: Iterable[Scenario]) -> dict[int, lis
     """For each event position, the ids of the scenarios whose trigger, response or signposts it matches."""
     found: dict[int, list[str]] = {}
     for scenario in scenarios:
-        matches = [scenario.trigger.match]
-        if scenario.response is not None:
-            matches.append(scenario.response.match)
-        matches += [s.match for s in scenario.signposts]
+        matches = [part.match for part in scenario.parts]
         rows = np.unique(np.concatenate([log.matching(m) for m in matches])) if matches else np.empty(0, np.int64)
         for pos in rows.tolist():
             found.setdefault(pos, []).append(scenario.id)
@@ -198,20 +192,30 @@ def describe_rules(scenario: Scenario) -> list[str]:
     """The trigger and the response in plain words."""
     trigger = scenario.trigger
     since = scenario.opened.isoformat()
-    if trigger.kind == "unless":
+    deadline = scenario.deadline_text
+    if trigger is None:
+        lines = [f"**Commitment:** no condition; the response is due by the deadline ({deadline})."]
+    elif trigger.kind == "unless":
         lines = [
-            f"**Trigger:** fires at the deadline ({scenario.deadline_text}) **unless** an event matching "
+            f"**Trigger:** fires at the deadline ({deadline}) **unless** an event matching "
             f"*{trigger.match.description}* is logged from {since} until then; such an event averts it."
         ]
     else:
         lines = [
             f"**Trigger:** fires **when** the first event matching *{trigger.match.description}* is logged between "
-            f"{since} and the deadline ({scenario.deadline_text}); with none by then, it lapses."
+            f"{since} and the deadline ({deadline}); with none by then, it lapses."
         ]
+    if len(scenario.schedule) > 1:
+        moves = "; ".join(f"{s.due_text} (set {s.set_text})" for s in scenario.schedule)
+        lines.append(f"**Deadlines:** {moves}.")
     response = scenario.response
     if response is not None:
-        within = f", due within {duration_words(response.within)} of the trigger" if response.within else ""
-        lines.append(f"**Response:** {response.title}: an event matching *{response.match.description}* at or after the trigger{within}.")
+        start = "from the trigger" if response.counts_from == "trigger" or trigger is None else f"from {since} (early responses count)"
+        anchor = "deadline" if trigger is None else "trigger"
+        within = f", due within {duration_words(response.within)} of the {anchor}" if response.within else ""
+        lines.append(f"**Response:** {response.title}: an event matching *{response.match.description}*, {start}{within}.")
+        if response.partial is not None:
+            lines.append(f"**Partial response:** an event matching *{response.partial.description}* makes it partly enacted.")
     else:
         lines.append("**Response:** none defined.")
     if scenario.warn_within:
@@ -235,13 +239,21 @@ def reason(assessment: Assessment) -> str:
         return f"Response logged {when(assessment.response_hit.at)}: {assessment.response_hit.title}"
     if status is Status.AVERTED and assessment.averted_by is not None:
         return f"Averted {when(assessment.averted_by.at)}: {assessment.averted_by.title}"
-    if status is Status.LAPSED:
-        return f"No event matching {scenario.trigger.match.description} by the deadline."
+    trigger = scenario.trigger
+    if status is Status.UPCOMING:
+        return f"Tracking starts on {scenario.opened.isoformat()}."
+    if status is Status.LAPSED and trigger is not None:
+        return f"No event matching {trigger.match.description} by the deadline."
     response = scenario.response.title if scenario.response else "a response"
+    if status is Status.PARTLY_ENACTED and assessment.partial_hit is not None:
+        return f"Partly enacted {when(assessment.partial_hit.at)}: {assessment.partial_hit.title}; awaiting the full “{response}”."
     if status is Status.OVERDUE:
-        return f"Triggered {when(assessment.triggered_at)}; “{response}” overdue since {when(assessment.response_due)}."
+        start = "Deadline passed" if trigger is None else "Triggered"
+        return f"{start} {when(assessment.triggered_at)}; “{response}” overdue since {when(assessment.response_due)}."
     if status is Status.TRIGGERED:
         return f"Triggered {when(assessment.triggered_at)}; awaiting “{response}”."
-    if scenario.trigger.kind == "unless":
-        return f"Triggers at the deadline unless: {scenario.trigger.match.description}."
-    return f"Triggers on the first event matching: {scenario.trigger.match.description}."
+    if trigger is None:
+        return f"Due by the deadline: “{response}”."
+    if trigger.kind == "unless":
+        return f"Triggers at the deadline unless: {trigger.match.description}."
+    return f"Triggers on the first event matching: {trigger.match.description}."

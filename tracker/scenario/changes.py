@@ -101,15 +101,19 @@ def scenario_changes(before: Scenario, after: Scenario) -> list[FieldChange]:
             found.append(_arrow(name, _list_text(old), _list_text(new)))
     if before.opened != after.opened:
         found.append(_arrow("opened", before.opened.isoformat(), after.opened.isoformat()))
-    if before.deadline != after.deadline or type(before.deadline) is not type(after.deadline):
-        found.append(_arrow("deadline", _instant_text(before.deadline), _instant_text(after.deadline)))
+    old_due, new_due = before.schedule[-1].due, after.schedule[-1].due
+    if old_due != new_due or type(old_due) is not type(new_due):
+        found.append(_arrow("deadline", _instant_text(old_due), _instant_text(new_due)))
+    if len(before.schedule) != len(after.schedule) and old_due == new_due:
+        found.append(
+            FieldChange("deadlines", f"deadline history changed ({len(before.schedule)} -> {len(after.schedule)} entries)", None, None)
+        )
     if before.timezone != after.timezone:
         found.append(_arrow("timezone", before.timezone, after.timezone))
     if before.warn_within != after.warn_within:
         found.append(_arrow("warn_within", _duration_text(before.warn_within), _duration_text(after.warn_within)))
     if before.trigger != after.trigger:
-        old_trigger = _match_text(before.trigger.kind, before.trigger.match)
-        new_trigger = _match_text(after.trigger.kind, after.trigger.match)
+        old_trigger, new_trigger = _trigger_text(before), _trigger_text(after)
         found.append(FieldChange("trigger", "trigger changed", old_trigger, new_trigger))
     found += _response_changes(before.response, after.response)
     for name in ("signposts", "sources"):
@@ -123,6 +127,11 @@ def scenario_changes(before: Scenario, after: Scenario) -> list[FieldChange]:
     return found
 
 
+def _trigger_text(scenario: Scenario) -> str:
+    trigger = scenario.trigger
+    return "none (a commitment)" if trigger is None else _match_text(trigger.kind, trigger.match)
+
+
 def describe_new(scenario: Scenario) -> str:
     """One line for a scenario that appears: its deadline and trigger."""
-    return f"deadline {scenario.deadline_text}; trigger {_match_text(scenario.trigger.kind, scenario.trigger.match)}"
+    return f"deadline {scenario.deadline_text}; trigger {_trigger_text(scenario)}"

@@ -11,10 +11,24 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tracker.problems import Problem, display_path
-from tracker.scenario.model import CrossFieldError, Expectation, GivenEvent, Match, Response, Scenario, Signpost, Source, Trigger, Withdrawn
+from tracker.scenario.model import (
+    CrossFieldError,
+    DeadlineChange,
+    Expectation,
+    GivenEvent,
+    Match,
+    Response,
+    Scenario,
+    Signpost,
+    Source,
+    Trigger,
+    Withdrawn,
+)
 from tracker.scenario.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+DEADLINE_MISSING = "deadline: required field is missing"
+TRIGGER_MISSING = "trigger: required field is missing; for a commitment with no condition, leave it out and give `response:`"
 
 # Which model sits at a field path, to suggest the right key for a misspelt one.
 _CHILD_MODELS: dict[str, type[BaseModel]] = {
@@ -23,6 +37,8 @@ _CHILD_MODELS: dict[str, type[BaseModel]] = {
     "unless": Match,
     "match": Match,
     "response": Response,
+    "partial": Match,
+    "deadlines": DeadlineChange,
     "signposts": Signpost,
     "sources": Source,
     "withdrawn": Withdrawn,
@@ -152,6 +168,16 @@ def _problems_from_validation(path: str, exc: ValidationError, doc: Document) ->
     return problems
 
 
+def _missing_alternatives(path: str, data: dict[str, Any]) -> list[Problem]:
+    """The required choices pydantic cannot see: a deadline (or its history), and a trigger (or, for a commitment, a response)."""
+    found = []
+    if "deadline" not in data and "deadlines" not in data:
+        found.append(Problem(path, 1, 1, DEADLINE_MISSING))
+    if "trigger" not in data and "response" not in data:
+        found.append(Problem(path, 1, 1, TRIGGER_MISSING))
+    return found
+
+
 def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario | None, list[Problem], Document | None]:
     """One file -> its scenario, or the problems that stop it (never raises for bad content)."""
     shown = display or str(path)
@@ -196,7 +222,12 @@ def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | N
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        return None, _problems_from_validation(shown, exc, doc), doc
+        problems = _problems_from_validation(shown, exc, doc)
+        # Rules across fields run only once every field is valid: say the missing ones now too.
+        missing = [p for p in _missing_alternatives(shown, doc.data) if p not in problems]
+        # In pydantic's order: field errors, then unknown keys.
+        at = next((i for i, p in enumerate(problems) if "unknown field" in p.message), len(problems))
+        return None, [*problems[:at], *missing, *problems[at:]], doc
     if scenario.id != stem:
         line, col = doc.locate(("id",))
         return None, [Problem(shown, line, col, f"id: {scenario.id!r} must equal the file name's stem {stem!r}")], doc

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -13,12 +14,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from tracker.timeutil import DURATION_HELP, day_number, end_of_day, format_duration, parse_duration, start_of_day, to_ns, zone
+from tracker.timeutil import DURATION_HELP, end_of_day, format_duration, parse_duration, start_of_day, zone
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -95,6 +97,10 @@ Deadline = Annotated[
 
 Labels = Annotated[list[Annotated[str, Field(min_length=1)]], Field(default_factory=list)]
 
+# What an event is, in the log's `kind` column; a MATCH may ask for some of them.
+EventKind = Literal["threat", "statement", "proposal", "decision", "in-force", "action", "report"]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -107,6 +113,12 @@ class Match(_Strict):
     actors: Labels = Field(description="Who acted in the event, any of which matches.", examples=[["Russia"]])
     targets: Labels = Field(description="Who the event was aimed at, any of which matches.", examples=[["Russia"]])
     ids: Labels = Field(description="Explicit event ids from the event log.", examples=[["2022-02-22-eu-first-package"]])
+    kinds: list[EventKind] = Field(
+        default_factory=list,
+        description="The event's kind must be one of these (an event with no kind does not match): "
+        "threat, statement, proposal, decision, in-force, action, report.",
+        examples=[["decision", "in-force"]],
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> Match:
@@ -118,7 +130,13 @@ class Match(_Strict):
     def description(self) -> str:
         parts = [
             f"{key}={', '.join(values)}"
-            for key, values in (("ids", self.ids), ("actors", self.actors), ("targets", self.targets), ("tags", self.tags))
+            for key, values in (
+                ("ids", self.ids),
+                ("kinds", self.kinds),
+                ("actors", self.actors),
+                ("targets", self.targets),
+                ("tags", self.tags),
+            )
             if values
         ]
         return "; ".join(parts)
@@ -163,10 +181,28 @@ class Response(_Strict):
 
     title: str = Field(min_length=1, description="The promised response.", examples=["Joint sanctions package"])
     match: Match = Field(
-        description="Events that count as the response (at or after the trigger).",
+        description="Events that count as the response (from `opened`, or from the trigger with `counts_from: trigger`).",
         examples=[{"tags": ["sanctions-package"]}],
     )
-    within: Duration | None = Field(default=None, description="After this, a missing response is overdue.", examples=["30d"])
+    within: Duration | None = Field(
+        default=None,
+        description="After this, a missing response is overdue. Counted from the trigger (for a commitment without a trigger, "
+        "from the deadline); when the trigger is a date-only event or a date deadline, whole days are counted as calendar days: "
+        "`30d` means by the end of the 30th day after it, in `timezone`.",
+        examples=["30d"],
+    )
+    counts_from: Literal["opened", "trigger"] = Field(
+        default="opened",
+        description="When a matching response event starts to count: from `opened` (the default: a response that comes before "
+        "the trigger fired counts too, and is timed `early`), or only from the `trigger`.",
+        examples=["opened"],
+    )
+    partial: Match | None = Field(
+        default=None,
+        description="Events that meet part of the promise: one that matches this (and not `match`) makes the scenario "
+        "partly-enacted until a full response comes. A partly-enacted scenario is never overdue.",
+        examples=[{"tags": ["secondary-tariffs"], "targets": ["India"]}],
+    )
 
 
 class Signpost(_Strict):
@@ -204,14 +240,39 @@ class Withdrawn(_Strict):
     )
 
 
-# The engine's state names (tracker.engine.status.Status), spelt out here because the engine imports this module.
-StatusName = Literal["watching", "due-soon", "averted", "lapsed", "triggered", "overdue", "enacted", "withdrawn"]
-
 Instant = Annotated[
     dt.date | dt.datetime,
     BeforeValidator(_date_or_aware_datetime),
     _date_or_datetime_schema("A date or a datetime with an offset.", ["2021-12-20", "2021-12-06T12:00:00Z"]),
 ]
+
+
+class DeadlineChange(_Strict):
+    """One entry of a deadline's history: when it was announced, and the deadline it set."""
+
+    set: Instant | None = Field(
+        default=None,
+        description="When this deadline was announced: a date (from the start of that day in `timezone`) or a datetime with "
+        "offset. May be left out on the first entry, which then holds from `opened`.",
+        examples=["2025-07-28"],
+    )
+    due: Deadline
+    approximate: bool = Field(default=False, description='The deadline was given roughly (shown as "about ...").', examples=[True])
+    source: str = Field(
+        min_length=1,
+        description="Where the deadline was announced: 'Publisher: Title <https://...>'.",
+        examples=["Kyiv Independent: Trump to shorten the deadline to 10-12 days <https://kyivindependent.com/>"],
+    )
+    note: str | None = Field(default=None, min_length=1, description="Anything worth knowing.", examples=["about 10 or 12 days from today"])
+
+
+# The engine's state names (tracker.engine.status.Status), spelt out here because the engine imports this module.
+StatusName = Literal[
+    "upcoming", "watching", "due-soon", "averted", "lapsed", "triggered", "partly-enacted", "overdue", "enacted", "withdrawn"
+]
+TimingName = Literal["early", "on-time", "late"]
+Basis = Literal["occurred", "known"]
+BASES: tuple[str, ...] = get_args(Basis)
 
 EventLabels = Annotated[
     list[Annotated[str, Field(min_length=1, pattern=r"^[^;]+$")]],
@@ -232,6 +293,14 @@ class GivenEvent(_Strict):
     targets: EventLabels = Field(description="Who the event was aimed at.", examples=[["Ukraine"]])
     tags: EventLabels = Field(description="What kind of event it is.", examples=[["de-escalation"]])
     source: str = Field(default="", description="Where it was reported (optional for a made-up case).", examples=["Hypothetical"])
+    kind: EventKind | None = Field(
+        default=None, description="What kind of event it is, as in the log's `kind` column.", examples=["decision"]
+    )
+    logged_at: Instant | None = Field(
+        default=None,
+        description="When it was logged, for cases with `basis: known` (left out: known from when it occurred).",
+        examples=["2021-12-21T09:00:00Z"],
+    )
 
 
 class Expectation(_Strict):
@@ -270,6 +339,22 @@ class Expectation(_Strict):
         description="The time expected to remain (to the deadline, or to the response's due time). Left out, not checked.",
         examples=["19d 11h"],
     )
+    timing: TimingName | None = Field(
+        default=None,
+        description="For an enacted or partly-enacted scenario, when the response came: early (before the trigger fired), "
+        "on-time, or late (after `response.within`). Left out, not checked.",
+        examples=["early"],
+    )
+    deadline: Deadline | None = Field(
+        default=None,
+        description="The deadline expected to be in force at `as_of` (with a `deadlines:` history). Left out, not checked.",
+        examples=["2025-08-08"],
+    )
+    basis: Basis = Field(
+        default="occurred",
+        description="occurred: events count from when they happened; known: only once they were logged (`logged_at`).",
+        examples=["known"],
+    )
 
     @model_validator(mode="after")
     def _given_ids(self) -> Expectation:
@@ -290,6 +375,16 @@ class Expectation(_Strict):
 class Scenario(_Strict):
     """A conditional commitment with a deadline."""
 
+    # Editors learn the choices too: exactly one of deadline or deadlines; a trigger, or a response for a commitment.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {"oneOf": [{"required": ["deadline"]}, {"required": ["deadlines"]}]},
+                {"anyOf": [{"required": ["trigger"]}, {"required": ["response"]}]},
+            ]
+        }
+    )
+
     id: str = Field(pattern=SLUG_PATTERN, description="Slug; must equal the file name's stem.", examples=["joint-sanctions-christmas-2021"])
     title: str = Field(
         min_length=1,
@@ -305,16 +400,36 @@ class Scenario(_Strict):
     targets: Labels = Field(description="Who is targeted.", examples=[["Russia"]])
     tags: Labels = Field(description="Free labels for filtering.", examples=[["ukraine", "sanctions"]])
     opened: dt.date = Field(description="Tracking starts on this day; earlier events are ignored.", examples=["2021-12-03"])
-    deadline: Deadline
+    deadline: Deadline | None = Field(
+        default=None,
+        description="The deadline (exactly one of `deadline` or `deadlines`): a date (the END of that day in `timezone`) "
+        "or a datetime with an offset.",
+        examples=["2021-12-25"],
+    )
+    deadlines: list[DeadlineChange] | None = Field(
+        default=None,
+        min_length=1,
+        description="The deadline's history (exactly one of `deadline` or `deadlines`): each entry says when a deadline was "
+        "announced (`set`) and what it was (`due`). As of an instant, the deadline in force is the `due` of the last entry "
+        "set by then.",
+        examples=[
+            [
+                {"set": "2025-07-14", "due": "2025-09-02", "source": "Reuters: Trump gives Russia 50 days <https://www.reuters.com/>"},
+                {"set": "2025-07-28", "due": "2025-08-08", "approximate": True, "source": "RFE/RL: 10 to 12 days <https://www.rferl.org/>"},
+            ]
+        ],
+    )
     timezone: str = Field(default="UTC", description="IANA time zone of the deadline.", examples=["Europe/Brussels"])
     warn_within: Duration | None = Field(default=None, description="Status is due-soon this close to the deadline.", examples=["7d"])
-    trigger: Trigger = Field(
-        description="What fires the scenario: exactly one of `when` or `unless`.",
+    trigger: Trigger | None = Field(
+        default=None,
+        description="What fires the scenario: exactly one of `when` or `unless`. Left out, the scenario is a commitment due "
+        "by the deadline, and `response` is required.",
         examples=[{"unless": {"actors": ["Russia"], "tags": ["de-escalation"]}}],
     )
     response: Response | None = Field(
         default=None,
-        description="What is promised once the trigger fires.",
+        description="What is promised once the trigger fires (without a trigger: what is due by the deadline).",
         examples=[{"title": "Joint sanctions package", "match": {"tags": ["sanctions-package"]}, "within": "30d"}],
     )
     signposts: list[Signpost] = Field(
@@ -352,6 +467,15 @@ class Scenario(_Strict):
         ],
     )
 
+    @field_validator("trigger", "response", "deadline", "deadlines", mode="before")
+    @classmethod
+    def _not_left_empty(cls, value: Any, info: ValidationInfo) -> Any:
+        # Optional fields may be left out, not written with nothing after the colon.
+        if value is None:
+            expected = {"deadline": "a date or a datetime with offset", "deadlines": "a list of deadline entries"}
+            raise ValueError(f"expected {expected.get(info.field_name or '', 'a mapping of fields')}, got nothing")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _real_zone(cls, value: str) -> str:
@@ -360,8 +484,29 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Scenario:
-        if self.opened_at >= self.deadline_at:
-            raise CrossFieldError("deadline", f"{self.deadline_text} is not after opened {self.opened.isoformat()}")
+        if (self.deadline is None) == (self.deadlines is None):
+            raise CrossFieldError("deadline", "give exactly one of `deadline:` or `deadlines:`")
+        if self.trigger is None and self.response is None:
+            raise CrossFieldError(
+                "response", "is required when there is no `trigger` (the scenario is then a commitment due by the deadline)"
+            )
+        if self.deadlines is not None:
+            field = "deadlines"
+            previous: dt.datetime | None = None
+            for number, change in enumerate(self.deadlines, start=1):
+                if change.set is None and number > 1:
+                    raise CrossFieldError(field, f"entry {number} has no `set`: only the first entry may leave it out")
+                at = self.opened_at if change.set is None else _start(change.set, self.tz)
+                if number == 1 and at > self.opened_at:
+                    raise CrossFieldError(field, f"entry 1 is set {_written(change.set)}, after opened {self.opened.isoformat()}")
+                if previous is not None and at <= previous:
+                    raise CrossFieldError(field, f"entry {number} is set {_written(change.set)}, not after the entry before it")
+                previous = at
+        for number, spell in enumerate(self.schedule, start=1):
+            if self.opened_at >= spell.due_at:
+                where = "deadline" if self.deadlines is None else "deadlines"
+                entry = "" if self.deadlines is None else f"entry {number}: "
+                raise CrossFieldError(where, f"{entry}{spell.written} is not after opened {self.opened.isoformat()}")
         return self
 
     # Derived instants: one definition, used by the engine, the CLI and the UI.
@@ -373,47 +518,155 @@ class Scenario(_Strict):
     def opened_at(self) -> dt.datetime:
         return start_of_day(self.opened, self.tz)
 
+    @cached_property
+    def schedule(self) -> tuple[DeadlineSpell, ...]:
+        """Every deadline the scenario had, in the order announced; one for a plain `deadline:`."""
+        if self.deadlines is None:
+            assert self.deadline is not None  # guaranteed by _dates_in_order
+            return (DeadlineSpell.of(self.deadline, self.opened_at, self.tz, self.timezone),)
+        return tuple(
+            DeadlineSpell.of(
+                c.due,
+                self.opened_at if c.set is None else _start(c.set, self.tz),
+                self.tz,
+                self.timezone,
+                approximate=c.approximate,
+                source=c.source,
+                note=c.note,
+                set_written=c.set,
+            )
+            for c in self.deadlines
+        )
+
+    def deadline_in_force(self, at: dt.datetime) -> DeadlineSpell:
+        """The deadline in force at ``at``: the last one announced by then (the first, before it was announced)."""
+        found = self.schedule[0]
+        for spell in self.schedule[1:]:
+            if spell.set_at > at:
+                break
+            found = spell
+        return found
+
+    # The latest announced deadline: what a view without an as-of instant shows (schema, scaffold, diffs).
     @property
     def deadline_is_date(self) -> bool:
-        return not isinstance(self.deadline, dt.datetime)
+        return self.schedule[-1].is_date
 
     @cached_property
     def deadline_at(self) -> dt.datetime:
-        """The exclusive end: a date deadline ends at 24:00 of that day in `timezone`."""
-        if isinstance(self.deadline, dt.datetime):
-            return self.deadline.astimezone(dt.UTC)
-        return end_of_day(self.deadline, self.tz)
+        """The exclusive end of the latest deadline: a date deadline ends at 24:00 of that day in `timezone`."""
+        return self.schedule[-1].due_at
 
     @cached_property
     def deadline_text(self) -> str:
-        if isinstance(self.deadline, dt.datetime):
-            return self.deadline.isoformat()
-        return f"{self.deadline.isoformat()} 24:00 {self.timezone}"
-
-    # The same bounds in the engine's units (ns since the epoch, day numbers), computed once.
-    @cached_property
-    def opened_ns(self) -> int:
-        return to_ns(self.opened_at)
+        return self.schedule[-1].due_text
 
     @cached_property
-    def last_ns(self) -> int:
-        """The last nanosecond before the deadline."""
-        return to_ns(self.deadline_at) - 1
-
-    @cached_property
-    def opened_day(self) -> int:
-        return day_number(self.opened)
-
-    @cached_property
-    def last_day(self) -> int:
-        """The last calendar day (in `timezone`) before the deadline."""
-        return day_number((self.deadline_at - dt.timedelta(microseconds=1)).astimezone(self.tz).date())
+    def parts(self) -> tuple[Part, ...]:
+        """Every part of the scenario that matches events: trigger, response, partial response, signposts."""
+        found: list[Part] = []
+        if self.trigger is not None:
+            found.append(Part("trigger", self.trigger.match))
+        if self.response is not None:
+            found.append(Part("response", self.response.match))
+            if self.response.partial is not None:
+                found.append(Part("partial", self.response.partial))
+        found += [Part(s.title, s.match, s.direction) for s in self.signposts]
+        return tuple(found)
 
     @cached_property
     def withdrawn_at(self) -> dt.datetime | None:
         if self.withdrawn is None:
             return None
         return start_of_day(self.withdrawn.on, self.tz)
+
+
+def _start(value: dt.date | dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """When a `set` takes effect: a datetime as given, a date from the start of that day in ``tz``."""
+    return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else start_of_day(value, tz)
+
+
+def _written(value: dt.date | dt.datetime | None) -> str:
+    return "at opening" if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a scenario that matches events: its role (trigger, response, partial, or a signpost's title)."""
+
+    role: str
+    match: Match
+    direction: str = ""  # a signpost's: escalation or de-escalation
+
+
+@dataclass(frozen=True)
+class DeadlineSpell:
+    """One deadline of a scenario's history, as instants: in force from ``set_at``, due at ``due_at`` (exclusive)."""
+
+    due: dt.date | dt.datetime  # as written
+    set_at: dt.datetime
+    due_at: dt.datetime
+    tz: dt.tzinfo
+    timezone: str
+    approximate: bool = False
+    source: str = ""
+    note: str | None = None
+    set_written: dt.date | dt.datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        due: dt.date | dt.datetime,
+        set_at: dt.datetime,
+        tz: dt.tzinfo,
+        timezone: str,
+        *,
+        approximate: bool = False,
+        source: str = "",
+        note: str | None = None,
+        set_written: dt.date | dt.datetime | None = None,
+    ) -> DeadlineSpell:
+        due_at = due.astimezone(dt.UTC) if isinstance(due, dt.datetime) else end_of_day(due, tz)
+        return cls(due, set_at, due_at, tz, timezone, approximate, source, note, set_written)
+
+    @property
+    def is_date(self) -> bool:
+        return not isinstance(self.due, dt.datetime)
+
+    @property
+    def written(self) -> str:
+        """The deadline as the file writes it: a datetime as given, a date as its end of day."""
+        return self.due.isoformat() if isinstance(self.due, dt.datetime) else self.due_text
+
+    @property
+    def due_day(self) -> dt.date:
+        """The calendar day (in the scenario's zone) the deadline ends: a date deadline's own date."""
+        return (self.due_at - dt.timedelta(microseconds=1)).astimezone(self.tz).date()
+
+    @property
+    def due_text(self) -> str:
+        """The deadline as the scenario's zone reads it; a date deadline ends at 24:00 of its day."""
+        text = deadline_text(self.due_at, self.tz)
+        return f"about {text}" if self.approximate else text
+
+    @property
+    def set_text(self) -> str:
+        return _written(self.set_written) if self.set_written is not None else "at opening"
+
+    @property
+    def publisher(self) -> str:
+        """Who announced it: the part of the source before the first ':' (the whole source when there is none)."""
+        head = self.source.split("<", 1)[0].strip()
+        return head.split(":", 1)[0].strip() if ":" in head else head
+
+
+def deadline_text(instant: dt.datetime, tz: dt.tzinfo) -> str:
+    """A deadline (an exclusive end) in one notation everywhere: local midnight reads as 24:00 of the day before."""
+    local = instant.astimezone(tz)
+    name = getattr(tz, "key", None) or local.tzname() or "UTC"
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00 {name}"
+    return f"{local:%Y-%m-%d %H:%M} {name}"
 
 
 def scenario_json_schema() -> dict[str, Any]:
