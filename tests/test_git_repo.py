@@ -6,6 +6,7 @@ not depend on the speed of the machine.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import pytest
 from tests.conftest import ROOT, ScratchRepo
 from tracker.cli import main
 from tracker.git import repo as git_repo
+from tracker.git.data_revision import data_revision
 from tracker.git.repo import GitError, Repository
 
 NOT_INSTALLED = "git is not installed (or not on PATH); it is needed to read the history of scenario files"
@@ -132,3 +134,49 @@ def test_a_refusal_names_the_git_command_and_its_reason(repo: ScratchRepo) -> No
     with pytest.raises(GitError) as caught:
         Repository.containing(repo.root).files("no-such-commit", "scenarios")
     assert str(caught.value) == "git ls-tree: Not a valid object name no-such-commit"
+
+
+# --- the data's revision --------------------------------------------------------------------------
+def test_data_revision_outside_a_repository_is_none(outside_git: Path) -> None:
+    assert data_revision([outside_git / "scenarios"]) is None
+
+
+def test_data_revision_without_git_is_none(repo: ScratchRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("scenarios/xmas.yaml", SCENARIO)
+    repo.commit("Add")
+    assert data_revision([repo.root / "scenarios"]) is not None
+    empty = tmp_path / "no-git-here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert data_revision([repo.root / "scenarios"]) is None
+
+
+def test_data_revision_when_git_does_not_answer_is_none(repo: ScratchRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slide without its revision, rather than no slide."""
+    repo.write("scenarios/xmas.yaml", SCENARIO)
+    repo.commit("Add")
+    fake_git(tmp_path, monkeypatch, HANGS)
+    monkeypatch.setattr(git_repo, "GIT_TIMEOUT_SECONDS", 0.5)
+    assert data_revision([repo.root / "scenarios"]) is None
+
+
+# --- one wrapper ----------------------------------------------------------------------------------
+def test_only_the_wrapper_starts_processes() -> None:
+    """The product code runs git through tracker.git.repo alone, so every call has its timeout and environment."""
+    product = [*(ROOT / "tracker").rglob("*.py"), *(ROOT / "components").rglob("*.py"), ROOT / "app.py"]
+    starters = ("system", "popen", "exec", "spawn", "posix_spawn", "fork")
+    found = set()
+    for path in product:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            imported = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                imported = [node.module or ""]
+            os_call = (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+                and node.attr.startswith(starters)
+            )
+            if "subprocess" in imported or os_call:
+                found.add(path.relative_to(ROOT).as_posix())
+    assert sorted(found) == ["tracker/git/repo.py"]
