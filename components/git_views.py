@@ -1,7 +1,7 @@
 """Git-backed views: a scenario's change history and what changed between two revisions.
 
-Reading git is a subprocess per call, so results are cached briefly; any GitError (no
-repository, shallow clone, unknown revision) becomes a plain message and the page works on.
+Reading git is a subprocess per call, so results are cached briefly; any GitError (no repository,
+shallow clone, unknown revision, git not answering in time) becomes a plain message and the page works on.
 """
 
 from __future__ import annotations

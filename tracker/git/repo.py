@@ -1,15 +1,21 @@
-"""Reading a git repository with git itself (a subprocess): no library, and every failure a plain message."""
+"""Reading a git repository with git itself (a subprocess): no library, and every failure a plain message.
+
+Every git call of the tracker goes through ``Repository`` and its one runner, ``_run_git``, which sets
+the environment (English messages, no prompt, no pager, no lock taken for reading) and a timeout, so
+a git that hangs (on a slow network drive, say) becomes a message instead of a frozen page or command.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.problems import TrackerError, display_path
+
+GIT_TIMEOUT_SECONDS = 30.0  # the longest any one git call may take; reading a history takes well under a second
 
 
 class GitError(TrackerError):
@@ -30,37 +36,29 @@ class Commit:
         return self.sha[:7]
 
 
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    # Messages in English (we quote them), never a prompt or a pager, no lock taken for reading.
-    env.update({"LC_ALL": "C", "LANGUAGE": "", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
-    return env
-
-
 @dataclass(frozen=True)
 class Repository:
     """A git work tree, found from any folder inside it."""
 
     root: Path
+    timeout: float | None = field(default=None, compare=False)  # seconds per git call; None: GIT_TIMEOUT_SECONDS
 
     @classmethod
-    def containing(cls, path: Path, *, consequence: str = "so it has no history") -> Repository:
+    def containing(cls, path: Path, *, consequence: str = "so it has no history", timeout: float | None = None) -> Repository:
         """The repository holding ``path`` (a file or folder, which need not exist any more)."""
-        if shutil.which("git") is None:
-            raise GitError("git is not installed (or not on PATH); it is needed to read the history of scenario files")
         folder = path if path.is_dir() else path.parent
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
         try:
-            out = _run(folder, ["rev-parse", "--show-toplevel"])
+            out = _run_git(folder, ["rev-parse", "--show-toplevel"], timeout=timeout)
         except GitError as exc:
             if "not a git repository" in str(exc):
                 raise GitError(f"{display_path(path)} is not inside a git repository, {consequence}") from None
             raise
-        return cls(Path(out.decode("utf-8", "replace").strip()))
+        return cls(Path(out.decode("utf-8", "replace").strip()), timeout)
 
     def run(self, args: list[str], *, stdin: bytes | None = None) -> bytes:
-        return _run(self.root, args, stdin=stdin)
+        return _run_git(self.root, args, stdin=stdin, timeout=self.timeout)
 
     def relative(self, path: Path) -> str:
         """``path`` as git names it: relative to the root, with forward slashes."""
@@ -148,17 +146,45 @@ class Repository:
 _COMMIT_FORMAT = "%x1e%H%x1f%aN%x1f%aE%x1f%aI%x1f%s%x1f%B%x1f"
 
 
-def _run(cwd: Path, args: list[str], *, stdin: bytes | None = None) -> bytes:
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Messages in English (we quote them), never a prompt or a pager, no lock taken for reading.
+    env.update({"LC_ALL": "C", "LANGUAGE": "", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
+
+
+def _shown(args: list[str]) -> str:
+    """The command as a message quotes it, a long argument (our --format=...) cut short."""
+
+    def short(arg: str) -> str:
+        if len(arg) <= 40:
+            return arg
+        option, equals, _ = arg.partition("=")
+        return f"{option}=…" if equals and arg.startswith("-") else f"{arg[:40]}…"
+
+    return " ".join(["git", *map(short, args)])
+
+
+def _run_git(cwd: Path, args: list[str], *, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
+    """git ``args`` run in ``cwd`` -> its output; GitError with a plain message when git is missing,
+    refuses, or does not answer within ``timeout`` seconds (None: GIT_TIMEOUT_SECONDS)."""
+    seconds = GIT_TIMEOUT_SECONDS if timeout is None else timeout
     try:
         done = subprocess.run(
             ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args],
             cwd=cwd,
             input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,  # git never reads the terminal
             capture_output=True,
             env=_environment(),
+            timeout=seconds,
             check=False,
         )
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git did not answer within {seconds:g} s: {_shown(args)} in {display_path(cwd)}") from None
     except FileNotFoundError:
+        if not cwd.is_dir():
+            raise GitError(f"cannot run git in {display_path(cwd)}: there is no such folder") from None
         raise GitError("git is not installed (or not on PATH); it is needed to read the history of scenario files") from None
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
