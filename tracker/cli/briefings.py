@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from tracker import config
-from tracker.cli.common import EXIT_OK, UsageError, data_flags, workspace_from_args
+from tracker.cli.common import EXIT_OK, UsageError, as_of_flag, basis_flag, data_flags, scenarios_for, workspace_from_args
 from tracker.engine.since import since_report, since_text
-from tracker.engine.status import assess_all, format_instant, now
+from tracker.engine.status import assess_all, format_instant, instant_for, now
 from tracker.git.data_revision import data_revision
 from tracker.git.history import git_deadline_moves
 from tracker.problems import TrackerError
 from tracker.report.calendar import calendar, check_base_url
-from tracker.timeutil import UTC, parse_instant, zone
+from tracker.report.views import open_later_text, without_upcoming
+from tracker.timeutil import UTC, as_of_text, parse_instant, zone
 
 
 def _instant(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
@@ -89,9 +90,16 @@ def _folder(flag: str, text: str) -> Path:
     return path
 
 
+def _upcoming_note(count: int, flag: bool) -> str:
+    if not count or flag:
+        return ""
+    return f"; {open_later_text(count)} left out (--include-upcoming shows them)"
+
+
 def cmd_brief(args: argparse.Namespace) -> int:
     tz = _zone(args.timezone)
-    as_of = _instant("--as-of", args.as_of, tz)
+    chosen = as_of_flag(args.as_of)
+    as_of = instant_for(chosen, tz)
     out = _output("--out", args.out, "brief.html")
     pdf = None
     if args.pdf is not None:
@@ -115,7 +123,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
             "pip install 'sanctions-scenario-tracker[dashboard]'"
         ) from None
 
-    assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
+    everything = assess_all(scenarios_for(workspace, scenarios, chosen, args.basis), workspace.events, chosen, args.basis)
+    assessments, later = (everything, 0) if args.include_upcoming else without_upcoming(everything)
     report = (
         since_report(
             workspace.scenarios.scenarios, workspace.events, since, as_of, deadline_moves=git_deadline_moves(workspace.scenarios.files)
@@ -125,7 +134,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
     )
     briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report)
     _write("--out", out, pack.pack_html(briefing).encode("utf-8"))
-    print(f"Wrote {out} ({len(assessments)} scenario(s), as of {briefing.stamp.removeprefix('Status as of ')})", file=sys.stderr)
+    note = _upcoming_note(later, args.include_upcoming)
+    shown = f"{len(assessments)} scenario(s), as of {briefing.stamp.removeprefix('Status as of ')}{note}"
+    print(f"Wrote {out} ({shown})", file=sys.stderr)
     if png_dir is not None:
         written = pack.export_pngs(pack.figures(briefing), png_dir)
         print(f"Wrote {len(written)} chart(s) as PNG to {png_dir}", file=sys.stderr)
@@ -136,20 +147,21 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    as_of = _instant("--as-of", args.as_of)
+    as_of = as_of_flag(args.as_of)
     try:
         base_url = check_base_url(args.base_url or config.base_url())
     except ValueError as exc:
         source = "--base-url" if args.base_url else f"${config.BASE_URL_ENV}"
         raise UsageError(f"{source}: {exc}") from None
     out = None if args.out == "-" else _output("--out", args.out, "deadlines.ics")
-    workspace, _, _ = workspace_from_args(args)
+    workspace, scenarios_dir, _ = workspace_from_args(args)
     modified = {
         scenario_id: dt.datetime.fromtimestamp(path.stat().st_mtime, UTC)
         for scenario_id, path in workspace.scenarios.files.items()
         if path.exists()
     }
-    assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
+    everything = assess_all(scenarios_for(workspace, scenarios_dir, as_of, args.basis), workspace.events, as_of, args.basis)
+    assessments, later = (everything, 0) if args.include_upcoming else without_upcoming(everything)
     data = calendar(assessments, base_url, now(), modified)
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
@@ -157,7 +169,10 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     _write("--out", out, data)
     count = data.count(b"BEGIN:VEVENT")
     entries = "1 entry" if count == 1 else f"{count} entries"
-    print(f"Wrote {out} ({entries} for the scenarios open as of {format_instant(as_of, as_of.tzinfo or UTC)})", file=sys.stderr)
+    print(
+        f"Wrote {out} ({entries} for the scenarios open as of {as_of_text(as_of)}{_upcoming_note(later, args.include_upcoming)})",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -182,28 +197,39 @@ def cmd_since(args: argparse.Namespace) -> int:
 
 
 WHEN_HELP = "a date (its end, in --timezone) or a datetime with offset"
+AS_OF_HELP = "a date (its end in each scenario's zone) or a datetime with offset"
+
+
+def upcoming_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--include-upcoming", action="store_true", help="also show the scenarios whose tracking starts after the as-of instant"
+    )
 
 
 def register(sub: Any) -> None:
     """Add brief, calendar and since to the `tracker` command's subparsers."""
     brief = sub.add_parser("brief", help="write the briefing pack: one self-contained HTML file (and optionally PNGs and a PDF)")
-    brief.add_argument("--as-of", metavar="WHEN", help=f"{WHEN_HELP}; default: now")
+    brief.add_argument("--as-of", metavar="WHEN", help=f"{AS_OF_HELP}; default: now")
     brief.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write, e.g. brief.html")
     brief.add_argument("--since", metavar="WHEN", help="add a 'Since last briefing' section from this instant to --as-of")
     brief.add_argument("--timezone", metavar="ZONE", default="UTC", help="the readers' time zone (IANA name); default UTC")
     brief.add_argument("--png-dir", metavar="DIR", help="also write each scenario's chart as DIR/<scenario-id>.png")
     brief.add_argument("--pdf", metavar="FILE", nargs="?", const="", help="also print the pack to PDF (default name: --out with .pdf)")
+    upcoming_flag(brief)
+    basis_flag(brief)
     data_flags(brief)
     brief.set_defaults(handler=cmd_brief)
 
     cal = sub.add_parser("calendar", help="write the open scenarios' deadlines as an iCalendar (.ics) file")
     cal.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write, or - for standard output")
-    cal.add_argument("--as-of", metavar="WHEN", help="a date (its end, UTC) or a datetime with offset; default: now")
+    cal.add_argument("--as-of", metavar="WHEN", help=f"{AS_OF_HELP}; default: now")
     cal.add_argument(
         "--base-url",
         metavar="URL",
         help=f"the dashboard's address for links back (default: ${config.BASE_URL_ENV} or {config.DEFAULT_BASE_URL})",
     )
+    upcoming_flag(cal)
+    basis_flag(cal)
     data_flags(cal)
     cal.set_defaults(handler=cmd_calendar)
 

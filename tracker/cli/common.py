@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TextIO
 
 from tracker import config
-from tracker.engine.status import now
+from tracker.engine.status import instant_for, now
+from tracker.git.compare import scenarios_known_at
 from tracker.problems import Problem, TrackerError
-from tracker.scenario.model import BASES
+from tracker.scenario.model import BASES, Scenario
 from tracker.timeutil import parse_as_of
 from tracker.workspace import Workspace, load_workspace
 
@@ -67,6 +68,19 @@ def basis_flag(parser: argparse.ArgumentParser) -> None:
         default="occurred",
         help="occurred: events count from when they happened (default); known: only from when they were logged",
     )
+
+
+def scenarios_for(workspace: Workspace, scenarios_dir: Path, as_of: dt.date | dt.datetime, basis: str) -> list[Scenario]:
+    """The scenarios to assess: as they are, or (basis `known`) as committed by the as-of instant; notices go to stderr."""
+    if basis != "known":
+        return workspace.scenarios.scenarios
+    at = instant_for(as_of, dt.UTC)
+    known = scenarios_known_at(scenarios_dir, at)
+    if known.notice:
+        print(f"tracker: --basis known: {known.notice}", file=sys.stderr)
+    elif known.commit is not None:
+        print(f"tracker: --basis known: scenarios as committed in {known.commit.short} ({known.commit.date:%Y-%m-%d})", file=sys.stderr)
+    return known.scenarios.scenarios
 
 
 def data_flags(parser: argparse.ArgumentParser) -> None:

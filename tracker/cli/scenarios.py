@@ -17,6 +17,7 @@ from tracker.cli.common import (
     basis_flag,
     data_flags,
     print_problems,
+    scenarios_for,
     workspace_from_args,
 )
 from tracker.engine.scenario_tests import run_scenario_tests
@@ -53,8 +54,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     as_of = as_of_flag(args.as_of)
-    workspace, _, _ = workspace_from_args(args)
-    assessments = sorted(assess_all(workspace.scenarios.scenarios, workspace.events, as_of, args.basis), key=urgency_key)
+    workspace, scenarios_dir, _ = workspace_from_args(args)
+    scenarios = scenarios_for(workspace, scenarios_dir, as_of, args.basis)
+    assessments = sorted(assess_all(scenarios, workspace.events, as_of, args.basis), key=urgency_key)
     if args.format == "json":
         json.dump([a.to_json() for a in assessments], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

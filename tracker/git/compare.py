@@ -234,3 +234,31 @@ def recent_revisions(scenarios_dir: Path, events_path: Path, limit: int = 50) ->
     with contextlib.suppress(GitError):  # a log kept outside the repository has no revisions here
         paths.append(repo.relative(events_path))
     return [commit for commit, _ in repo.log(["--", *paths], max_count=limit)]
+
+
+@dataclass(frozen=True)
+class KnownScenarios:
+    """The scenarios as committed by an instant (the `known` basis), or as they are now with the reason why."""
+
+    scenarios: ScenarioSet
+    commit: Commit | None  # None: read from the working tree
+    notice: str | None = None
+
+
+def scenarios_known_at(scenarios_dir: Path, at: dt.datetime) -> KnownScenarios:
+    """The scenario files as they were in the last commit at or before ``at`` (what was known then).
+
+    Outside git, or before the files' first commit, they are read as they are now, and ``notice`` says so.
+    """
+    current = load_scenarios(scenarios_dir)
+    try:
+        repo = Repository.containing(scenarios_dir, consequence="so the scenarios are read as they are now")
+        relative = repo.relative(scenarios_dir)
+        found = repo.log(["--before", at.astimezone(dt.UTC).isoformat(), "HEAD", "--", relative], max_count=1)
+        if not found:
+            return KnownScenarios(current, None, f"no commit of {relative}/ is that old: the scenarios are read as they are now")
+        commit = found[0][0]
+        side = _revision(repo, commit.sha, relative, None, EventLog.empty())
+    except GitError as exc:
+        return KnownScenarios(current, None, str(exc))
+    return KnownScenarios(side.scenarios, commit)

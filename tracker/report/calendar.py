@@ -21,6 +21,7 @@ PRODUCT = "-//sanctions-scenario-tracker//Deadlines//EN"
 UID_DOMAIN = "sanctions-scenario-tracker"
 CALENDAR_NAME = "Sanctions scenario deadlines"
 _WORDS = {
+    Status.UPCOMING: "Upcoming",
     Status.WATCHING: "Watching",
     Status.DUE_SOON: "Due soon",
     Status.TRIGGERED: "Triggered",
@@ -75,7 +76,7 @@ def entries(
     """
     found: list[Entry] = []
     for a in sorted(assessments, key=urgency_key):
-        if not a.is_open:
+        if not (a.is_open or a.status is Status.UPCOMING):  # upcoming ones only when the caller kept them
             continue
         s = a.scenario
         changed = max(_status_since(a), (modified or {}).get(s.id, s.opened_at))

@@ -46,6 +46,22 @@ def board(assessments: Iterable[Assessment], filters: Filters = Filters()) -> li
     return sorted((a for a in assessments if filters.admits(a)), key=urgency_key)
 
 
+def without_upcoming(assessments: Iterable[Assessment]) -> tuple[list[Assessment], int]:
+    """The scenarios open by the as-of instant, and how many open later (left out of boards, slides, packs and calendars)."""
+    shown, later = [], 0
+    for a in assessments:
+        if a.status is Status.UPCOMING:
+            later += 1
+        else:
+            shown.append(a)
+    return shown, later
+
+
+def open_later_text(count: int) -> str:
+    """'8 scenarios open later', for the note that says what was left out."""
+    return f"{count} scenario{'s' if count != 1 else ''} open{'s' if count == 1 else ''} later"
+
+
 def status_counts(assessments: Iterable[Assessment]) -> dict[Status, int]:
     counts = Counter(a.status for a in assessments)
     return {status: counts.get(status, 0) for status in URGENCY}
