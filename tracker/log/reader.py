@@ -324,7 +324,8 @@ def _cell(table: pa.Table, column: str, pos: int) -> str:
 
 def log_from_rows(rows: Sequence[dict[str, str]]) -> EventLog:
     """A log from rows already checked by the caller (events written out in a scenario test), in the CSV's text form."""
-    names = [*COLUMNS, *(c for c in (KIND, "logged_at") if any(row.get(c) for row in rows))]
+    extra = dict.fromkeys(c for row in rows for c, v in row.items() if c not in COLUMNS and v)  # kind, logged_at, retracts...
+    names = [*COLUMNS, *extra]
     table = pa.table({name: pa.array([row.get(name, "") or "" for row in rows], pa.large_string()) for name in names})
     ns, date_only, valid = _parse_occurred(table.column("occurred").combine_chunks())
     if not valid.all():

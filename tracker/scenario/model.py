@@ -488,7 +488,7 @@ class Scenario(_Strict):
             raise CrossFieldError("deadline", "give exactly one of `deadline:` or `deadlines:`")
         if self.trigger is None and self.response is None:
             raise CrossFieldError(
-                "response", "is required when there is no `trigger` (the scenario is then a commitment due by the deadline)"
+                "trigger", "required field is missing; for a commitment with no condition, leave it out and give `response:`"
             )
         if self.deadlines is not None:
             field = "deadlines"
