@@ -39,7 +39,7 @@ from tracker.log.reader import load_events
 from tracker.log.writer import append_target, reading, repair_log
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
-from tracker.scenario.model import Scenario
+from tracker.scenario.model import EVENT_KINDS, Scenario
 
 
 def _events_location(args: argparse.Namespace) -> Path:
@@ -120,11 +120,12 @@ def cmd_log(args: argparse.Namespace) -> int:
         targets=split_values(args.targets),
         tags=split_values(args.tags),
         notes=args.notes or "",
+        kind=args.kind or "",
     )
     return _write_one(args, draft, log, when, "a new event")
 
 
-_CORRECTABLE = ("occurred", "title", "source", "actors", "targets", "tags", "notes")
+_CORRECTABLE = ("occurred", "title", "source", "actors", "targets", "tags", "notes", "kind")
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
@@ -245,6 +246,7 @@ def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> No
     for name in MULTI_VALUED:
         command.add_argument(f"--{name}", metavar="A;B", help=f"{name}, separated by ';'")
     command.add_argument("--notes", metavar="TEXT", help="anything else worth knowing")
+    command.add_argument("--kind", metavar="KIND", help=f"what kind of event it is: {', '.join(EVENT_KINDS)}")
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:

@@ -42,6 +42,7 @@ class EventDraft:
     targets: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     notes: str = ""
+    kind: str = ""  # threat, statement, proposal, decision, in-force, action, report; blank: not said
     id: str = ""  # blank: a new time-ordered id (UUIDv7) is made
     corrects: str = ""  # id of the event (or correction) this row corrects
     retracts: str = ""  # id of the event this row retracts
@@ -49,7 +50,7 @@ class EventDraft:
     @classmethod
     def from_event(cls, event: Event) -> EventDraft:
         """A draft holding an event's fields (to pre-fill a correction)."""
-        return cls(event.occurred, event.title, event.source, event.actors, event.targets, event.tags, event.notes)
+        return cls(event.occurred, event.title, event.source, event.actors, event.targets, event.tags, event.notes, event.kind)
 
     def replace(self, **changes: object) -> EventDraft:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -99,6 +100,7 @@ def make_row(draft: EventDraft, *, now: dt.datetime, logged_by: str) -> dict[str
         "tags": _joined(draft.tags),
         "source": draft.source.strip(),
         "notes": draft.notes.strip(),
+        "kind": draft.kind.strip().lower(),
         "logged_at": format_logged_at(now),
         "logged_by": logged_by.strip(),
         "corrects": draft.corrects.strip(),

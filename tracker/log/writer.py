@@ -37,14 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from tracker.log.events import COLUMNS, REQUIRED_COLUMNS
+from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS
 from tracker.log.ledger import REVISION_COLUMNS
 from tracker.problems import TrackerError, display_path
 
 LOGGED_AT, LOGGED_BY = "logged_at", "logged_by"
 PROVENANCE_COLUMNS = (LOGGED_AT, LOGGED_BY)
 # The columns a log has once this writer has touched it, in the order a new log gets them.
-WRITE_COLUMNS = (*COLUMNS, *PROVENANCE_COLUMNS, *REVISION_COLUMNS)
+WRITE_COLUMNS = (*COLUMNS, KIND, *PROVENANCE_COLUMNS, *REVISION_COLUMNS)
 DEFAULT_FILE_NAME = "events.csv"
 LOCK_TIMEOUT_SECONDS = 30.0
 # Test-only: when set to a path, a writer writes half its bytes, creates that file and waits to be killed.
