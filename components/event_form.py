@@ -46,7 +46,7 @@ from tracker.log.ledger import raw_rows
 from tracker.log.writer import DuplicateIdError, format_logged_at
 from tracker.problems import TrackerError
 from tracker.report.html import impact_html, source_html
-from tracker.scenario.model import Match, Scenario
+from tracker.scenario.model import Scenario
 from tracker.timeutil import parse_instant, zone
 
 FIELD_LABELS = {
@@ -253,12 +253,9 @@ def _preview(ctx: Context, key: str, checked: Checked) -> None:
 def _match_values(scenarios: Iterable[Scenario], column: str) -> set[str]:
     values: set[str] = set()
     for scenario in scenarios:
-        matches: list[Match] = [scenario.trigger.match, *(s.match for s in scenario.signposts)]
-        if scenario.response is not None:
-            matches.append(scenario.response.match)
         values.update(getattr(scenario, column, ()))
-        for match in matches:
-            values.update(getattr(match, column))
+        for part in scenario.parts:
+            values.update(getattr(part.match, column))
     return values
 
 
@@ -425,9 +422,7 @@ def log_for_scenario(ctx: Context, scenario: Scenario) -> None:
     if st.query_params.get("mode") == "present":  # a slide shows no editing at all
         return
     with st.expander("Log an event for this scenario", icon=":material/add_circle:"):
-        rules = f"its trigger matches {scenario.trigger.match.description}"
-        if scenario.response is not None:
-            rules += f"; its response matches {scenario.response.match.description}"
+        rules = "; ".join(f"its {part.role} matches {part.match.description}" for part in scenario.parts if not part.direction)
         st.caption(f"Pre-filled with this scenario's actors, targets and tags: keep those the event really has ({rules}).")
         event_form(ctx, f"log-{scenario.id}", draft_for_scenario(scenario))
 

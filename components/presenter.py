@@ -148,7 +148,7 @@ def _decided(a: Assessment) -> str:
 def scenario_head_html(a: Assessment, tz: dt.tzinfo) -> str:
     s = a.scenario
     left = countdown(a)
-    shown, as_set = audience_deadline(s, tz)
+    shown, as_set = audience_deadline(a, tz)
     zone = getattr(tz, "key", "UTC")
     note = f"your zone, {zone}" + (f" · set as {as_set}" if as_set else "")
     if left.target:

@@ -51,7 +51,7 @@ def _counts(items: list[Assessment]) -> None:
 def _card(ctx: Context, item: Assessment) -> None:
     scenario = item.scenario
     left = countdown(item)
-    own, viewer = deadline_texts(scenario, ctx.tz)
+    own, viewer = deadline_texts(item, ctx.tz)
     with st.container(border=True):
         st.markdown(status_chip_html(item.status, scenario_id=scenario.id), unsafe_allow_html=True)
         st.page_link(
@@ -80,7 +80,7 @@ def _rest_table(items: list[Assessment]) -> None:
                 "Status": label(a.status),
                 "Scenario": a.scenario.title,
                 "Time left": countdown(a).text,
-                "Deadline": a.scenario.deadline_text,
+                "Deadline": a.deadline_spell.due_text,
                 "Id": a.scenario.id,
             }
             for a in items

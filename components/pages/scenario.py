@@ -56,7 +56,8 @@ def _pick(ctx: Context) -> Assessment | None:
 def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     log = ctx.workspace.events
     rows = []
-    trigger_word = "Averts" if detail.assessment.scenario.trigger.kind == "unless" else "Triggers"
+    trigger = detail.assessment.scenario.trigger
+    trigger_word = "Averts" if trigger is not None and trigger.kind == "unless" else "Triggers"
     for item in sorted(detail.matched, key=lambda m: (int(log.when_ns[m.position]), m.position)):
         event = log.event(item.position)
         link = pd.Series([event.source]).str.extract(_URL)[0].iloc[0]
@@ -98,7 +99,7 @@ def render(ctx: Context) -> None:
     st.title(scenario.title)
     st.caption(replay_note(ctx.as_of, ctx.tz))
     left = countdown(assessment)
-    own, viewer = deadline_texts(scenario, ctx.tz)
+    own, viewer = deadline_texts(assessment, ctx.tz)
     head = st.columns([2, 2, 3])
     head[0].markdown(status_chip_html(assessment.status, large=True), unsafe_allow_html=True)
     if left.target:

@@ -27,7 +27,6 @@ from tracker.report.figures import scenario_timeline_figure
 from tracker.report.html import countdown_caption, countdown_html, source_html, status_chip_html
 from tracker.report.style import label
 from tracker.report.views import board, countdown, deadline_texts, describe_rules, scenario_detail, status_counts
-from tracker.scenario.model import Scenario
 from tracker.workspace import Workspace
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -56,14 +55,14 @@ class Briefing:
         return text + (f" · Data revision {self.revision}" if self.revision else "")
 
 
-def audience_deadline(scenario: Scenario, tz: dt.tzinfo) -> tuple[str, str | None]:
+def audience_deadline(assessment: Assessment, tz: dt.tzinfo) -> tuple[str, str | None]:
     """The deadline in the audience's zone, and as the scenario sets it when that zone differs.
 
     In the scenario's own zone a date deadline reads as written ("2021-12-25 24:00 Europe/Brussels")
     rather than as the next day's 00:00.
     """
-    own, theirs = deadline_texts(scenario, tz)
-    return (own, None) if getattr(tz, "key", None) == scenario.timezone else (theirs, own)
+    own, theirs = deadline_texts(assessment, tz)
+    return (own, None) if getattr(tz, "key", None) == assessment.scenario.timezone else (theirs, own)
 
 
 def one_row(fig: go.Figure, *, height: int = 250, font_size: int = 13) -> go.Figure:
@@ -107,7 +106,7 @@ def _overview(briefing: Briefing) -> str:
     )
     rows = []
     for a in briefing.ordered:
-        shown, as_set = audience_deadline(a.scenario, briefing.tz)
+        shown, as_set = audience_deadline(a, briefing.tz)
         left = countdown(a)
         caption = countdown_caption(left) if left.target else ""
         rows.append(
@@ -174,7 +173,7 @@ def since_section(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
 
 def _scenario_section(a: Assessment, briefing: Briefing, chart: str) -> str:
     s, log = a.scenario, briefing.workspace.events
-    shown, as_set = audience_deadline(s, briefing.tz)
+    shown, as_set = audience_deadline(a, briefing.tz)
     set_as = f'<br><span class="small">set as {html.escape(as_set)}</span>' if as_set else ""
     left = countdown(a)
     decided = format_instant(a.decided_at, s.tz, date_only=True) if a.decided_at else "—"

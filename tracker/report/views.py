@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, format_instant, in_trigger_window, urgency_key
+from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, in_trigger_window, urgency_key
 from tracker.log.events import EventLog
 from tracker.log.index import DAY_NS
-from tracker.scenario.model import Scenario
+from tracker.scenario.model import Scenario, deadline_text
 from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
 
 
@@ -95,11 +95,11 @@ def countdown(assessment: Assessment) -> Countdown:
     return Countdown(format_remaining(assessment.remaining_seconds), target)
 
 
-def deadline_texts(scenario: Scenario, viewer_tz: dt.tzinfo) -> tuple[str, str]:
-    """The deadline in the scenario's own zone (as written) and in the viewer's zone."""
-    own = scenario.deadline_text
-    viewer = format_instant(scenario.deadline_at, viewer_tz)
-    return own, viewer
+def deadline_texts(assessment: Assessment, viewer_tz: dt.tzinfo) -> tuple[str, str]:
+    """The deadline in force, in the scenario's own zone and in the viewer's, in one notation (24:00, never 00:00 next day)."""
+    spell = assessment.deadline_spell
+    viewer = deadline_text(spell.due_at, viewer_tz)
+    return spell.due_text, f"about {viewer}" if spell.approximate else viewer
 
 
 def period(scenarios: Sequence[Scenario], log: EventLog) -> tuple[dt.date, dt.date]:
