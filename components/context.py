@@ -1,7 +1,9 @@
-"""What every page needs: the loaded files, the as-of instant, the viewer's zone, and the URL state.
+"""What every page needs: the loaded files, the as-of instant, the basis, the viewer's zone, and the URL state.
 
-The URL is the source of truth for what a view shows (`as_of`, `scenario`, filters), so a copied
-link reopens exactly the same view. Navigating between pages clears Streamlit's query
+The URL is the source of truth for what a view shows (`as_of`, `basis`, `scenario`, filters), so a copied
+link reopens exactly the same view. `as_of` holds exactly what the user chose: a bare date (the end of
+that day in each scenario's own zone, so a colleague in another zone sees the same statuses) or a
+datetime with its offset. Navigating between pages clears Streamlit's query
 parameters; the as-of instant is kept in the session and written back, so it survives that.
 """
 
@@ -16,19 +18,25 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from tracker import config
-from tracker.engine.status import Assessment, assess_all
+from tracker.engine.status import AsOf as AsOfValue
+from tracker.engine.status import Assessment, Basis, assess_all, instant_for
+from tracker.git.compare import scenarios_known_at
 from tracker.log.writer import reading
 from tracker.problems import Problem, TrackerError
 from tracker.report.views import event_matches
 from tracker.scenario.loader import SCENARIO_SUFFIXES
-from tracker.timeutil import UTC, is_last_instant, parse_instant, zone
+from tracker.scenario.model import Scenario
+from tracker.timeutil import UTC, as_of_param, parse_as_of, zone
 from tracker.workspace import Workspace, load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 TICK_ENV = "TRACKER_TICK_SECONDS"
 AS_OF_PARAM = "as_of"
+BASIS_PARAM = "basis"
+UPCOMING_PARAM = "upcoming"  # the Board's "Show scenarios that open later" toggle, bound to the URL; decks and hand-outs follow it
 SCENARIO_PARAM = "scenario"
 _SESSION_AS_OF = "_as_of_text"
+_SESSION_BASIS = "_basis_text"
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -74,15 +82,33 @@ def workspace() -> Workspace:
         st.stop()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _assessments(scenarios: str, events: str, stamp: Fingerprint, as_of: dt.datetime) -> list[Assessment]:
-    return assess_all(_workspace(scenarios, events, stamp).scenarios.scenarios, _workspace(scenarios, events, stamp).events, as_of)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _known_scenarios(scenarios: str, stamp: Fingerprint, at: dt.datetime) -> tuple[list[Scenario], str]:
+    known = scenarios_known_at(Path(scenarios), at)
+    if known.notice:
+        return known.scenarios.scenarios, f"Scenarios as they are now: {known.notice}."
+    when = f" ({known.commit.date:%Y-%m-%d})" if known.commit is not None else ""
+    return known.scenarios.scenarios, f"Scenarios as committed in {known.commit.short if known.commit else 'git'}{when}."
 
 
-def assessments(as_of: dt.datetime) -> list[Assessment]:
-    """All statuses as of an instant; replayed instants are cached, live ones are cheap to recompute."""
+def scenarios_for(as_of: AsOfValue, basis: Basis) -> tuple[list[Scenario], str]:
+    """The scenarios to assess: as they are, or (basis `known`) as committed by the as-of instant, with a note saying which."""
     scenarios, events = data_paths()
-    return _assessments(str(scenarios), str(events), fingerprint(scenarios, events), as_of)
+    stamp = fingerprint(scenarios, events)
+    if basis is not Basis.KNOWN:
+        return _workspace(str(scenarios), str(events), stamp).scenarios.scenarios, ""
+    return _known_scenarios(str(scenarios), stamp, instant_for(as_of, UTC))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _assessments(scenarios: str, events: str, stamp: Fingerprint, as_of: AsOfValue, basis: Basis) -> list[Assessment]:
+    return assess_all(scenarios_for(as_of, basis)[0], _workspace(scenarios, events, stamp).events, as_of, basis)
+
+
+def assessments(as_of: AsOfValue, basis: Basis = Basis.OCCURRED) -> list[Assessment]:
+    """All statuses as of a date (each scenario's end of that day) or an instant; replays are cached."""
+    scenarios, events = data_paths()
+    return _assessments(str(scenarios), str(events), fingerprint(scenarios, events), as_of, basis)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -110,13 +136,19 @@ def viewer_zone() -> ZoneInfo:
 
 @dataclass(frozen=True)
 class AsOf:
-    instant: dt.datetime
+    instant: dt.datetime  # where one instant is needed (event lists, the line on a chart): a date's end in the viewer's zone
     live: bool  # no as-of in the URL: "now", and countdowns tick
     problem: str | None = None  # an as_of in the URL that could not be read
+    day: dt.date | None = None  # a bare date was chosen: each scenario is assessed at the end of that day in its own zone
+
+    @property
+    def chosen(self) -> AsOfValue:
+        """What the engine is asked about: the date as chosen, or the instant."""
+        return self.day if self.day is not None else self.instant
 
 
 def read_as_of(tz: dt.tzinfo) -> AsOf:
-    """The as-of instant from the URL (or the session, after navigating); now when absent."""
+    """The as-of from the URL (or the session, after navigating); now when absent."""
     text = st.query_params.get(AS_OF_PARAM)
     if text is None and st.session_state.get(_SESSION_AS_OF):
         text = st.session_state[_SESSION_AS_OF]
@@ -124,24 +156,49 @@ def read_as_of(tz: dt.tzinfo) -> AsOf:
     if not text:
         return AsOf(dt.datetime.now(UTC).astimezone(tz), live=True)
     try:
-        instant = parse_instant(text, tz)
+        chosen = parse_as_of(text)
     except ValueError as exc:
         return AsOf(dt.datetime.now(UTC).astimezone(tz), live=True, problem=f"The link's as_of could not be read: {exc}. Showing now.")
     st.session_state[_SESSION_AS_OF] = text
-    return AsOf(instant.astimezone(tz), live=False)
+    day = chosen if not isinstance(chosen, dt.datetime) else None
+    return AsOf(instant_for(chosen, tz).astimezone(tz), live=False, day=day)
 
 
-def set_as_of(value: dt.datetime | None) -> None:
-    """Move the as-of instant (None: back to live). Dates at end of day are written as the date alone."""
+def set_as_of(value: AsOfValue | None) -> None:
+    """Move the as-of (None: back to live), writing into the URL exactly what was chosen: a date, or a datetime with offset."""
     if value is None:
         st.session_state[_SESSION_AS_OF] = ""
         st.query_params.pop(AS_OF_PARAM, None)
         return
-    text = value.isoformat(timespec="minutes") if value.second == 0 and value.microsecond == 0 else value.isoformat()
-    if is_last_instant(value):
-        text = value.date().isoformat()
+    text = as_of_param(value)
     st.session_state[_SESSION_AS_OF] = text
     st.query_params[AS_OF_PARAM] = text
+
+
+def read_basis() -> tuple[Basis, str | None]:
+    """The basis from the URL (or the session): `occurred` unless `basis=known`; a note when the value is unknown."""
+    text = st.query_params.get(BASIS_PARAM)
+    if text is None and st.session_state.get(_SESSION_BASIS):
+        text = st.session_state[_SESSION_BASIS]
+        st.query_params[BASIS_PARAM] = text
+    if not text:
+        return Basis.OCCURRED, None
+    try:
+        basis = Basis(text.strip().lower())
+    except ValueError:
+        return Basis.OCCURRED, f"basis={text} ignored: use basis=known (what was logged by then) or basis=occurred."
+    st.session_state[_SESSION_BASIS] = basis.value
+    return basis, None
+
+
+def set_basis(basis: Basis) -> None:
+    """`basis=known` in the URL; the default (occurred) leaves it out."""
+    if basis is Basis.OCCURRED:
+        st.session_state[_SESSION_BASIS] = ""
+        st.query_params.pop(BASIS_PARAM, None)
+    else:
+        st.session_state[_SESSION_BASIS] = basis.value
+        st.query_params[BASIS_PARAM] = basis.value
 
 
 @dataclass(frozen=True)
@@ -151,12 +208,19 @@ class Context:
     workspace: Workspace
     as_of: AsOf
     tz: ZoneInfo
+    basis: Basis = Basis.OCCURRED
+    basis_problem: str | None = None  # a basis in the URL that could not be read
 
     @property
     def assessments(self) -> list[Assessment]:
         if self.as_of.live:  # a new instant every rerun: caching would only fill the cache
-            return assess_all(self.workspace.scenarios.scenarios, self.workspace.events, self.as_of.instant)
-        return assessments(self.as_of.instant)
+            return assess_all(scenarios_for(self.as_of.instant, self.basis)[0], self.workspace.events, self.as_of.instant, self.basis)
+        return assessments(self.as_of.chosen, self.basis)
+
+    @property
+    def scenarios_note(self) -> str:
+        """With basis `known`: which version of the scenario files the view reads."""
+        return scenarios_for(self.as_of.chosen, self.basis)[1]
 
     @property
     def problems(self) -> list[Problem]:
@@ -170,7 +234,8 @@ class Context:
 def current() -> Context:
     """The context of this rerun: cheap to build (the workspace is cached)."""
     tz = viewer_zone()
-    return Context(workspace(), read_as_of(tz), tz)
+    basis, problem = read_basis()
+    return Context(workspace(), read_as_of(tz), tz, basis, problem)
 
 
 def tick_interval() -> dt.timedelta:

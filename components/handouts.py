@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from components import presenter
-from components.context import Context
+from components.context import UPCOMING_PARAM, Context, scenarios_for
 from components.views_support import data_revision
 from tracker import config
 from tracker.engine.since import SinceReport
-from tracker.engine.status import assess_all
+from tracker.engine.status import Assessment, assess_all
 from tracker.report.calendar import calendar, check_base_url
 from tracker.report.pack import Briefing, pack_html
+from tracker.report.views import without_upcoming
 from tracker.timeutil import UTC
 
 
@@ -41,14 +42,20 @@ def handout_buttons(ctx: Context, since: SinceReport | None = None, *, key: str 
     """Present, the briefing pack (HTML) and the deadlines (.ics), as of the page's as-of instant."""
     workspace, as_of, tz = ctx.workspace, ctx.as_of.instant, ctx.tz
     rev, link = data_revision(), base_url()
+    # What the board shows: the as-of as chosen, the basis, and no scenario that opens later unless the board lists them.
+    scenarios, chosen, basis = scenarios_for(ctx.as_of.chosen, ctx.basis)[0], ctx.as_of.chosen, ctx.basis
+    include_upcoming = bool(st.session_state.get(UPCOMING_PARAM)) or presenter.upcoming_from_url()
+
+    def shown() -> list[Assessment]:
+        items = assess_all(scenarios, workspace.events, chosen, basis)
+        return items if include_upcoming else without_upcoming(items)[0]
 
     def pack() -> bytes:
         # Runs when clicked, on another thread: core calls only, no Streamlit.
-        items = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
-        return pack_html(Briefing(workspace, items, as_of, tz, rev, since)).encode("utf-8")
+        return pack_html(Briefing(workspace, shown(), as_of, tz, rev, since, ctx.as_of.day)).encode("utf-8")
 
     def deadlines() -> bytes:
-        items = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
+        items = shown()
         modified = {
             sid: dt.datetime.fromtimestamp(path.stat().st_mtime, UTC) for sid, path in workspace.scenarios.files.items() if path.exists()
         }

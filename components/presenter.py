@@ -15,16 +15,17 @@ import time
 
 import streamlit as st
 
-from components.context import Context, assessments, tick_interval
+from components.context import UPCOMING_PARAM, Context, assessments, tick_interval
 from components.views_support import data_revision
+from components.widgets import as_of_words
 from tracker.engine.since import deciding_events
-from tracker.engine.status import Assessment, format_instant
+from tracker.engine.status import Assessment, Basis, format_instant
 from tracker.git.data_revision import DataRevision
 from tracker.log.events import Event, EventLog
 from tracker.report.figures import scenario_timeline_figure
 from tracker.report.html import countdown_caption, status_chip_html
 from tracker.report.pack import audience_deadline, one_row
-from tracker.report.views import Filters, board, countdown, reason, scenario_detail, status_counts
+from tracker.report.views import Filters, board_view, countdown, open_later_text, reason, scenario_detail, status_counts
 from tracker.timeutil import UTC
 
 MODE_PARAM, PRESENT = "mode", "present"
@@ -103,13 +104,17 @@ def _go(number: int) -> None:
     st.query_params[SLIDE_PARAM] = str(number)
 
 
-def stamp_text(as_of: dt.datetime, tz: dt.tzinfo, revision: DataRevision | None) -> str:
-    text = f"Status as of {format_instant(as_of, tz)}"
+def upcoming_from_url() -> bool:
+    return (st.query_params.get(UPCOMING_PARAM) or "").lower() in ("true", "1", "yes")
+
+
+def stamp_text(as_of: str, revision: DataRevision | None) -> str:
+    text = f"Status as of {as_of}"
     return text + (f" · Data revision {revision}" if revision else "")
 
 
 # --- slide content: plain HTML from view models ----------------------------------------------
-def overview_html(items: list[Assessment], everything: list[Assessment], tz: dt.tzinfo) -> str:
+def overview_html(items: list[Assessment], everything: list[Assessment], tz: dt.tzinfo, open_later: int = 0) -> str:
     counts = "".join(
         f'<span class="count">{status_chip_html(status, large=True)}<b>{n}</b></span>' for status, n in status_counts(items).items() if n
     )
@@ -122,12 +127,15 @@ def overview_html(items: list[Assessment], everything: list[Assessment], tz: dt.
             else f'<span class="cd-note">decided {_decided(a)}</span>'
         )
         rows.append(
-            f'<li class="ov-row">{status_chip_html(a.status, scenario_id=a.scenario.id)}'
+            f'<li class="ov-row">{status_chip_html(a.status, scenario_id=a.scenario.id, timing=a.timing)}'
             f'<span class="ov-title">{html.escape(a.scenario.title)}</span><span class="ov-time">{timing}</span></li>'
         )
-    shown = (
-        "" if len(items) == len(everything) else f'<p class="note">{len(items)} of {len(everything)} scenarios (the board\'s filters)</p>'
-    )
+    notes = []
+    if len(items) != len(everything):
+        notes.append(f"{len(items)} of {len(everything)} scenarios (the board's filters)")
+    if open_later:
+        notes.append(f"{open_later_text(open_later)}: not shown")
+    shown = f'<p class="note">{html.escape("; ".join(notes), quote=False)}</p>' if notes else ""
     # One scenario a line while they fit a 720-line screen; two columns beyond that.
     layout = "ov-list" if len(items) <= ONE_COLUMN_LIMIT else "ov-list two-columns"
     return (
@@ -164,7 +172,7 @@ def scenario_head_html(a: Assessment, tz: dt.tzinfo) -> str:
     return (
         f'<h1 class="slide-title">{html.escape(s.title)}</h1>'
         '<div class="slide-head">'
-        f'<div class="slide-status">{status_chip_html(a.status, large=True, scenario_id=s.id)}</div>'
+        f'<div class="slide-status">{status_chip_html(a.status, large=True, scenario_id=s.id, timing=a.timing)}</div>'
         f'<div class="slide-timing">{timing}</div>'
         f'<div class="slide-deadline"><div class="when"><span class="label">Deadline</span> '
         f'<span class="viewer-deadline">{html.escape(shown)}</span></div>'
@@ -256,14 +264,15 @@ def render(ctx: Context) -> None:
     @st.fragment(run_every=tick)
     def deck() -> None:
         instant = dt.datetime.now(UTC).astimezone(ctx.tz) if ctx.as_of.live else ctx.as_of.instant
-        everything = assessments(instant)
-        items = board(everything, filters_from_url())
+        everything = assessments(instant if ctx.as_of.live else ctx.as_of.chosen, ctx.basis)
+        view = board_view(everything, filters_from_url(), include_upcoming=upcoming_from_url())
+        items = view.shown
         total = 1 + len(items)
         number = _auto_advance(slide_from_url(items), total, interval)
         if st.query_params.get(SLIDE_PARAM) != str(number):
             st.query_params[SLIDE_PARAM] = str(number)
         if number == 1:
-            st.html(overview_html(items, everything, ctx.tz))
+            st.html(overview_html(items, view.in_view, ctx.tz, view.open_later))
         else:
             item = items[number - 2]
             st.html(f'<section class="slide">{scenario_head_html(item, ctx.tz)}</section>')
@@ -275,17 +284,20 @@ def render(ctx: Context) -> None:
                 config={"displaylogo": False, "displayModeBar": False, "staticPlot": True},
             )
             st.html(f'<section class="slide">{deciding_html(item, log)}</section>')
-        _footer(ctx, instant, revision=revision, number=number, total=total, problem=problem)
+        as_of = format_instant(instant, ctx.tz) if ctx.as_of.live else as_of_words(ctx.as_of, ctx.tz)
+        if ctx.basis is Basis.KNOWN:
+            as_of += ", counting events from when they were logged"
+        _footer(ctx, as_of, revision=revision, number=number, total=total, problem=problem)
 
     deck()
 
 
-def _footer(ctx: Context, instant: dt.datetime, *, revision: DataRevision | None, number: int, total: int, problem: str | None) -> None:
-    notes = [n for n in (ctx.as_of.problem, problem) if n]
+def _footer(ctx: Context, as_of: str, *, revision: DataRevision | None, number: int, total: int, problem: str | None) -> None:
+    notes = [n for n in (ctx.as_of.problem, ctx.basis_problem, problem) if n]
     with st.container(horizontal=True, key="presenter-footer", vertical_alignment="center", gap="small"):
         st.html(
             f'<div class="presenter-stamp" data-testid="presenter-stamp"><span class="slide-no">{number} / {total}</span>'
-            f"{html.escape(stamp_text(instant, ctx.tz, revision))}"
+            f"{html.escape(stamp_text(as_of, revision), quote=False)}"
             + "".join(f'<div class="note">{html.escape(n)}</div>' for n in notes)
             + "</div>",
             width="stretch",

@@ -7,12 +7,12 @@ import html
 
 import streamlit as st
 
-from components.context import AsOf, Context, set_as_of
-from tracker.engine.status import Assessment, format_instant
+from components.context import AsOf, Context, set_as_of, set_basis
+from tracker.engine.status import Assessment, Basis, format_instant
 from tracker.problems import Problem
 from tracker.report.html import status_chip_html
 from tracker.report.style import style
-from tracker.timeutil import is_last_instant, last_instant
+from tracker.timeutil import as_of_text
 
 STEPS = {"1h": dt.timedelta(hours=1), "1d": dt.timedelta(days=1), "1w": dt.timedelta(weeks=1), "30d": dt.timedelta(days=30)}
 
@@ -29,7 +29,7 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
         if as_of.live:
             st.markdown(f":green-badge[:material/radio_button_checked: Live] &nbsp; {format_instant(current, tz)}")
         else:
-            st.markdown(f":orange-badge[:material/history: Replay] &nbsp; {format_instant(current, tz)}")
+            st.markdown(f":orange-badge[:material/history: Replay] &nbsp; {as_of_words(as_of, tz)}")
         if as_of.problem:
             st.warning(as_of.problem, icon=":material/link_off:")
 
@@ -37,10 +37,8 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
             day = st.session_state[f"asof_date_{stamp}"]
             if day is None:
                 return
-            if is_last_instant(current) or as_of.live:
-                set_as_of(last_instant(day, tz))
-            else:
-                set_as_of(dt.datetime.combine(day, current.timetz()))
+            # A date stays a date (each scenario's end of that day); a chosen time of day is kept.
+            set_as_of(day if as_of.live or as_of.day is not None else dt.datetime.combine(day, current.timetz()))
 
         def on_time() -> None:
             moment = st.session_state[f"asof_time_{stamp}"]
@@ -65,10 +63,10 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
         step = STEPS[step_name]
         back, now, forward = st.columns(3)
         if back.button(":material/chevron_left:", help=f"Back {step_name}", width="stretch", key="asof_back"):
-            set_as_of(current - step)
+            set_as_of(_stepped(as_of, -step))
             st.rerun()
         if forward.button(":material/chevron_right:", help=f"Forward {step_name}", width="stretch", key="asof_forward"):
-            set_as_of(current + step)
+            set_as_of(_stepped(as_of, step))
             st.rerun()
         if now.button("Now", help="Back to live: now, with ticking countdowns", width="stretch", key="asof_now", disabled=as_of.live):
             set_as_of(None)
@@ -78,7 +76,7 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
             day = min(max(current.date(), start), end)
 
             def on_slide() -> None:
-                set_as_of(last_instant(st.session_state[f"asof_slider_{stamp}"], tz))
+                set_as_of(st.session_state[f"asof_slider_{stamp}"])
 
             st.slider(
                 "Replay the period covered by the data",
@@ -89,7 +87,46 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
                 key=f"asof_slider_{stamp}",
                 on_change=on_slide,
             )
-        st.caption(f"Times in your zone, {ctx.tz_name}. The address bar holds this view: copy it to share.")
+        basis_control(ctx)
+        st.caption(
+            f"Times in your zone, {ctx.tz_name}. A date means the end of that day in each scenario's own zone, "
+            "so a shared link shows the same everywhere. The address bar holds this view: copy it to share."
+        )
+
+
+def _stepped(as_of: AsOf, step: dt.timedelta) -> dt.date | dt.datetime:
+    """One step from the as-of: whole days move a chosen date by days (it stays a date); other steps move the instant."""
+    if as_of.day is not None and step % dt.timedelta(days=1) == dt.timedelta(0):
+        return as_of.day + step
+    return as_of.instant + step
+
+
+BASIS_WORDS = {
+    Basis.OCCURRED: "When they occurred",
+    Basis.KNOWN: "When they were logged (what we knew)",
+}
+
+
+def basis_control(ctx: Context) -> None:
+    """Count events by when they occurred, or only once logged (`basis=known`: what we knew then)."""
+    stamp = ctx.basis.value
+
+    def on_change() -> None:
+        set_basis(st.session_state[f"basis_{stamp}"])
+
+    st.radio(
+        "Count events",
+        list(BASIS_WORDS),
+        index=list(BASIS_WORDS).index(ctx.basis),
+        format_func=BASIS_WORDS.__getitem__,
+        key=f"basis_{stamp}",
+        on_change=on_change,
+        help="What we knew then: an event counts only from when it was logged, and scenarios are read as committed in git by then.",
+    )
+    if ctx.basis_problem:
+        st.warning(ctx.basis_problem, icon=":material/link_off:")
+    elif ctx.scenarios_note:
+        st.caption(ctx.scenarios_note)
 
 
 def problems_banner(problems: list[Problem]) -> None:
@@ -113,7 +150,12 @@ def explanation_block(assessment: Assessment) -> None:
     )
 
 
+def as_of_words(as_of: AsOf, tz: dt.tzinfo) -> str:
+    """'2021-12-20 (end of day in each scenario's zone)' for a chosen date; the instant in the viewer's zone otherwise."""
+    return as_of_text(as_of.day) if as_of.day is not None else format_instant(as_of.instant, tz)
+
+
 def replay_note(as_of: AsOf, tz: dt.tzinfo) -> str:
     if as_of.live:
         return f"Live — now, {format_instant(as_of.instant, tz)}"
-    return f"Replay — the world as it stood at {format_instant(as_of.instant, tz)}"
+    return f"Replay — the world as it stood at {as_of_words(as_of, tz)}"

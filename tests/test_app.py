@@ -13,7 +13,7 @@ from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tracker.engine.status import assess_all
 from tracker.log.reader import load_events
 from tracker.scenario.loader import load_scenarios
-from tracker.timeutil import parse_instant
+from tracker.timeutil import parse_as_of, parse_instant
 
 APP = str(ROOT / "app.py")
 CHIP = re.compile(r'data-status="([a-z-]+)" data-scenario="([a-z0-9-]+)"')
@@ -38,9 +38,12 @@ def board_statuses(at: AppTest) -> dict[str, str]:
     return found
 
 
-def expected(as_of: str) -> dict[str, str]:
+def expected(as_of: str, *, upcoming: bool = True) -> dict[str, str]:
+    """Every demo scenario's status as of a link's `as_of` (a date: each scenario's end of that day); `upcoming=False` leaves
+    out those not open yet, as boards and decks do."""
     scenarios, log = load_scenarios(DEMO_SCENARIOS), load_events(DEMO_EVENTS)
-    return {a.scenario.id: a.status.value for a in assess_all(scenarios.scenarios, log, parse_instant(as_of))}
+    found = {a.scenario.id: a.status.value for a in assess_all(scenarios.scenarios, log, parse_as_of(as_of))}
+    return {k: v for k, v in found.items() if upcoming or v != "upcoming"}
 
 
 @pytest.fixture
@@ -58,15 +61,30 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("as_of", ["2021-12-20", "2022-02-01", "2022-03-01", "2022-12-31"])
 def test_board_shows_every_scenario_with_its_status(as_of: str) -> None:
     at = run({"as_of": as_of})
-    assert board_statuses(at) == expected(as_of)
+    assert board_statuses(at) == expected(as_of, upcoming=False)
     assert at.title[0].value == "Sanctions scenarios"
+
+
+def test_board_leaves_out_scenarios_not_open_yet_and_says_how_many() -> None:
+    at = run({"as_of": "2021-12-20"})
+    assert set(board_statuses(at)) == {
+        "joint-sanctions-christmas-2021",
+        "eu-economic-sanctions-expiry-2022-01",
+        "g7-massive-consequences-2021",
+        "nord-stream-2-certification-2022-01",
+    }
+    assert any(c.value.startswith("12 scenarios open later: left out until tracking starts") for c in at.caption)
+    at.toggle(key="upcoming").set_value(True).run()
+    assert board_statuses(at) == expected("2021-12-20")
+    assert board_statuses(at)["swift-disconnection-2022"] == "upcoming"
 
 
 def test_board_christmas_is_due_soon_with_about_five_days_left() -> None:
     at = run({"as_of": "2021-12-20"})
     assert board_statuses(at)["joint-sanctions-christmas-2021"] == "due-soon"
     countdowns = [m.value for m in at.markdown if 'class="countdown" data-scenario="joint-sanctions-christmas-2021"' in m.value]
-    assert countdowns and ">4 d 23 h<" in countdowns[0]
+    # A bare date is the end of that day in the scenario's own zone (Brussels): five whole days to its Christmas deadline.
+    assert countdowns and ">5 d 0 h<" in countdowns[0]
 
 
 def test_board_counts_per_status() -> None:
@@ -85,7 +103,9 @@ def test_board_filters_by_status_actor_tag_and_text() -> None:
     assert set(board_statuses(at)) == {"swift-disconnection-2022"}
     at.multiselect(key="tag").set_value([]).run()
     at.text_input(key="q").set_value("chemical weapons").run()
-    assert set(board_statuses(at)) == {"chemical-weapons-response-2022"}
+    assert board_statuses(at) == {}  # it opens on 2022-03-24
+    at.toggle(key="upcoming").set_value(True).run()
+    assert board_statuses(at) == {"chemical-weapons-response-2022": "upcoming"}
     at.text_input(key="q").set_value("no such words anywhere").run()
     assert board_statuses(at) == {}
     assert any("No scenario matches" in i.value for i in at.info)
@@ -101,7 +121,7 @@ def test_deep_link_opens_the_scenario_page_at_the_as_of() -> None:
     assert at.title[0].value.startswith("Joint US-EU-UK sanctions package")
     page = "\n".join(m.value for m in at.markdown)
     assert 'data-status="due-soon"' in page
-    assert "4 d 23 h" in page
+    assert "5 d 0 h" in page
     assert at.query_params["scenario"] in ("joint-sanctions-christmas-2021", ["joint-sanctions-christmas-2021"])
 
 
@@ -161,7 +181,7 @@ def test_broken_scenario_shows_on_health_and_the_rest_works(demo_copy: Path) -> 
     )
     at = run({"as_of": "2022-03-01"})
     assert any("problem(s)" in e.value for e in at.error)
-    assert board_statuses(at) == expected("2022-03-01")
+    assert board_statuses(at) == expected("2022-03-01", upcoming=False)
     at.switch_page("components/pages/health.py").run()
     problems = at.dataframe[0].value
     assert any(where.endswith("broken-one.yaml:4:1") for where in problems["Where"])

@@ -20,8 +20,9 @@ from tracker.engine.status import Status, assess_all
 from tracker.git.data_revision import DataRevision, data_revision
 from tracker.log.reader import load_events
 from tracker.report.calendar import calendar, check_base_url, entries
+from tracker.report.views import without_upcoming
 from tracker.scenario.loader import load_scenarios
-from tracker.timeutil import UTC, parse_instant
+from tracker.timeutil import UTC, parse_as_of, parse_instant
 
 SCENARIOS = load_scenarios(DEMO_SCENARIOS).scenarios
 LOG = load_events(DEMO_EVENTS)
@@ -34,9 +35,11 @@ def test_since_reports_status_changes_and_events_between_two_briefings() -> None
     assert {(c.scenario.id, c.before, c.after) for c in report.changes} == {
         ("joint-sanctions-christmas-2021", Status.DUE_SOON, Status.OVERDUE),
         ("eu-economic-sanctions-expiry-2022-01", Status.WATCHING, Status.AVERTED),
+        # Tracking of the July renewal begins on 2022-02-01, when the prolonged period starts: opening is a change too.
+        ("eu-economic-sanctions-expiry-2022-07", Status.UPCOMING, Status.WATCHING),
     }
     assert report.changes[0].scenario.id == "joint-sanctions-christmas-2021"  # most urgent first
-    assert report.unchanged == len(SCENARIOS) - 2
+    assert report.unchanged == len(SCENARIOS) - 3
     assert LOG.ids(report.events) == [
         "2021-12-30-biden-putin-phone-call",
         "2022-01-10-geneva-strategic-stability-dialogue",
@@ -57,7 +60,7 @@ def test_since_with_nothing_new() -> None:
     report = since_report(SCENARIOS, LOG, parse_instant("2021-12-21"), parse_instant("2021-12-22"))
     assert report.changes == [] and len(report.events) == 0
     text = since_text(report, LOG, UTC)
-    assert "Status changes (0; 12 unchanged):\n  none" in text and "Events logged (0):\n  none" in text
+    assert f"Status changes (0; {len(SCENARIOS)} unchanged):\n  none" in text and "Events logged (0):\n  none" in text
 
 
 def test_since_must_go_forwards() -> None:
@@ -294,9 +297,11 @@ def test_the_file_round_trips(timed: Path) -> None:
 
 
 def test_the_demo_as_of_the_christmas_briefing() -> None:
-    items = assess_all(SCENARIOS, LOG, parse_instant("2021-12-20"))
-    found = entries(items, "http://localhost:8501", STAMP)
-    assert len(found) == sum(a.is_open for a in items) == 11
+    items = assess_all(SCENARIOS, LOG, parse_as_of("2021-12-20"))
+    kept, later = without_upcoming(items)
+    assert later == 12  # every scenario that opened in 2022 or later is left out of the feed
+    found = entries(kept, "http://localhost:8501", STAMP)
+    assert len(found) == sum(a.is_open for a in items) == 3
     christmas = found[0]
     assert christmas.uid == "joint-sanctions-christmas-2021-deadline@sanctions-scenario-tracker"
     assert christmas.start == dt.date(2021, 12, 25) and christmas.summary.startswith("[Due soon] Deadline: Joint US-EU-UK")
@@ -330,15 +335,17 @@ def test_brief_writes_one_self_contained_html_file(tmp_path: Path, capsys: pytes
     out = tmp_path / "brief.html"
     code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--out", str(out), "--since", "2021-12-01", *DATA)
     assert code == 0, err
-    assert err.startswith(f"Wrote {out} (12 scenario(s), as of 2021-12-20 23:59 UTC")
+    assert err.startswith(f"Wrote {out} (4 scenario(s), as of 2021-12-20 (end of day in each scenario's zone)")
+    assert err.rstrip().endswith("; 12 scenarios open later left out (--include-upcoming shows them))")
     text = out.read_text(encoding="utf-8")
-    assert text.count("Plotly.newPlot(") == len(SCENARIOS)
+    shown = [s for s in SCENARIOS if s.opened <= dt.date(2021, 12, 20)]
+    assert text.count("Plotly.newPlot(") == len(shown) == 4
     scripts = _script_tags(text)
     assert scripts and all("src" not in attributes for attributes in scripts)  # nothing to fetch: plotly.js is inline
     assert text.count("Plotly.register") < 10 and len(text) < 8_000_000  # the library once, not once per chart
-    assert "Status as of 2021-12-20 23:59 UTC" in text
+    assert "Status as of 2021-12-20 (end of day in each scenario&#x27;s zone)" in text
     for scenario in SCENARIOS:
-        assert f'<section class="scenario" id="{scenario.id}">' in text
+        assert (f'<section class="scenario" id="{scenario.id}">' in text) is (scenario in shown), scenario.id
     # The demo scenarios are in this repository's git history; no deadline of theirs has moved.
     assert '<section id="since"><h2>Since last briefing</h2>' in text and "No deadline was moved." in text
     assert "https://www.taipeitimes.com/News/world/archives/2021/12/06/2003769116" in text  # a scenario's source, linked
@@ -358,11 +365,16 @@ def _script_tags(text: str) -> list[dict[str, str | None]]:
     return found
 
 
-def test_brief_dates_mean_the_end_of_the_day_in_the_readers_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "brief.html"
-    code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--timezone", "Europe/Brussels", "--out", str(out), *DATA)
-    assert code == 0, err
-    assert "Status as of 2021-12-20 23:59 Europe/Brussels" in out.read_text(encoding="utf-8")
+def test_brief_dates_mean_the_end_of_the_day_in_each_scenarios_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The reader's zone changes how times read, never which instant a bare date means: the same pack in Brussels and Tokyo.
+    texts = []
+    for reader in ("Europe/Brussels", "Asia/Tokyo"):
+        out = tmp_path / f"{reader.replace('/', '-')}.html"
+        code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--timezone", reader, "--out", str(out), *DATA)
+        assert code == 0, err
+        texts.append(out.read_text(encoding="utf-8"))
+    assert all("Status as of 2021-12-20 (end of day in each scenario&#x27;s zone)" in text for text in texts)
+    assert all('data-scenario="joint-sanctions-christmas-2021" style="font-size:1.6rem;">5 d 0 h<' in text for text in texts)
 
 
 @pytest.mark.parametrize(
@@ -423,7 +435,10 @@ def test_calendar_command_writes_the_feed(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "deadlines.ics"
     code, _, err = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", str(out), "--base-url", "https://t.example.org/", *DATA)
     assert code == 0, err
-    assert err == f"Wrote {out} (11 entries for the scenarios open as of 2021-12-20 23:59 UTC)\n"
+    assert err == (
+        f"Wrote {out} (3 entries for the scenarios open as of 2021-12-20 (end of day in each scenario's zone); "
+        "12 scenarios open later left out (--include-upcoming shows them))\n"
+    )
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     urls = {str(e["url"]) for e in cal.walk("VEVENT")}
     assert "https://t.example.org/?scenario=joint-sanctions-christmas-2021" in urls
@@ -442,7 +457,14 @@ def test_calendar_to_standard_output_and_base_url_from_the_environment(
     monkeypatch.setenv("TRACKER_BASE_URL", "https://briefings.example.org")
     code, out, _ = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", "-", *DATA)
     assert code == 0
-    assert "URL:https://briefings.example.org/?scenario=swift-disconnection-2022" in out.replace("\r\n ", "")
+    assert "URL:https://briefings.example.org/?scenario=g7-massive-consequences-2021" in out.replace("\r\n ", "")
+    assert "swift-disconnection-2022" not in out  # it opens in 2022
+
+
+def test_calendar_can_include_the_scenarios_that_open_later(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", "-", "--include-upcoming", *DATA)
+    assert code == 0
+    assert "SUMMARY:[Upcoming] Deadline: " in out and "?scenario=swift-disconnection-2022" in out.replace("\r\n ", "")
 
 
 @pytest.mark.parametrize(
@@ -475,12 +497,12 @@ def test_calendar_bad_output_place(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_since_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "since", "2021-12-20", "--until", "2022-02-01", *DATA)
     assert code == 0
-    assert out.startswith("Since last briefing: 2021-12-20 23:59 UTC -> 2022-02-01 23:59 UTC\n\nStatus changes (2; 10 unchanged):\n")
+    assert out.startswith("Since last briefing: 2021-12-20 23:59 UTC -> 2022-02-01 23:59 UTC\n\nStatus changes (3; 13 unchanged):\n")
     assert "  joint-sanctions-christmas-2021: due-soon -> overdue\n" in out
     assert "Events logged (5):\n  2021-12-30        Biden-Putin phone call" in out
     assert out.rstrip().endswith("Deadlines moved (0):\n  none")  # read from this repository's git history
     code, out, _ = cli(capsys, "since", "2021-12-20", "--until", "2022-02-01", "--format", "json", *DATA)
-    assert code == 0 and json.loads(out)["status_changes"][1]["to"] == "averted"
+    assert code == 0 and json.loads(out)["status_changes"][2]["to"] == "averted"
 
 
 def test_since_until_now_by_default(capsys: pytest.CaptureFixture[str]) -> None:

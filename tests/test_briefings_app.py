@@ -39,12 +39,19 @@ def test_overview_slide_lists_every_scenario_most_urgent_first() -> None:
     at = present(as_of="2021-12-20")
     page = html_blocks(at)
     shown = OVERVIEW_CHIP.findall(page)
-    assert dict((sid, status) for status, sid in shown) == expected("2021-12-20")
+    assert dict((sid, status) for status, sid in shown) == expected("2021-12-20", upcoming=False)
     assert shown[0] == ("due-soon", "joint-sanctions-christmas-2021")
-    assert 'aria-label="Scenarios per status"' in page and "<b>10</b>" in page  # ten watching
-    assert ">4 d 23 h<" in page
+    assert 'aria-label="Scenarios per status"' in page and "<b>2</b>" in page  # two watching
+    assert "12 scenarios open later: not shown" in page  # the twelve that open in 2022 or later
+    assert ">5 d 0 h<" in page
     assert slide_param(at) == "1"
-    assert "1 / 13" in stamp(at)
+    assert "1 / 5" in stamp(at)
+
+
+def test_the_deck_shows_the_scenarios_that_open_later_when_the_link_asks() -> None:
+    at = present(as_of="2021-12-20", upcoming="true")
+    assert dict((sid, status) for status, sid in OVERVIEW_CHIP.findall(html_blocks(at))) == expected("2021-12-20")
+    assert "1 / 17" in stamp(at)
 
 
 def test_presenter_has_no_sidebar_no_navigation_and_no_editing_widgets() -> None:
@@ -59,7 +66,7 @@ def test_presenter_has_no_sidebar_no_navigation_and_no_editing_widgets() -> None
 def test_every_slide_is_stamped_with_the_as_of_and_the_revision() -> None:
     at = present(as_of="2021-12-20", slide="5")
     text = stamp(at)
-    assert "Status as of 2021-12-20 23:59 UTC" in text
+    assert "Status as of 2021-12-20 (end of day in each scenario's zone)" in text
     assert re.search(r"Data revision [0-9a-f]{7,}", text)
 
 
@@ -67,7 +74,7 @@ def test_scenario_slide_shows_status_countdown_deadline_in_the_viewers_zone_and_
     at = present(as_of="2021-12-20", slide="2")
     page = html_blocks(at)
     assert SLIDE_CHIP.findall(page) == [("due-soon", "joint-sanctions-christmas-2021")]
-    assert '<div class="big-countdown" data-scenario="joint-sanctions-christmas-2021">4 d 23 h</div>' in page
+    assert '<div class="big-countdown" data-scenario="joint-sanctions-christmas-2021">5 d 0 h</div>' in page
     assert '<span class="viewer-deadline">2021-12-25 23:00 UTC</span>' in page  # 24:00 Brussels, in the viewer's zone (UTC here)
     assert "set as 2021-12-25 24:00 Europe/Brussels" in page
     assert "Deciding event</span> none yet." in page
@@ -95,27 +102,30 @@ def test_next_and_previous_move_through_the_deck_and_the_url() -> None:
 
 
 def test_last_slide_cannot_go_further() -> None:
-    at = present(as_of="2021-12-20", slide="13")
+    at = present(as_of="2021-12-20", slide="5")
     assert at.button(key="slide_next").disabled
-    assert "13 / 13" in stamp(at)
+    assert "5 / 5" in stamp(at)
 
 
 def test_slide_numbers_out_of_range_or_not_numbers_are_clamped() -> None:
-    assert slide_param(present(as_of="2021-12-20", slide="99")) == "13"
+    assert slide_param(present(as_of="2021-12-20", slide="99")) == "5"
     assert slide_param(present(as_of="2021-12-20", slide="zero")) == "1"
     assert slide_param(present(as_of="2021-12-20", slide="-4")) == "1"
 
 
 def test_scenario_in_the_link_opens_its_slide() -> None:
+    at = present(as_of="2021-12-20", scenario="g7-massive-consequences-2021")
+    assert SLIDE_CHIP.findall(html_blocks(at)) == [("watching", "g7-massive-consequences-2021")]
+    # A scenario not open yet has no slide of its own: the link opens the overview, which says how many are left out.
     at = present(as_of="2021-12-20", scenario="swift-disconnection-2022")
-    assert SLIDE_CHIP.findall(html_blocks(at)) == [("watching", "swift-disconnection-2022")]
+    assert slide_param(at) == "1" and "12 scenarios open later: not shown" in html_blocks(at)
 
 
 def test_board_filters_in_the_url_make_the_deck() -> None:
     at = present(as_of="2022-03-01", status="enacted")
     shown = OVERVIEW_CHIP.findall(html_blocks(at))
     assert shown and {status for status, _ in shown} == {"enacted"}
-    assert f"of {len(expected('2022-03-01'))} scenarios (the board's filters)" in html_blocks(at)
+    assert f"of {len(expected('2022-03-01', upcoming=False))} scenarios (the board's filters)" in html_blocks(at)
 
 
 def test_bad_advance_interval_is_ignored_with_a_note() -> None:
@@ -139,7 +149,7 @@ def test_present_button_on_the_board_starts_the_deck_with_the_same_as_of() -> No
     at.button(key="handouts_present").click().run()
     assert at.query_params["mode"] in ("present", ["present"])
     assert slide_param(at) == "1"
-    assert "Status as of 2021-12-20 23:59 UTC" in stamp(at)
+    assert "Status as of 2021-12-20 (end of day in each scenario's zone)" in stamp(at)
 
 
 def test_board_offers_the_pack_and_the_calendar() -> None:
@@ -170,7 +180,8 @@ def test_since_page_lists_status_changes_events_and_deadline_moves() -> None:
     assert links["2022-01-13-eu-renews-economic-sanctions"].startswith("https://www.anews.com.tr/")
     assert pd.isna(links["2022-01-10-geneva-strategic-stability-dialogue"])  # its source has no address
     # The demo is in this repository's git history, where no deadline has moved.
-    assert [m.value for m in at.metric][:3] == ["2", "5", "0"]
+    # Three changes: the Christmas package overdue, the January renewal averted, the July renewal's tracking begun.
+    assert [m.value for m in at.metric][:3] == ["3", "5", "0"]
     assert {b.proto.label for b in at.get("download_button")} == {"Briefing pack (HTML)", "Deadlines (.ics)"}
 
 
@@ -178,7 +189,8 @@ def test_since_page_picks_a_new_last_briefing_into_the_url() -> None:
     at = since_page(as_of="2022-02-01", since="2021-12-20")
     at.date_input(key="since_date").set_value(dt.date(2022, 1, 20)).run()
     assert at.query_params["since"] in ("2022-01-20", ["2022-01-20"])
-    assert [m.value for m in at.metric][:2] == ["1", "1"]  # the Christmas package went overdue on 25 January
+    # The Christmas package went overdue on 25 January; tracking of the July renewal began on 1 February.
+    assert [m.value for m in at.metric][:2] == ["2", "1"]
 
 
 def test_since_page_default_is_a_week_before_the_as_of() -> None:

@@ -92,7 +92,7 @@ def test_extra_columns_and_crlf_line_ends_are_kept(write: Write) -> None:
     log.write_bytes(b"id,occurred,title,source,region\r\na,2022-02-21,A,s,Europe\r\n")
     append_rows(log, [_row("B")], now=NOW)
     lines = log.read_bytes().split(b"\r\n")
-    assert lines[0] == b"id,occurred,title,source,region,actors,targets,tags,notes,logged_at,logged_by,corrects,retracts"
+    assert lines[0] == b"id,occurred,title,source,region,actors,targets,tags,notes,kind,logged_at,logged_by,corrects,retracts"
     assert lines[1] == b"a,2022-02-21,A,s,Europe"
     assert lines[2].startswith(b"0") and lines[2].endswith(b",,")
     assert load_events(log).problems == []

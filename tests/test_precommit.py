@@ -109,12 +109,14 @@ def test_pre_commit_rejects_a_broken_scenario_and_accepts_a_good_one(
 
     # A bad row in the event log is refused with its line; a scenario test that no longer holds, too.
     with (team.root / "data" / "events.csv").open("a", encoding="utf-8") as log:
-        log.write("bad-date,2022-02-30,A day that does not exist,Russia,,de-escalation,Example,\n")
+        log.write("bad-date,2022-02-30,A day that does not exist,Russia,,de-escalation,action,Example,\n")
     done = commit("Log an event")
     assert done.returncode == 1
-    assert "data/events.csv:52:2: error: occurred: '2022-02-30' is not a real date (expected YYYY-MM-DD)" in done.stdout
+    bad_line = len(DEMO_EVENTS.read_bytes().splitlines()) + 1
+    assert f"data/events.csv:{bad_line}:2: error: occurred: '2022-02-30' is not a real date (expected YYYY-MM-DD)" in done.stdout
     with (team.root / "data" / "events.csv").open("w", encoding="utf-8") as log:
-        log.write(DEMO_EVENTS.read_text(encoding="utf-8") + "pull-back,2021-12-20,Russia pulls back,Russia,,de-escalation,Example,\n")
+        made_up = "pull-back,2021-12-20,Russia pulls back,Russia,,de-escalation,action,Example,\n"
+        log.write(DEMO_EVENTS.read_text(encoding="utf-8") + made_up)
     done = commit("Log a made-up pull-back")
     assert done.returncode == 1
     assert "scenarios/joint-sanctions-christmas-2021.yaml:" in done.stdout

@@ -76,7 +76,7 @@ def test_diff_command_prints_the_briefing_view(briefings: dict[str, str], capsys
     assert out == (
         f"From briefing-1 ({first}), 2021-12-20 “Briefing of 20 December”\n"
         f"to   HEAD ({second}), 2022-01-03 “Briefing of 3 January”\n"
-        "statuses as of 2022-01-05T23:59:59.999999+00:00\n"
+        "statuses as of 2022-01-05\n"
         "\nstatus   gas: Gas transit ends unless a deal is signed\n"
         "    status: triggered -> averted\n"
         "\nadded    new-one: A new commitment\n"

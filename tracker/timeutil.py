@@ -119,6 +119,13 @@ def as_of_text(as_of: dt.date | dt.datetime) -> str:
     return f"{as_of.isoformat()} (end of day in each scenario's zone)"
 
 
+def as_of_param(as_of: dt.date | dt.datetime) -> str:
+    """An as-of as a link or a flag writes it, read back by `parse_as_of`: '2021-12-20', or the instant with its offset."""
+    if not isinstance(as_of, dt.datetime):
+        return as_of.isoformat()
+    return as_of.isoformat(timespec="minutes") if as_of.second == 0 and as_of.microsecond == 0 else as_of.isoformat()
+
+
 def to_ns(instant: dt.datetime) -> int:
     """Nanoseconds since the epoch (UTC) of an aware datetime."""
     delta = instant - dt.datetime(1970, 1, 1, tzinfo=UTC)

@@ -9,13 +9,13 @@ import html
 import streamlit as st
 
 from components import navigation
-from components.context import Context, current, tick_interval, workspace
+from components.context import UPCOMING_PARAM, Context, current, scenarios_for, tick_interval, workspace
 from components.handouts import handout_buttons
 from components.widgets import problems_banner, replay_note
 from tracker.engine.status import Assessment, assess_all
 from tracker.report.html import countdown_html, status_chip_html
 from tracker.report.style import STYLES, label
-from tracker.report.views import Filters, board, countdown, deadline_texts, labels, reason, status_counts
+from tracker.report.views import Filters, board_view, countdown, deadline_texts, labels, open_later_text, reason, status_counts
 from tracker.timeutil import UTC
 
 CARD_COLUMNS = 3
@@ -53,7 +53,7 @@ def _card(ctx: Context, item: Assessment) -> None:
     left = countdown(item)
     own, viewer = deadline_texts(item, ctx.tz)
     with st.container(border=True):
-        st.markdown(status_chip_html(item.status, scenario_id=scenario.id), unsafe_allow_html=True)
+        st.markdown(status_chip_html(item.status, scenario_id=scenario.id, timing=item.timing), unsafe_allow_html=True)
         st.page_link(
             navigation.scenario_page(),
             label=f"**{scenario.title}**",
@@ -77,7 +77,7 @@ def _rest_table(items: list[Assessment]) -> None:
     st.dataframe(
         [
             {
-                "Status": label(a.status),
+                "Status": label(a.status) + (f" · {a.timing.value}" if a.timing else ""),
                 "Scenario": a.scenario.title,
                 "Time left": countdown(a).text,
                 "Deadline": a.deadline_spell.due_text,
@@ -97,20 +97,24 @@ def render(ctx: Context) -> None:
     handout_buttons(ctx)
     filters = _filters(ctx)
     live = ctx.as_of.live
+    show_upcoming = st.toggle("Show scenarios that open later", key=UPCOMING_PARAM, bind="query-params")
 
     @st.fragment(run_every=tick_interval() if live else None)
     def cards() -> None:
         # Live: recomputed at each tick, so a deadline passing flips the status on screen.
         now = dt.datetime.now(UTC).astimezone(ctx.tz)
         # Live, the workspace is fetched afresh (cached by fingerprint): an event another session logs shows at the next tick.
-        items = assess_all(workspace().scenarios.scenarios, workspace().events, now) if live else ctx.assessments
+        items = assess_all(scenarios_for(now, ctx.basis)[0], workspace().events, now, ctx.basis) if live else ctx.assessments
         if live:
             st.markdown(
                 f"<div class='live-stamp' style='color:#475467;font-size:0.85rem;'>Updated {now:%H:%M:%S} your time</div>",
                 unsafe_allow_html=True,
             )
-        _counts(items)
-        shown = board(items, filters)
+        view = board_view(items, filters, include_upcoming=show_upcoming)
+        _counts(view.in_view)
+        if view.open_later:
+            st.caption(f"{open_later_text(view.open_later)}: left out until tracking starts (*Show scenarios that open later* lists them).")
+        shown = view.shown
         if not shown:
             st.info("No scenario matches these filters.", icon=":material/filter_alt_off:")
             return

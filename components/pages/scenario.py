@@ -101,7 +101,7 @@ def render(ctx: Context) -> None:
     left = countdown(assessment)
     own, viewer = deadline_texts(assessment, ctx.tz)
     head = st.columns([2, 2, 3])
-    head[0].markdown(status_chip_html(assessment.status, large=True), unsafe_allow_html=True)
+    head[0].markdown(status_chip_html(assessment.status, large=True, timing=assessment.timing), unsafe_allow_html=True)
     if left.target:
         head[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
     head[2].markdown(f"**Deadline** {own}  \n{viewer} (your time)")

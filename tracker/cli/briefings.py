@@ -132,7 +132,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
         if since is not None
         else None
     )
-    briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report)
+    day = None if isinstance(chosen, dt.datetime) else chosen
+    briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report, day)
     _write("--out", out, pack.pack_html(briefing).encode("utf-8"))
     note = _upcoming_note(later, args.include_upcoming)
     shown = f"{len(assessments)} scenario(s), as of {briefing.stamp.removeprefix('Status as of ')}{note}"

@@ -8,22 +8,29 @@ from __future__ import annotations
 import html
 
 from tracker.engine.impact import Impact
-from tracker.engine.status import Status
+from tracker.engine.status import Status, Timing
 from tracker.report.style import style
 from tracker.report.views import Countdown
 from tracker.text import source_link
 
 
-def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = "") -> str:
-    """The status as coloured chip with icon and word, for HTML blocks (cards, presenter slides)."""
+def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = "", timing: Timing | None = None) -> str:
+    """The status as coloured chip with icon and word ("Enacted · early" when the response's timing is known),
+    for HTML blocks (cards, presenter slides, the pack)."""
     s = style(status)
     size = "1.6rem" if large else "0.95rem"
     owner = f' data-scenario="{html.escape(scenario_id)}"' if scenario_id else ""
+    when = f' data-timing="{timing.value}"' if timing is not None else ""
+    word = s.word if timing is None else f"{s.word} · {timing_word(timing)}"
     return (
-        f'<span class="status-chip status-{status.value}" data-status="{status.value}"{owner} style="background:{s.colour};color:{s.ink};'
-        f'font-size:{size};font-weight:700;padding:0.15em 0.55em;border-radius:0.4em;white-space:nowrap;">'
-        f'<span aria-hidden="true">{s.glyph}</span> {html.escape(s.word)}</span>'
+        f'<span class="status-chip status-{status.value}" data-status="{status.value}"{owner}{when} style="background:{s.colour};'
+        f'color:{s.ink};font-size:{size};font-weight:700;padding:0.15em 0.55em;border-radius:0.4em;white-space:nowrap;">'
+        f'<span aria-hidden="true">{s.glyph}</span> {html.escape(word)}</span>'
     )
+
+
+def timing_word(timing: Timing) -> str:
+    return {Timing.EARLY: "early", Timing.ON_TIME: "on time", Timing.LATE: "late"}[timing]
 
 
 def countdown_caption(left: Countdown) -> str:

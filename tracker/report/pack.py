@@ -27,6 +27,7 @@ from tracker.report.figures import scenario_timeline_figure
 from tracker.report.html import countdown_caption, countdown_html, source_html, status_chip_html
 from tracker.report.style import label
 from tracker.report.views import board, countdown, deadline_texts, describe_rules, scenario_detail, status_counts
+from tracker.timeutil import as_of_text
 from tracker.workspace import Workspace
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -43,6 +44,11 @@ class Briefing:
     tz: dt.tzinfo
     revision: DataRevision | None = None
     since: SinceReport | None = None
+    day: dt.date | None = None  # a bare date was asked for: each scenario's end of that day, `as_of` the end in `tz`
+
+    @property
+    def as_of_words(self) -> str:
+        return as_of_text(self.day) if self.day is not None else format_instant(self.as_of, self.tz)
 
     @property
     def ordered(self) -> list[Assessment]:
@@ -51,7 +57,7 @@ class Briefing:
     @property
     def stamp(self) -> str:
         """The footer line: 'Status as of <instant, zone> · Data revision <commit>'."""
-        text = f"Status as of {format_instant(self.as_of, self.tz)}"
+        text = f"Status as of {self.as_of_words}"
         return text + (f" · Data revision {self.revision}" if self.revision else "")
 
 
@@ -110,7 +116,7 @@ def _overview(briefing: Briefing) -> str:
         left = countdown(a)
         caption = countdown_caption(left) if left.target else ""
         rows.append(
-            f"<tr><td>{status_chip_html(a.status, scenario_id=a.scenario.id)}</td>"
+            f"<tr><td>{status_chip_html(a.status, scenario_id=a.scenario.id, timing=a.timing)}</td>"
             f'<td><a href="#{html.escape(a.scenario.id)}">{html.escape(a.scenario.title)}</a></td>'
             f'<td class="num">{html.escape(left.text)}<div class="small">{html.escape(caption)}</div></td>'
             f'<td>{html.escape(shown)}<div class="small">{html.escape(f"set as {as_set}" if as_set else "")}</div></td></tr>'
@@ -196,7 +202,7 @@ def _scenario_section(a: Assessment, briefing: Briefing, chart: str) -> str:
     return (
         f'<section class="scenario" id="{html.escape(s.id)}">'
         f"<h2>{html.escape(s.title)}</h2>"
-        f'<div class="head"><div>{status_chip_html(a.status, large=True, scenario_id=s.id)}</div><div>{timing}</div>'
+        f'<div class="head"><div>{status_chip_html(a.status, large=True, scenario_id=s.id, timing=a.timing)}</div><div>{timing}</div>'
         f"<div><b>Deadline</b> {html.escape(shown)}{set_as}</div></div>"
         f'<p class="explanation">{html.escape(a.explanation)}</p>'
         + (f"<p>{html.escape(s.summary.strip())}</p>" if s.summary else "")
@@ -267,7 +273,7 @@ def pack_html(briefing: Briefing, *, generated: dt.datetime | None = None) -> st
         for a in briefing.ordered
     )
     since = since_section(briefing.since, briefing.workspace.events, briefing.tz) if briefing.since else ""
-    title = f"Sanctions scenarios briefing, as of {format_instant(briefing.as_of, briefing.tz)}"
+    title = f"Sanctions scenarios briefing, as of {briefing.as_of_words}"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -57,6 +57,22 @@ def without_upcoming(assessments: Iterable[Assessment]) -> tuple[list[Assessment
     return shown, later
 
 
+@dataclass(frozen=True)
+class BoardView:
+    shown: list[Assessment]  # past the filters, most urgent first
+    in_view: list[Assessment]  # everything not left out, before the filters: what the counts per status count
+    open_later: int  # upcoming scenarios left out
+
+
+def board_view(assessments: Iterable[Assessment], filters: Filters, *, include_upcoming: bool = False) -> BoardView:
+    """What a board or a deck shows: scenarios not open yet are left out (and counted) unless asked for or filtered for."""
+    everything = list(assessments)
+    kept, later = without_upcoming(everything)
+    if include_upcoming or Status.UPCOMING.value in filters.statuses:
+        kept, later = everything, 0
+    return BoardView(board(kept, filters), kept, later)
+
+
 def open_later_text(count: int) -> str:
     """'8 scenarios open later', for the note that says what was left out."""
     return f"{count} scenario{'s' if count != 1 else ''} open{'s' if count == 1 else ''} later"
