@@ -13,6 +13,7 @@ import pytest
 
 from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.test_app import expected
 
 PAGES = {"board": "", "timeline": "timeline", "scenario": "scenario", "events": "events", "health": "health"}
 
@@ -28,12 +29,25 @@ def test_each_page_opens_without_errors(app_server: AppServer, open_page: Callab
 def test_board_shows_status_words_and_countdowns(app_server: AppServer, open_page: Callable[..., object]) -> None:
     page = open_page(f"{app_server.url}/?as_of=2021-12-20")
     chips = page.locator(".status-chip[data-scenario]")
-    assert chips.count() >= 7
+    assert chips.count() == 4  # those open by then
     words = set(chips.all_inner_texts())
     assert any("Due soon" in w for w in words) and any("Watching" in w for w in words)
     countdown = page.locator('.countdown[data-scenario="joint-sanctions-christmas-2021"]')
-    assert countdown.inner_text().strip() == "4 d 23 h"
+    assert countdown.inner_text().strip() == "5 d 0 h"
     assert countdown.is_visible()
+    assert page.locator('.status-chip[data-scenario="swift-disconnection-2022"]').count() == 0  # it opens in 2022
+    assert "12 scenarios open later" in page.locator("[data-testid='stMain']").inner_text()
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-20", "2021-12-20T12:00:00+01:00"])
+def test_one_link_shows_the_same_countdown_in_every_zone(app_server: AppServer, open_page: Callable[..., object], as_of: str) -> None:
+    """A shared link means one thing: a date is the end of that day in the scenario's zone, wherever the reader is."""
+    seen = {}
+    for zone in ("America/New_York", "Asia/Tokyo"):
+        page = open_page(f"{app_server.url}/?as_of={as_of.replace('+', '%2B')}", timezone=zone)
+        seen[zone] = page.locator('.countdown[data-scenario="joint-sanctions-christmas-2021"]').inner_text().strip()
+        assert f"as_of={as_of.replace('+', '%2B')}" in page.url or f"as_of={as_of}" in page.url  # the link is kept as written
+    assert seen["America/New_York"] == seen["Asia/Tokyo"] == ("5 d 0 h" if len(as_of) == 10 else "5 d 12 h"), seen
 
 
 def test_deep_link_opens_the_scenario(app_server: AppServer, open_page: Callable[..., object]) -> None:
@@ -41,7 +55,7 @@ def test_deep_link_opens_the_scenario(app_server: AppServer, open_page: Callable
     assert "/scenario" in page.url and "scenario=joint-sanctions-christmas-2021" in page.url and "as_of=2021-12-20" in page.url
     assert page.locator("h1").first.inner_text().startswith("Joint US-EU-UK sanctions package")
     assert page.locator(".status-chip").first.inner_text().strip().endswith("Due soon")
-    assert "4 d 23 h" in page.locator(".countdown").first.inner_text()
+    assert "5 d 0 h" in page.locator(".countdown").first.inner_text()
     assert_no_exception(page)
     screenshot(page, "deep-link-scenario")
 
@@ -51,7 +65,7 @@ def test_as_of_survives_navigation(app_server: AppServer, open_page: Callable[..
     page.get_by_role("link", name="Timeline").first.click()
     wait_until_idle(page)
     assert "as_of=2022-02-01" in page.url
-    assert "2022-02-01 23:59" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert "2022-02-01 (end of day in each scenario's zone)" in page.locator("[data-testid='stSidebar']").inner_text()
 
 
 def test_step_button_moves_the_as_of(app_server: AppServer, open_page: Callable[..., object]) -> None:
@@ -59,7 +73,7 @@ def test_step_button_moves_the_as_of(app_server: AppServer, open_page: Callable[
     page.get_by_role("button", name=re.compile("chevron_right")).click()
     wait_until_idle(page)
     assert "as_of=2021-12-21" in page.url
-    assert page.locator('.countdown[data-scenario="joint-sanctions-christmas-2021"]').inner_text().strip() == "3 d 23 h"
+    assert page.locator('.countdown[data-scenario="joint-sanctions-christmas-2021"]').inner_text().strip() == "4 d 0 h"
 
 
 @pytest.fixture
@@ -103,7 +117,7 @@ def test_broken_file_in_browser_shows_banner_and_rest(tmp_path: Path, open_page:
     try:
         page = open_page(f"{server.url}/?as_of=2022-03-01")
         assert "problem(s)" in page.locator("[data-testid='stAlert']").first.inner_text()
-        assert page.locator(".status-chip[data-scenario]").count() == len(list(DEMO_SCENARIOS.glob("*.yaml")))
+        assert page.locator(".status-chip[data-scenario]").count() == len(expected("2022-03-01", upcoming=False))
         assert_no_exception(page)
         page2 = open_page(f"{server.url}/health")
         assert_no_exception(page2)
