@@ -130,10 +130,11 @@ def test_logging_from_the_scenario_page_enacts_it(writable: tuple[AppServer, Pat
     press(page, "Check")
     expect(page.locator(f".impact[data-scenario='{CHRISTMAS}'][data-after='enacted']").first).to_be_visible()
     press(page, "Save this event")
-    assert page.locator(".status-chip").first.inner_text().strip().endswith("Enacted")
+    # Logged on the as-of day, 2022-01-10: within 30 days of the Christmas trigger.
+    assert page.locator(".status-chip").first.inner_text().strip().endswith("Enacted · on time")
     assert_no_exception(page)
     board = open_page(f"{server.url}/?as_of=2022-01-10")
-    assert board_status(board, CHRISTMAS).endswith("Enacted")
+    assert board_status(board, CHRISTMAS).endswith("Enacted · on time")
     assert "Allies adopt the joint sanctions package" in rows(log)[-1]
 
 
@@ -144,7 +145,7 @@ def test_a_live_board_in_another_session_shows_the_new_status_at_its_next_tick(t
     server = AppServer({**env, "TRACKER_TICK_SECONDS": "1"})
     try:
         board = open_page(server.url)  # live: now, long after the Christmas deadline
-        assert board_status(board, CHRISTMAS).endswith("Enacted")
+        assert board_status(board, CHRISTMAS).endswith("Enacted · late")  # the package came on 22 February, due by 24 January
         board.evaluate("window.__marker = 'same document'")  # type: ignore[attr-defined]
         # Another analyst logs, late, a de-escalation that came before the deadline (replaying 20 Dec: the form's date).
         page = open_page(f"{server.url}/events?as_of=2021-12-20", height=TALL)
