@@ -47,6 +47,7 @@ from tracker.log.writer import DuplicateIdError, format_logged_at
 from tracker.problems import TrackerError
 from tracker.report.html import impact_html, source_html
 from tracker.scenario.model import Scenario
+from tracker.text import fold
 from tracker.timeutil import parse_instant, zone
 
 FIELD_LABELS = {
@@ -263,8 +264,8 @@ def suggestions(ctx: Context, column: str, chosen: Iterable[str]) -> list[str]:
     """Values in use (the log's and the scenarios'), each once whatever its case, and those already chosen."""
     seen: dict[str, str] = {}
     for value in [*chosen, *ctx.workspace.events.vocabulary(column), *sorted(_match_values(ctx.workspace.scenarios.scenarios, column))]:
-        seen.setdefault(value.strip().lower(), value.strip())
-    return sorted((v for v in seen.values() if v), key=str.lower)
+        seen.setdefault(fold(value), value.strip())
+    return sorted((v for v in seen.values() if v), key=fold)
 
 
 def _offset_label(offset: dt.timedelta) -> str:

@@ -13,7 +13,6 @@ import io
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ from tracker.log.index import DAY_NS
 from tracker.log.ledger import apply_revisions
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import EVENT_KINDS
+from tracker.text import did_you_mean, did_you_mean_hint, fold, fold_array
 from tracker.timeutil import to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
@@ -95,7 +95,7 @@ def _read_one(path: Path, display: str) -> _FileRead:
         return _failed(path, display, 1, f"event log is empty; expected the header {','.join(COLUMNS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        hints = [f"{name!r} (found {close[0]!r}?)" if (close := get_close_matches(name, header, n=1)) else repr(name) for name in missing]
+        hints = [f"{name!r} (found {close!r}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
         return _failed(path, display, 1, f"header lacks required column(s) {', '.join(hints)}; expected {','.join(COLUMNS)}")
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
@@ -305,7 +305,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
 
 def _unknown_kinds(column: pa.Array) -> np.ndarray:
     """Rows whose `kind` is neither blank nor one of the kinds of event (compared case-insensitively)."""
-    folded = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+    folded = fold_array(column)
     known = pc.or_(pc.equal(pc.utf8_length(folded), 0), pc.is_in(folded, value_set=pa.array(EVENT_KINDS, folded.type)))
     result: np.ndarray = ~pc.fill_null(known, True).to_numpy(zero_copy_only=False)
     return result
@@ -313,8 +313,7 @@ def _unknown_kinds(column: pa.Array) -> np.ndarray:
 
 def explain_kind(value: str) -> str:
     """The message for a `kind` that is not a kind of event, with a "did you mean"."""
-    close = get_close_matches(value.strip().lower(), EVENT_KINDS, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean_hint(fold(value), EVENT_KINDS, cutoff=0.5)
     return f"kind: {value!r} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
 
 
