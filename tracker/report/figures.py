@@ -48,10 +48,6 @@ def _local(instants: Sequence[dt.datetime] | pd.DatetimeIndex, tz: dt.tzinfo) ->
     return [pd.Timestamp(t).tz_convert(tz).tz_localize(None).to_pydatetime() for t in instants]
 
 
-def _local_ns(ns: np.ndarray, tz: dt.tzinfo) -> pd.DatetimeIndex:
-    return pd.to_datetime(ns, utc=True).tz_convert(tz).tz_localize(None)
-
-
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -75,7 +71,7 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
     source on hover. Beyond: one marker per row and day (or week, month...), sized by the count."""
     if not len(positions):
         return []
-    when = _local_ns(log.when_ns[positions], tz)
+    when = log.wall_clock(positions, tz)  # a date-only event on its own date, in any zone
     traces = []
     if len(positions) <= POINT_LIMIT:
         ids, titles = _column(log, "id", positions), _column(log, "title", positions)
@@ -266,7 +262,7 @@ def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.
     tz_name = getattr(tz, "key", "UTC")
     fig = go.Figure()
     if points:
-        x = _local([p.when for p in points], tz)
+        x = [p.local_when(tz) for p in points]
         end = _local([as_of], tz)[0]
         for name, values, colour, dash, symbol in (
             ("Escalation signposts", [p.escalation for p in points], "#D55E00", "solid", "triangle-up"),
