@@ -9,6 +9,7 @@ a GPU (VMs, many meeting-room PCs) render WebGL in software, and measured slower
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -52,6 +53,12 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _text(value: str, limit: int | None = None) -> str:
+    """Data for Plotly's hover and label text, which reads a pseudo-HTML: shortened, then escaped, so that
+    the ``<https://...>`` of every source or a ``<`` or ``&`` in a title shows as written."""
+    return html.escape(_short(value, limit) if limit else value, quote=False)
+
+
 def _role_key(item: MatchedEvent) -> str:
     if item.role in ("trigger", "response"):
         return item.role if item.counts else "no-effect"
@@ -88,10 +95,10 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
                     marker={**_marker(role), "size": 11},
                     name=ROLE_NAME[role],
                     legendgroup=role,
-                    customdata=[ids[k] for k in pick],
+                    customdata=[ids[k] for k in pick],  # not shown: the page looks the clicked event up by it
                     hovertext=[
-                        f"<b>{_short(titles[k], 90)}</b><br>{occurred[k]}<br>{_short(sources[k], 90)}"
-                        f"<br><i>{ROLE_NAME[role]}</i> · {ids[k]}"
+                        f"<b>{_text(titles[k], 90)}</b><br>{_text(occurred[k])}<br>{_text(sources[k], 90)}"
+                        f"<br><i>{ROLE_NAME[role]}</i> · {_text(ids[k])}"
                         for k in pick
                     ],
                     hoverinfo="text",
@@ -210,7 +217,7 @@ def timeline_figure(
                     legendgroup=status.value,
                     showlegend=not is_response,
                     hovertext=[
-                        f"<b>{_short(r[3], 80)}</b><br>{label(status)}<br>"
+                        f"<b>{_text(r[3], 80)}</b><br>{label(status)}<br>"
                         + ("Response due " if is_response else "Tracking ")
                         + f"{b:%Y-%m-%d %H:%M} → {e:%Y-%m-%d %H:%M}"
                         for r, b, e in zip(rows, starts, ends, strict=True)
@@ -239,7 +246,7 @@ def timeline_figure(
     ):
         fig.add_trace(trace)
     categories = [d.assessment.scenario.id for d in ordered] + ([OTHER_ROW] if len(other_events) else [])
-    ticktext = [f"{style(d.assessment.status).glyph} {_short(d.assessment.scenario.title)}" for d in ordered]
+    ticktext = [f"{style(d.assessment.status).glyph} {_text(d.assessment.scenario.title, 48)}" for d in ordered]
     if len(other_events):
         ticktext.append("Other events")
     _base_layout(fig, max(260, 90 + ROW_HEIGHT * len(categories)), tz_name)
@@ -276,7 +283,7 @@ def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.
                     line={"shape": "hv", "color": colour, "dash": dash, "width": 3},
                     marker={"symbol": symbol, "size": 9},
                     name=name,
-                    customdata=[p.event_id for p in points] + [""],
+                    customdata=[_text(p.event_id) for p in points] + [""],
                     hovertemplate="%{y} by %{x|%Y-%m-%d}<br>%{customdata}<extra>" + name + "</extra>",
                 )
             )
