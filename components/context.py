@@ -21,7 +21,7 @@ from tracker.log.writer import reading
 from tracker.problems import Problem, TrackerError
 from tracker.report.views import event_matches
 from tracker.scenario.loader import SCENARIO_SUFFIXES
-from tracker.timeutil import UTC, is_last_instant, parse_instant, zone
+from tracker.timeutil import UTC, instant_text, parse_instant, zone
 from tracker.workspace import Workspace, load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,9 +137,7 @@ def set_as_of(value: dt.datetime | None) -> None:
         st.session_state[_SESSION_AS_OF] = ""
         st.query_params.pop(AS_OF_PARAM, None)
         return
-    text = value.isoformat(timespec="minutes") if value.second == 0 and value.microsecond == 0 else value.isoformat()
-    if is_last_instant(value):
-        text = value.date().isoformat()
+    text = instant_text(value)  # the end of a day is written as the date alone
     st.session_state[_SESSION_AS_OF] = text
     st.query_params[AS_OF_PARAM] = text
 

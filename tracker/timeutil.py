@@ -77,6 +77,11 @@ def is_last_instant(instant: dt.datetime) -> bool:
     return last_instant(instant.date(), instant.tzinfo or UTC) == instant
 
 
+def last_day(end: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The calendar day in ``tz`` of the last instant before an exclusive ``end``: for ``end_of_day(d, tz)``, ``d``."""
+    return (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
+
+
 def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
     """An as-of instant from a date or a datetime with offset.
 
@@ -98,6 +103,16 @@ def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone offset; add one, e.g. {cleaned}Z or {cleaned}+01:00")
     return value
+
+
+def instant_text(instant: dt.datetime) -> str:
+    """An instant as ``parse_instant`` reads it back (in the instant's own zone): the end of a day as the bare
+    date, whole minutes without seconds, else the full ISO 8601 datetime with its offset."""
+    if is_last_instant(instant):
+        return instant.date().isoformat()
+    if instant.second == 0 and instant.microsecond == 0:
+        return instant.isoformat(timespec="minutes")
+    return instant.isoformat()
 
 
 def parse_as_of(text: str) -> dt.date | dt.datetime:

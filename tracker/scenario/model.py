@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from tracker.timeutil import DURATION_HELP, end_of_day, format_duration, parse_duration, start_of_day, zone
+from tracker.timeutil import DURATION_HELP, end_of_day, format_duration, last_day, parse_duration, start_of_day, zone
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -641,7 +641,7 @@ class DeadlineSpell:
     @property
     def due_day(self) -> dt.date:
         """The calendar day (in the scenario's zone) the deadline ends: a date deadline's own date."""
-        return (self.due_at - dt.timedelta(microseconds=1)).astimezone(self.tz).date()
+        return last_day(self.due_at, self.tz)
 
     @property
     def due_text(self) -> str:
