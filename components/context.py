@@ -17,10 +17,11 @@ import streamlit as st
 
 from tracker import config
 from tracker.engine.status import Assessment, assess_all
+from tracker.log.events import log_files
 from tracker.log.writer import reading
 from tracker.problems import Problem, TrackerError
 from tracker.report.views import event_matches
-from tracker.scenario.loader import SCENARIO_SUFFIXES
+from tracker.scenario.loader import scenario_paths
 from tracker.timeutil import UTC, instant_text, parse_instant, zone
 from tracker.workspace import Workspace, load_workspace
 
@@ -40,12 +41,9 @@ def data_paths() -> tuple[Path, Path]:
 
 def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
     """Path, modification time and size of every input file: a saved edit changes it."""
-    files: list[Path] = []
-    for location, suffixes in ((scenarios, SCENARIO_SUFFIXES), (events, (".csv",))):
-        if location.is_dir():
-            files += [p for p in location.iterdir() if p.suffix.lower() in suffixes]
-        elif location.exists():
-            files.append(location)
+    files: list[Path] = scenario_paths(scenarios) if scenarios.is_dir() else [scenarios] if scenarios.exists() else []
+    if events.exists():
+        files += log_files(events)
     entries = []
     for path in sorted(files):
         try:

@@ -91,6 +91,16 @@ def wall_clock_one(when: dt.datetime, date_only: bool, tz: dt.tzinfo) -> dt.date
     return when.astimezone(tz).replace(tzinfo=None)
 
 
+def csv_files(folder: Path) -> list[Path]:
+    """The event logs of a folder: its CSV files (any case of .csv), hidden ones left out, in name order."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith("."))
+
+
+def log_files(location: Path) -> list[Path]:
+    """The files an event log location stands for: a folder's CSV files (read together), or the file itself."""
+    return csv_files(location) if location.is_dir() else [location]
+
+
 def split_values(cell: str | None) -> tuple[str, ...]:
     if not cell:
         return ()

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table
+from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table, log_files
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import apply_revisions
 from tracker.problems import Problem, display_path
@@ -29,12 +29,6 @@ from tracker.text import did_you_mean, did_you_mean_hint, fold, fold_array
 from tracker.timeutil import to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
-
-
-def _csv_paths(location: Path) -> list[Path]:
-    if location.is_dir():
-        return sorted(p for p in location.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith("."))
-    return [location]
 
 
 def _records(raw: bytes, errors: str = "replace") -> Iterator[tuple[int, list[str]]]:
@@ -229,7 +223,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             log = EventLog.empty()
             log.problems.append(Problem(display_path(location), 0, 0, "event log does not exist"))
             return log
-        paths = _csv_paths(location)
+        paths = log_files(location)
     reads = [_read_one(p, display_path(p)) for p in paths]
     problems = [p for r in reads for p in r.problems]
     all_columns = list(dict.fromkeys(c for r in reads for c in r.table.column_names)) or list(COLUMNS)
