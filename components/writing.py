@@ -7,7 +7,6 @@ asks `write_gate` first, which shows a short note instead of a form a user could
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,16 +20,12 @@ from components.context import ROOT, data_paths
 from tracker.log.access import WriteAccess, read_secrets, write_access
 from tracker.log.writer import append_target, find_partial, repair_log
 from tracker.problems import TrackerError
-from tracker.timeutil import UTC
+from tracker.timeutil import now
 
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 ANONYMOUS = "anonymous"  # logged_by when nobody is signed in and no name is given
 _NAME_KEY = "logged_by_name"
 _DISMISSED_KEY = "startup_notice_dismissed"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(UTC)
 
 
 def secrets() -> tuple[Mapping[str, object], str | None]:

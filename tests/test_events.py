@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from tracker.log.events import COLUMNS, EventLog
-from tracker.log.reader import load_events
+from tracker.log.reader import load_events, parse_occurred
 from tracker.scenario.model import Match
 from tracker.text import fold, fold_array, folded
 from tracker.timeutil import UTC, zone
@@ -482,3 +482,10 @@ def test_the_index_and_the_filters_fold_case_alike(write: Write, logged: str, as
 def test_fold_array_folds_like_fold() -> None:
     values = ["ΟΔΟΣ", " EU ", "İstanbul", "Straße", None]
     assert fold_array(pa.array(values)).to_pylist() == [fold(v) if v is not None else None for v in values]
+
+
+def test_one_parser_reads_occurred_for_the_log_and_the_form() -> None:
+    assert parse_occurred(" 2022-02-22 ") == dt.date(2022, 2, 22)
+    assert parse_occurred("2022-02-22T15:00:00+01:00") == dt.datetime(2022, 2, 22, 14, tzinfo=UTC)
+    assert parse_occurred("2022-02-22T15:00:00") is None  # no offset: its zone is unknown
+    assert parse_occurred("22/02/2022") is None and parse_occurred("2022-02-30") is None

@@ -56,6 +56,11 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}{hint}") from None
 
 
+def now() -> dt.datetime:
+    """The current instant, in UTC: the one clock of the command line and the dashboard."""
+    return dt.datetime.now(UTC)
+
+
 def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """Midnight at the start of ``day`` in ``tz``, as an aware datetime in UTC (DST-safe)."""
     local = dt.datetime.combine(day, dt.time(0), tzinfo=tz)

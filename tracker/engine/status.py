@@ -31,7 +31,6 @@ from tracker.log.index import DAY_NS
 from tracker.log.ledger import known_at
 from tracker.scenario.model import DeadlineSpell, Match, Scenario, deadline_text
 from tracker.timeutil import (
-    UTC,
     day_number,
     duration_words,
     end_of_day,
@@ -647,10 +646,6 @@ def urgency_key(assessment: Assessment) -> tuple[int, float, str]:
     """Most urgent first: by status, then by time left (soonest first), then by id."""
     remaining = assessment.remaining.total_seconds() if assessment.remaining is not None else float("inf")
     return (URGENCY.index(assessment.status), remaining, assessment.scenario.id)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(UTC)
 
 
 def in_trigger_window(assessment: Assessment, log: EventLog, position: int) -> bool:

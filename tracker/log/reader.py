@@ -167,16 +167,26 @@ def _parse_occurred(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return ns, date_only, valid
 
 
-def _parse_one(text: str) -> tuple[int, bool] | None:
+def parse_occurred(text: str) -> dt.date | dt.datetime | None:
+    """One `occurred` cell as the log reads it: a date (YYYY-MM-DD), or an aware datetime with its own offset;
+    None when it is neither (a datetime without offset included: its zone is unknown)."""
+    text = text.strip()
     try:
         if len(text) == 10:
-            return (dt.date.fromisoformat(text) - dt.date(1970, 1, 1)).days * DAY_NS, True
+            return dt.date.fromisoformat(text)
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    if value.tzinfo is None:
+    return value if value.tzinfo is not None else None
+
+
+def _parse_one(text: str) -> tuple[int, bool] | None:
+    value = parse_occurred(text)
+    if isinstance(value, dt.datetime):
+        return to_ns(value), False
+    if value is None:
         return None
-    return to_ns(value), False
+    return (value - dt.date(1970, 1, 1)).days * DAY_NS, True
 
 
 def _explain_occurred(text: str) -> str:
