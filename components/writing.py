@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from components.context import ROOT, data_paths
-from tracker.log.access import WriteAccess, read_secrets, write_access
+from tracker.log.access import WriteAccess, read_secrets, write_access, writing_enabled
 from tracker.log.writer import append_target, find_partial, repair_log
 from tracker.problems import TrackerError
 from tracker.timeutil import now
@@ -59,12 +59,7 @@ def current_access() -> WriteAccess:
 def writing_configured() -> bool:
     """Whether anyone at all may write with this configuration (for the start-up repair, which no user starts)."""
     found, problem = secrets()
-    if problem:
-        return False
-    section = found.get("tracker", {})
-    editors = section.get("editors") if isinstance(section, Mapping) else None
-    someone = editors[0] if isinstance(editors, list) and editors and isinstance(editors[0], str) else None
-    return write_access(env=os.environ, secrets=found, user_email=someone).allowed
+    return not problem and writing_enabled(env=os.environ, secrets=found)
 
 
 def _providers(auth: object) -> list[str | None]:
