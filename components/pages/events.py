@@ -58,7 +58,7 @@ def render(ctx: Context) -> None:
 
     first = frame["when"].min().date() if len(frame) else ctx.as_of.instant.date()
     last = frame["when"].max().date() if len(frame) else ctx.as_of.instant.date()
-    row = st.columns([3, 2, 2, 2, 3])
+    row = st.columns([4, 2, 2, 3, 3])
     _follow_data_span(first, last)
     span = row[0].date_input("Dates", min_value=first, max_value=last, key="events_dates", format="YYYY-MM-DD")
     actors = row[1].multiselect("Actor", log.vocabulary("actors"), key="events_actor", bind="query-params", placeholder="Any")
