@@ -21,10 +21,11 @@ from tracker import config
 from tracker.engine.status import AsOf as AsOfValue
 from tracker.engine.status import Assessment, Basis, assess_all, instant_for
 from tracker.git.compare import scenarios_known_at
+from tracker.log.events import log_files
 from tracker.log.writer import reading
 from tracker.problems import Problem, TrackerError
 from tracker.report.views import event_matches
-from tracker.scenario.loader import SCENARIO_SUFFIXES
+from tracker.scenario.loader import scenario_paths
 from tracker.scenario.model import Scenario
 from tracker.timeutil import UTC, as_of_param, parse_as_of, zone
 from tracker.workspace import Workspace, load_workspace
@@ -48,12 +49,9 @@ def data_paths() -> tuple[Path, Path]:
 
 def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
     """Path, modification time and size of every input file: a saved edit changes it."""
-    files: list[Path] = []
-    for location, suffixes in ((scenarios, SCENARIO_SUFFIXES), (events, (".csv",))):
-        if location.is_dir():
-            files += [p for p in location.iterdir() if p.suffix.lower() in suffixes]
-        elif location.exists():
-            files.append(location)
+    files: list[Path] = scenario_paths(scenarios) if scenarios.is_dir() else [scenarios] if scenarios.exists() else []
+    if events.exists():
+        files += log_files(events)
     entries = []
     for path in sorted(files):
         try:

@@ -43,11 +43,13 @@ from tracker.log.drafts import (
 )
 from tracker.log.events import MULTI_VALUED, EventLog, Version
 from tracker.log.ledger import raw_rows
+from tracker.log.reader import parse_occurred
 from tracker.log.writer import DuplicateIdError, format_logged_at
 from tracker.problems import TrackerError
 from tracker.report.html import impact_html, source_html
 from tracker.scenario.model import Scenario
-from tracker.timeutil import parse_instant, zone
+from tracker.text import fold
+from tracker.timeutil import now, zone
 
 FIELD_LABELS = {
     "occurred": "Date",
@@ -92,8 +94,7 @@ def _generation(key: str) -> int:
 
 def preview_instants(ctx: Context) -> list[tuple[str, dt.datetime]]:
     """When to show the impact: now, and the replayed instant when replaying."""
-    now = writing.now()
-    instants = [("now", now)]
+    instants = [("now", now())]
     if not ctx.as_of.live:
         instants.insert(0, (f"as of {format_instant(ctx.as_of.instant, ctx.tz)}", ctx.as_of.instant))
     return instants
@@ -102,7 +103,7 @@ def preview_instants(ctx: Context) -> list[tuple[str, dt.datetime]]:
 def check(ctx: Context, kind: str, draft: EventDraft, logged_by: str, extra: Sequence[FieldError] = ()) -> Checked:
     """The row a draft would append, its problems, and (when it has no errors) the scenarios it would change."""
     log = ctx.workspace.events
-    row, errors = check_draft(draft, log, now=writing.now(), logged_by=logged_by)
+    row, errors = check_draft(draft, log, now=now(), logged_by=logged_by)
     errors = [*extra, *errors]
     impacts: list[tuple[str, list[Impact]]] = []
     if not blocking(errors):
@@ -126,7 +127,7 @@ def save(key: str, checked: Checked) -> None:
         st.session_state[_checked_key(key)] = Checked(checked.kind, row, problems)
         st.session_state[_saved_key(key)] = ("error", f"Not saved: the log changed since you checked. {problems[0].message}")
         return
-    when = writing.now()
+    when = now()
     try:
         receipt = save_rows(location, [{**row, "logged_at": format_logged_at(when)}], now=when, on_duplicate="refuse")
     except DuplicateIdError:  # two clicks raced: the first one saved it
@@ -263,8 +264,8 @@ def suggestions(ctx: Context, column: str, chosen: Iterable[str]) -> list[str]:
     """Values in use (the log's and the scenarios'), each once whatever its case, and those already chosen."""
     seen: dict[str, str] = {}
     for value in [*chosen, *ctx.workspace.events.vocabulary(column), *sorted(_match_values(ctx.workspace.scenarios.scenarios, column))]:
-        seen.setdefault(value.strip().lower(), value.strip())
-    return sorted((v for v in seen.values() if v), key=str.lower)
+        seen.setdefault(fold(value), value.strip())
+    return sorted((v for v in seen.values() if v), key=fold)
 
 
 def _offset_label(offset: dt.timedelta) -> str:
@@ -293,14 +294,11 @@ def split_occurred(text: str, viewer: dt.tzinfo) -> tuple[dt.date | None, dt.tim
     text = text.strip()
     if not text:
         return None, None, viewer_name
-    try:
-        return dt.date.fromisoformat(text), None, viewer_name
-    except ValueError:
-        pass
-    try:
-        instant = parse_instant(text)
-    except ValueError:
+    instant = parse_occurred(text)  # as the log reads it
+    if instant is None:
         return None, None, viewer_name
+    if not isinstance(instant, dt.datetime):
+        return instant, None, viewer_name
     offset = instant.utcoffset() or dt.timedelta(0)
     if offset == dt.timedelta(0):
         label = "UTC"
@@ -324,7 +322,7 @@ def occurred_text(day: dt.date | None, moment: dt.time | None, zone_label: str) 
 
 
 def _default_day(ctx: Context) -> dt.date:
-    return ctx.as_of.instant.astimezone(ctx.tz).date() if not ctx.as_of.live else writing.now().astimezone(ctx.tz).date()
+    return ctx.as_of.instant.astimezone(ctx.tz).date() if not ctx.as_of.live else now().astimezone(ctx.tz).date()
 
 
 def event_form(ctx: Context, key: str, initial: EventDraft, *, kind: str = "event", access: WriteAccess | None = None) -> None:

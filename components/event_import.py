@@ -41,6 +41,7 @@ from tracker.log.importer import (
 from tracker.log.ledger import raw_rows
 from tracker.problems import TrackerError, display_path
 from tracker.report.html import impact_html
+from tracker.timeutil import now
 
 KEY = "import"
 NOT_MAPPED = "— not mapped —"
@@ -141,8 +142,8 @@ def _plan(ctx: Context, export: ExportTable, data: bytes, mapping: ImportMapping
     found: Planned | None = st.session_state.get(_state("plan"))
     if found is not None and found.signature == signature:
         return found
-    plan = plan_import(export, mapping, ctx.workspace.events, now=writing.now(), logged_by=logged_by)
-    impacts = preview_impact(plan.rows, ctx.workspace.scenarios.scenarios, ctx.workspace.events, writing.now()) if plan.rows else []
+    plan = plan_import(export, mapping, ctx.workspace.events, now=now(), logged_by=logged_by)
+    impacts = preview_impact(plan.rows, ctx.workspace.scenarios.scenarios, ctx.workspace.events, now()) if plan.rows else []
     planned = Planned(signature, plan, impacts)
     st.session_state[_state("plan")] = planned
     return planned
@@ -157,7 +158,7 @@ def append(planned: Planned, file_name: str) -> None:
             st.session_state[_state("outcome")] = ("info", "These events are already in the log; nothing was appended twice.")
         return
     try:
-        receipt = run_import(data_paths()[1], plan, now=writing.now())
+        receipt = run_import(data_paths()[1], plan, now=now())
     except TrackerError as exc:
         st.session_state[_state("outcome")] = ("error", f"Nothing was appended: {exc}")
         return

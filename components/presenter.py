@@ -26,6 +26,7 @@ from tracker.report.figures import scenario_timeline_figure
 from tracker.report.html import countdown_caption, status_chip_html
 from tracker.report.pack import audience_deadline, one_row
 from tracker.report.views import Filters, board_view, countdown, open_later_text, reason, scenario_detail, status_counts
+from tracker.text import source_link
 from tracker.timeutil import UTC
 
 MODE_PARAM, PRESENT = "mode", "present"
@@ -194,7 +195,7 @@ def deciding_html(a: Assessment, log: EventLog) -> str:
         return f'<div class="deciding"><span class="label">Deciding event</span> none yet. {html.escape(reason(a))}</div>'
     items = "".join(
         f'<li><span class="label">{_role(a, e)}</span> <b>{html.escape(e.occurred[:10])}</b> {html.escape(e.title)}'
-        f'<span class="source"> — {html.escape(e.source.split(" <")[0])}</span></li>'
+        f'<span class="source"> — {html.escape(source_link(e.source)[0])}</span></li>'
         for e in found
     )
     return f'<ul class="deciding">{items}</ul>'

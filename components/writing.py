@@ -1,13 +1,12 @@
 """Who may write from the dashboard, signing in, and the start-up repair of the event log.
 
 Read-only unless configured (the rules are tracker.log.access.write_access, fed with the
-environment, `.streamlit/secrets.toml` and the signed-in user). Every widget that writes
+environment, the app's settings in st.secrets and the signed-in user). Every widget that writes
 asks `write_gate` first, which shows a short note instead of a form a user could not use.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,30 +14,30 @@ from pathlib import Path
 from typing import Literal
 
 import streamlit as st
-from streamlit.errors import StreamlitAuthError
+from streamlit.errors import StreamlitAuthError, StreamlitSecretNotFoundError
 
-from components.context import ROOT, data_paths
-from tracker.log.access import WriteAccess, read_secrets, write_access
+from components.context import data_paths
+from tracker.log.access import WriteAccess, write_access, writing_enabled
 from tracker.log.writer import append_target, find_partial, repair_log
-from tracker.problems import TrackerError
-from tracker.timeutil import UTC
+from tracker.problems import TrackerError, display_path
+from tracker.timeutil import now
 
-SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 ANONYMOUS = "anonymous"  # logged_by when nobody is signed in and no name is given
 _NAME_KEY = "logged_by_name"
 _DISMISSED_KEY = "startup_notice_dismissed"
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(UTC)
-
-
 def secrets() -> tuple[Mapping[str, object], str | None]:
-    """The secrets file as a dict, or {} and the reason it cannot be read."""
+    """The app's settings as Streamlit reads them (st.secrets: .streamlit/secrets.toml, or Streamlit's
+    `secrets.files`), or {} and the reason they cannot be read. No secrets file at all means {}."""
     try:
-        return read_secrets(SECRETS_FILE), None
-    except TrackerError as exc:
-        return {}, str(exc)
+        return st.secrets.to_dict(), None
+    except StreamlitSecretNotFoundError as exc:
+        where = exc.exec_kwargs.get("path")
+        if "error" not in exc.exec_kwargs or not where:  # no secrets file: read-only by default
+            return {}, None
+        shown = display_path(Path(str(where)))
+        return {}, f"{shown}: not valid TOML ({exc.exec_kwargs['error']}); the event log stays read-only"
 
 
 def _signed_in() -> bool:
@@ -64,12 +63,7 @@ def current_access() -> WriteAccess:
 def writing_configured() -> bool:
     """Whether anyone at all may write with this configuration (for the start-up repair, which no user starts)."""
     found, problem = secrets()
-    if problem:
-        return False
-    section = found.get("tracker", {})
-    editors = section.get("editors") if isinstance(section, Mapping) else None
-    someone = editors[0] if isinstance(editors, list) and editors and isinstance(editors[0], str) else None
-    return write_access(env=os.environ, secrets=found, user_email=someone).allowed
+    return not problem and writing_enabled(env=os.environ, secrets=found)
 
 
 def _providers(auth: object) -> list[str | None]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.log.access import WriteAccess, read_secrets, write_access
+from tracker.log.access import WriteAccess, may_write, read_secrets, write_access, writing_enabled
 from tracker.problems import TrackerError
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
@@ -98,3 +98,19 @@ def test_reading_the_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     bad.write_text("[tracker\nwrite = true\n")
     with pytest.raises(TrackerError, match=r"^bad\.toml: not valid TOML \(.*\); the event log stays read-only$"):
         read_secrets(bad)
+
+
+def test_may_write_asks_about_the_user_and_writing_enabled_about_anyone() -> None:
+    on = {"tracker": {"write": True}}
+    assert may_write(env={}, secrets=on, user_email=None) and writing_enabled(env={}, secrets=on)
+    assert not may_write(env={}, secrets={}, user_email="ana@example.org") and not writing_enabled(env={}, secrets={})
+    assert writing_enabled(env={"TRACKER_WRITE": "1"}, secrets={}) and not writing_enabled(env={"TRACKER_WRITE": "0"}, secrets=on)
+    # With sign-in, the listed editors may write and nobody else: writing is enabled, though not for a stranger.
+    assert may_write(env={}, secrets=EDITORS, user_email="ana@example.org")
+    assert not may_write(env={}, secrets=EDITORS, user_email="eve@example.org")
+    assert not may_write(env={}, secrets=EDITORS, user_email=None)
+    assert writing_enabled(env={}, secrets=EDITORS)
+    # Sign-in without editors, or editors without sign-in: nobody may write.
+    assert not writing_enabled(env={}, secrets={"tracker": {"write": True}, "auth": {"client_id": "x"}})
+    assert not writing_enabled(env={}, secrets={"tracker": {"write": True, "editors": ["ana@example.org"]}})
+    assert not writing_enabled(env={}, secrets={**EDITORS, "tracker": {"write": True, "editors": [""]}})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -19,8 +21,10 @@ APP = str(ROOT / "app.py")
 CHIP = re.compile(r'data-status="([a-z-]+)" data-scenario="([a-z0-9-]+)"')
 
 
-def run(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+def run(params: dict[str, str] | None = None, page: str | None = None, zone: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
+    if zone:  # the viewer's zone, as the browser reports it (st.context.timezone)
+        at.context["timezone"] = zone
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -161,6 +165,51 @@ def test_events_page_table_and_matches() -> None:
     found = at.dataframe[0].value
     assert 0 < len(found) < len(table)
     assert all("swift" in " ".join(row).lower() for row in found[["title", "source", "notes", "id"]].itertuples(index=False))
+
+
+ZONES = ["America/New_York", "Asia/Tokyo", "UTC"]
+
+
+def _demo_ids_on(day: str) -> list[str]:
+    log = load_events(DEMO_EVENTS)
+    return sorted(e.id for e in log.events(range(len(log))) if e.occurred[:10] == day)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_events_page_filters_date_only_events_on_their_own_date(zone: str) -> None:
+    at = run({"as_of": "2022-03-01"}, page="events", zone=zone)
+    dates = at.date_input(key="events_dates")
+    log = load_events(DEMO_EVENTS)
+    assert dates.value[0] == min(e.day for e in log.events(range(len(log))))  # the first event's own date, not the evening before
+    dates.set_value((dt.date(2022, 2, 22), dt.date(2022, 2, 22))).run()
+    table = at.dataframe[0].value
+    assert sorted(table["id"]) == _demo_ids_on("2022-02-22") and len(table) == 3
+    assert set(table["occurred"]) == {"2022-02-22"}
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_timeline_plots_date_only_events_on_their_own_date(zone: str) -> None:
+    at = run({"as_of": "2022-03-01"}, page="timeline", zone=zone)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    placed = {
+        event_id: x
+        for trace in spec["data"]
+        if trace.get("type") == "scatter" and trace.get("customdata")
+        for event_id, x in zip(trace["customdata"], trace["x"], strict=True)
+    }
+    assert placed["2022-02-22-us-first-tranche-sanctions"].startswith("2022-02-22T00:00:00")
+    assert spec["layout"]["xaxis"]["title"]["text"] == f"Date ({zone})"
+
+
+def test_events_page_filters_and_shows_the_kind() -> None:
+    at = run({"as_of": "2022-03-01"}, page="events")
+    table = at.dataframe[0].value
+    assert "kind" in table.columns and "decision" in set(table["kind"])
+    at.multiselect(key="kind").set_value(["decision"]).run()
+    decisions = at.dataframe[0].value
+    assert 0 < len(decisions) < len(table) and set(decisions["kind"]) == {"decision"}
+    linked = run({"as_of": "2022-03-01", "kind": "threat"}, page="events")
+    assert set(linked.dataframe[0].value["kind"]) == {"threat"}
 
 
 def expected_events_by(as_of: str) -> list[str]:

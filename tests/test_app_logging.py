@@ -11,6 +11,7 @@ import html
 import io
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pandas as pd
 import pytest
+import streamlit as st
+from streamlit import config as st_config
 from streamlit.errors import StreamlitAuthError
 from streamlit.testing.v1 import AppTest
 
@@ -42,15 +45,22 @@ SOURCE = "Reuters: Russia says troops return to bases <https://example.org/russi
 
 
 @pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of the demo data, and a secrets file of the test's own (absent unless written)."""
     shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
     shutil.copy(DEMO_EVENTS, tmp_path / "events.csv")
     monkeypatch.setenv("TRACKER_SCENARIOS", str(tmp_path / "scenarios"))
     monkeypatch.setenv("TRACKER_EVENTS", str(tmp_path / "events.csv"))
     monkeypatch.delenv("TRACKER_WRITE", raising=False)
-    monkeypatch.setattr(components.writing, "SECRETS_FILE", tmp_path / "secrets.toml")
-    return tmp_path
+    # The app reads its settings through st.secrets: point Streamlit at the test's own file, read afresh.
+    monkeypatch.setattr(st_config, "get_option", _secrets_at(tmp_path / "secrets.toml", st_config.get_option))
+    st.secrets._reset()
+    yield tmp_path
+    st.secrets._reset()
+
+
+def _secrets_at(path: Path, get_option: Callable[[str], Any]) -> Callable[[str], Any]:
+    return lambda key: [str(path)] if key == "secrets.files" else get_option(key)
 
 
 @pytest.fixture

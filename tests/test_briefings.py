@@ -419,12 +419,10 @@ def test_a_failed_write_keeps_the_earlier_file(tmp_path: Path, capsys: pytest.Ca
     out = tmp_path / "deadlines.ics"
     out.write_text("the earlier calendar", encoding="utf-8")
 
-    def full_disk(self: object, data: bytes) -> int:
+    def full_disk(fd: int, data: bytes, **_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    import tempfile
-
-    monkeypatch.setattr(tempfile._TemporaryFileWrapper, "write", full_disk, raising=False)
+    monkeypatch.setattr("tracker.log.writer._write_all", full_disk)
     code, _, err = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", str(out), *DATA)
     assert (code, err) == (2, f"tracker: --out: cannot write {out}: No space left on device\n")
     assert out.read_text(encoding="utf-8") == "the earlier calendar"

@@ -15,7 +15,7 @@ from tracker.log.events import COLUMNS, EventLog
 from tracker.log.reader import load_events
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import Scenario
-from tracker.timeutil import UTC, parse_instant
+from tracker.timeutil import UTC, as_of_param, end_of_day, last_day, last_instant, parse_as_of, parse_instant, zone
 
 Write = Callable[[str, str], Path]
 BRUSSELS = dt.timezone(dt.timedelta(hours=1))  # CET, the offset of Brussels in winter
@@ -532,3 +532,20 @@ def test_to_json_fields(log_of: Callable[..., EventLog]) -> None:
         "explanation": data["explanation"],
     }
     assert data["explanation"].startswith("Triggered at 2021-12-25 24:00 Europe/Brussels")
+
+
+# --- "a date means the end of that day": one rule, both ways -----------------------------------
+@pytest.mark.parametrize("zone_name", ["America/New_York", "Asia/Tokyo", "UTC"])
+def test_a_date_is_the_end_of_that_day_and_is_written_back_as_the_date(zone_name: str) -> None:
+    tz = zone(zone_name)
+    end = parse_instant("2022-02-22", tz)
+    assert end == last_instant(dt.date(2022, 2, 22), tz) == end_of_day(dt.date(2022, 2, 22), tz) - dt.timedelta(microseconds=1)
+    assert end.date() == dt.date(2022, 2, 22) and end.tzinfo is tz
+    assert last_day(end_of_day(dt.date(2022, 2, 22), tz), tz) == dt.date(2022, 2, 22)
+    # A link writes back what was chosen: a date as the date, an instant with its offset.
+    assert as_of_param(dt.date(2022, 2, 22)) == "2022-02-22" and parse_as_of("2022-02-22") == dt.date(2022, 2, 22)
+    noon = dt.datetime(2022, 2, 22, 12, 0, tzinfo=tz)
+    assert parse_as_of(as_of_param(noon)) == noon and as_of_param(noon).startswith("2022-02-22T12:00")
+    odd = noon.replace(second=5)
+    assert parse_as_of(as_of_param(odd)) == odd
+    assert parse_as_of(as_of_param(end)) == end  # the last microsecond of a day stays an instant: a date means another thing

@@ -6,12 +6,16 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 from tracker.log.events import COLUMNS, EventLog
-from tracker.log.reader import load_events
+from tracker.log.reader import load_events, parse_occurred
 from tracker.scenario.model import Match
-from tracker.timeutil import UTC
+from tracker.text import fold, fold_array, folded
+from tracker.timeutil import UTC, zone
 
 Write = Callable[[str, str], Path]
 HEADER = ",".join(COLUMNS)
@@ -445,3 +449,43 @@ def test_frame_is_in_time_order(matching_log: EventLog) -> None:
     frame = matching_log.frame()
     assert list(frame["id"]) == ["build", "talks", "sanc", "eu", "none"]
     assert list(frame["date_only"]) == [True, True, False, True, True]
+
+
+# --- the calendar-day rule, for viewers ---------------------------------------------------------
+ZONES = ["America/New_York", "Asia/Tokyo", "UTC"]
+# A timed event at 03:30 UTC on 22 February: the evening before in New York, midday in Tokyo.
+TIMED_LOCAL = {"America/New_York": "2022-02-21 22:30", "Asia/Tokyo": "2022-02-22 12:30", "UTC": "2022-02-22 03:30"}
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_a_date_only_event_stands_on_its_own_date_in_every_zone(write: Write, zone_name: str) -> None:
+    log = _log(write, "dated,2022-02-22,Dated,,,,,\ntimed,2022-02-22T03:30:00Z,Timed,,,,,\n")
+    tz = zone(zone_name)
+    positions = np.arange(len(log))
+    assert list(log.wall_clock(positions, tz)) == [pd.Timestamp("2022-02-22 00:00"), pd.Timestamp(TIMED_LOCAL[zone_name])]
+    assert list(log.local_days(positions, tz)) == [np.datetime64("2022-02-22"), np.datetime64(TIMED_LOCAL[zone_name][:10])]
+    dated, timed = log.event(0), log.event(1)
+    assert dated.local_day(tz) == dt.date(2022, 2, 22) and dated.local_when(tz) == dt.datetime(2022, 2, 22)
+    assert timed.local_when(tz) == dt.datetime.fromisoformat(TIMED_LOCAL[zone_name])
+
+
+# --- one case rule for the index and the filters ----------------------------------------------
+@pytest.mark.parametrize(("logged", "asked"), [("ΟΔΟΣ", "οδος"), ("οδος", "ΟΔΟΣ"), ("İstanbul", "İSTANBUL"), ("Straße", "STRASSE")])
+def test_the_index_and_the_filters_fold_case_alike(write: Write, logged: str, asked: str) -> None:
+    # Arrow's utf8_lower, which the index used, spelt "ΟΔΟΣ" as "οδοσ" while the filters' str.lower spelt it "οδος".
+    log = _log(write, f"e1,2021-12-07,T,{logged},,,s,\n")
+    by_index = _matching(log, actors=[asked]) == ["e1"]
+    assert by_index == bool(folded([asked]) & folded([logged])) == (fold(asked) == fold(logged))
+    assert by_index == (logged != "Straße")  # lower-casing, not Unicode case folding
+
+
+def test_fold_array_folds_like_fold() -> None:
+    values = ["ΟΔΟΣ", " EU ", "İstanbul", "Straße", None]
+    assert fold_array(pa.array(values)).to_pylist() == [fold(v) if v is not None else None for v in values]
+
+
+def test_one_parser_reads_occurred_for_the_log_and_the_form() -> None:
+    assert parse_occurred(" 2022-02-22 ") == dt.date(2022, 2, 22)
+    assert parse_occurred("2022-02-22T15:00:00+01:00") == dt.datetime(2022, 2, 22, 14, tzinfo=UTC)
+    assert parse_occurred("2022-02-22T15:00:00") is None  # no offset: its zone is unknown
+    assert parse_occurred("22/02/2022") is None and parse_occurred("2022-02-30") is None

@@ -90,3 +90,26 @@ def test_signpost_series_is_cumulative() -> None:
     names = [t.name for t in fig.data]
     assert names == ["Escalation signposts", "De-escalation signposts"]
     assert fig.data[0].line.dash != fig.data[1].line.dash  # told apart without colour
+
+
+def test_hover_text_escapes_titles_and_sources() -> None:
+    # Plotly reads hover text as pseudo-HTML: the '<https://...>' of every demo source was taken for a tag and dropped.
+    fig = _demo_timeline("2022-03-01")
+    hovers = [h for t in fig.data if isinstance(t, go.Scatter) and t.hovertext for h in t.hovertext]
+    assert hovers and any("&lt;https://" in h for h in hovers)
+    assert not any("<https://" in h for h in hovers)
+    first = next(h for h in hovers if "2022-02-22-us-first-tranche-sanctions" in h)
+    assert first.count("<b>") == 1
+
+
+def test_hover_text_escapes_markup_in_a_title(tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    header = DEMO_EVENTS.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,occurred,title,actors,targets,tags,kind,source")
+    row = "odd,2022-01-05,Tom & Jerry <b>bold</b>,US,,,report,Paper: A <https://x.example/a?b=1&c=2>,"
+    events.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    log = load_events(events)
+    fig = timeline_figure([], log, np.array([0], np.int64), parse_instant("2022-03-01"), LONDON)
+    (hover,) = next(t for t in fig.data if isinstance(t, go.Scatter)).hovertext
+    assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;" in hover
+    assert "&lt;https://x.example/a?b=1&amp;c=2&gt;" in hover

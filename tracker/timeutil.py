@@ -56,6 +56,11 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}{hint}") from None
 
 
+def now() -> dt.datetime:
+    """The current instant, in UTC: the one clock of the command line and the dashboard."""
+    return dt.datetime.now(UTC)
+
+
 def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """Midnight at the start of ``day`` in ``tz``, as an aware datetime in UTC (DST-safe)."""
     local = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
@@ -72,9 +77,9 @@ def last_instant(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return (end_of_day(day, tz) - dt.timedelta(microseconds=1)).astimezone(tz)
 
 
-def is_last_instant(instant: dt.datetime) -> bool:
-    """True for an instant written as a bare date: the last microsecond of its local day."""
-    return last_instant(instant.date(), instant.tzinfo or UTC) == instant
+def last_day(end: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The calendar day in ``tz`` of the last instant before an exclusive ``end``: for ``end_of_day(d, tz)``, ``d``."""
+    return (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
 
 
 def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.log.events import EventLog
+from tracker.log.events import EventLog, csv_files
 from tracker.log.reader import load_events
 from tracker.problems import Problem, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
-from tracker.scenario.model import Match
 
 
 @dataclass
@@ -31,15 +30,7 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
     for scenario in scenarios.scenarios:
         doc = scenarios.documents.get(scenario.id)
         path = display_path(scenarios.files[scenario.id])
-        places: list[tuple[tuple[str | int, ...], Match]] = []
-        if scenario.trigger is not None:
-            places.append((("trigger", scenario.trigger.kind), scenario.trigger.match))
-        if scenario.response is not None:
-            places.append((("response", "match"), scenario.response.match))
-            if scenario.response.partial is not None:
-                places.append((("response", "partial"), scenario.response.partial))
-        places += [(("signposts", i, "match"), s.match) for i, s in enumerate(scenario.signposts)]
-        for where, match in places:
+        for where, match in ((part.where, part.match) for part in scenario.parts):
             for index, event_id in enumerate(match.ids):
                 if not events.has_id(event_id):
                     loc = (*where, "ids", index)
@@ -78,7 +69,7 @@ def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
             errors.append(f"{display_path(path)}: no such file or folder")
         elif path.is_dir():
             found_yaml = scenario_paths(path)
-            found_csv = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+            found_csv = csv_files(path)
             if not found_yaml and not found_csv:
                 errors.append(f"{display_path(path)}: folder holds no scenario files (.yaml) or event logs (.csv)")
             scenario_files += found_yaml

@@ -1,4 +1,8 @@
-"""Events: the log as a table, filtered by date, actor, tag and text, with the scenarios each event matched."""
+"""Events: the log as a table, filtered by date, actor, tag, kind and text, with the scenarios each event matched.
+
+Every event stands on its own calendar day in the viewer's zone (a date-only event on its own date:
+tracker.log.events.wall_clock), and values compare as the match index compares them (tracker.text.fold).
+"""
 
 # A page script: Streamlit runs it when its page is open (see components/navigation.py).
 from __future__ import annotations
@@ -11,12 +15,14 @@ import streamlit as st
 from components import event_form
 from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
-from tracker.log.events import COLUMNS, split_values
+from tracker.log.events import COLUMNS, KIND, split_values
+from tracker.scenario.model import EVENT_KINDS
+from tracker.text import folded, has_words
 
 
 def has_any(cell: str, chosen: frozenset[str]) -> bool:
-    """Does a multi-valued cell hold any of the chosen values (case-insensitively)?"""
-    return bool(chosen & {v.lower() for v in split_values(cell)})
+    """Does a multi-valued cell hold any of the chosen values (folded, as the match index compares them)?"""
+    return bool(folded(chosen) & folded(split_values(cell)))
 
 
 def _follow_data_span(first: dt.date, last: dt.date) -> None:
@@ -40,7 +46,11 @@ def render(ctx: Context) -> None:
         return
     known = log.occurred_by(ctx.as_of.instant)
     frame = log.table.take(known).to_pandas()
-    frame.insert(1, "when", pd.to_datetime(log.when_ns[known], utc=True).tz_convert(ctx.tz))
+    # Where each event stands on the viewer's calendar: a date-only event on its own date, in any zone.
+    frame.insert(1, "when", log.wall_clock(known, ctx.tz))
+    added = [] if KIND in frame.columns else [KIND]  # the column is optional in the log; blank when absent
+    for column in added:
+        frame[column] = ""
     matched = matches()
     frame["scenarios"] = [", ".join(matched.get(int(p), [])) for p in known]
     frame["revised"] = event_form.revision_notes(log, frame["id"])
@@ -48,37 +58,40 @@ def render(ctx: Context) -> None:
 
     first = frame["when"].min().date() if len(frame) else ctx.as_of.instant.date()
     last = frame["when"].max().date() if len(frame) else ctx.as_of.instant.date()
-    row = st.columns([3, 2, 2, 3])
+    row = st.columns([4, 2, 2, 3, 3])
     _follow_data_span(first, last)
     span = row[0].date_input("Dates", min_value=first, max_value=last, key="events_dates", format="YYYY-MM-DD")
     actors = row[1].multiselect("Actor", log.vocabulary("actors"), key="events_actor", bind="query-params", placeholder="Any")
     tags = row[2].multiselect("Tag", log.vocabulary("tags"), key="events_tag", bind="query-params", placeholder="Any")
-    text = row[3].text_input("Search", key="events_q", bind="query-params", placeholder="Words in title, source, notes…")
+    kinds = row[3].multiselect(
+        "Kind", EVENT_KINDS, key="kind", bind="query-params", placeholder="Any", help="What the event was: a threat, a decision…"
+    )
+    text = row[4].text_input("Search", key="events_q", bind="query-params", placeholder="Words in title, source, notes…")
 
     keep = pd.Series(True, index=frame.index)
     if isinstance(span, tuple) and len(span) == 2:
         days = frame["when"].dt.date
         keep &= (days >= span[0]) & (days <= span[1])
-    for column, wanted in (("actors", actors), ("tags", tags)):
+    for column, wanted in (("actors", actors), ("tags", tags), (KIND, kinds)):
         if wanted:
-            chosen = frozenset(w.lower() for w in wanted)
-            keep &= frame[column].map(lambda cell, chosen=chosen: has_any(cell, chosen))
-    for word in text.lower().split():
-        keep &= (
-            (frame["title"] + " " + frame["source"] + " " + frame["notes"] + " " + frame["id"]).str.lower().str.contains(word, regex=False)
-        )
+            chosen = frozenset(wanted)
+            keep &= frame[column].fillna("").map(lambda cell, chosen=chosen: has_any(cell, chosen))
+    if text.strip():
+        haystack = frame["title"] + " " + frame["source"] + " " + frame["notes"] + " " + frame["id"]
+        keep &= haystack.map(lambda cell: has_words(cell, text))
     shown = frame[keep]
     st.caption(f"{len(shown):,} of {len(frame):,} events")
     # corrects/retracts are shown as the Revised column and in each event's history
-    extra = [c for c in shown.columns if c not in (*COLUMNS, "when", "scenarios", "revised", "corrects", "retracts")]
+    extra = [c for c in shown.columns if c not in (*COLUMNS, KIND, "when", "scenarios", "revised", "corrects", "retracts")]
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
-        column_order=["occurred", "title", "actors", "targets", "tags", "scenarios", "source", "notes", "revised", *extra, "id"],
+        column_order=["occurred", "title", KIND, "actors", "targets", "tags", "scenarios", "source", "notes", "revised", *extra, "id"],
         column_config={
             "occurred": st.column_config.TextColumn("Occurred", help="As logged: a date, or a date and time with its offset"),
             "title": st.column_config.TextColumn("Title", width="large"),
+            KIND: st.column_config.TextColumn("Kind", help="threat, statement, proposal, decision, in-force, action or report"),
             "actors": "Actors",
             "targets": "Targets",
             "tags": "Tags",
@@ -92,7 +105,7 @@ def render(ctx: Context) -> None:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     st.download_button(
         "Download these rows (CSV)",
-        shown.drop(columns=["when", "scenarios", "revised"]).to_csv(index=False).encode("utf-8"),
+        shown.drop(columns=["when", "scenarios", "revised", *added]).to_csv(index=False).encode("utf-8"),
         file_name=f"events-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",

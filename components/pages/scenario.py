@@ -13,12 +13,12 @@ from components.context import ROOT, SCENARIO_PARAM, Context, current
 from components.event_view import event_card
 from components.git_views import history_section
 from components.widgets import explanation_block, problems_banner, replay_note
+from tracker.engine.since import deciding_events
 from tracker.engine.status import Assessment
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
 from tracker.report.html import countdown_html, source_html, status_chip_html
 from tracker.report.views import ScenarioDetail, countdown, deadline_texts, describe_rules, scenario_detail, signpost_series
-
-_URL = r"<?(https?://[^\s>]+)>?"
+from tracker.text import source_link
 
 
 def _pick(ctx: Context) -> Assessment | None:
@@ -60,7 +60,7 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     trigger_word = "Averts" if trigger is not None and trigger.kind == "unless" else "Triggers"
     for item in sorted(detail.matched, key=lambda m: (int(log.when_ns[m.position]), m.position)):
         event = log.event(item.position)
-        link = pd.Series([event.source]).str.extract(_URL)[0].iloc[0]
+        source, link = source_link(event.source)
         role = {"trigger": trigger_word, "response": "Response"}.get(item.role, f"Signpost ({item.direction}): {item.role}")
         if item.note:
             role = f"No effect: {item.note}"
@@ -69,7 +69,7 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
                 "Date": event.occurred,
                 "Role": role,
                 "Event": event.title,
-                "Source": event.source.split(" <")[0],
+                "Source": source,
                 "Link": link,
                 "Id": event.id,
             }
@@ -106,11 +106,11 @@ def render(ctx: Context) -> None:
         head[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
     head[2].markdown(f"**Deadline** {own}  \n{viewer} (your time)")
     explanation_block(assessment)
-    deciding = [p for p in (log.position(i) for i in assessment.decided_by) if p is not None]
+    deciding = deciding_events(assessment, log)
     if deciding:
         st.subheader("Deciding events")
-        for pos in deciding:
-            event_card(log.event(pos))
+        for event in deciding:
+            event_card(event)
     st.subheader("What it says")
     if scenario.summary:
         st.markdown(scenario.summary)

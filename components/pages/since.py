@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 
 import pandas as pd
 import streamlit as st
@@ -17,11 +16,11 @@ from tracker.engine.since import SinceReport, since_report
 from tracker.engine.status import format_instant
 from tracker.git.history import git_deadline_moves
 from tracker.report.html import status_chip_html
+from tracker.text import source_link
 from tracker.timeutil import parse_instant
 
 SINCE_PARAM = "since"
 DEFAULT_GAP = dt.timedelta(days=7)
-_LINK = re.compile(r"<(https?://[^\s>]+)>")  # the log's source column: 'Publisher: Title <https://...>'
 
 
 def _since(ctx: Context) -> dt.datetime:
@@ -80,8 +79,8 @@ def _events(report: SinceReport, ctx: Context) -> None:
                 {
                     "Date": e.occurred,
                     "Event": e.title,
-                    "Source": e.source.split(" <")[0],
-                    "Link": link.group(1) if (link := _LINK.search(e.source)) else None,
+                    "Source": source_link(e.source)[0],
+                    "Link": source_link(e.source)[1],
                     "Id": e.id,
                 }
                 for e in events

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -78,9 +77,9 @@ def events_in_range(
         candidates = np.array(detail.positions if detail else [], np.int64)
     if not len(candidates):
         return []
-    local_days = pd.to_datetime(log.when_ns[candidates], utc=True).tz_convert(tz).strftime("%Y-%m-%d")
-    inside = (local_days >= first) & (local_days <= last)
-    return [int(p) for p in candidates[np.asarray(inside)]]
+    days = log.local_days(candidates, tz)  # a date-only event on its own date, in any zone
+    inside = (days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))
+    return [int(p) for p in candidates[inside]]
 
 
 render(current())

@@ -12,22 +12,21 @@ import datetime as dt
 import importlib
 import json
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from tracker import config
 from tracker.cli.common import EXIT_OK, UsageError, as_of_flag, basis_flag, data_flags, scenarios_for, workspace_from_args
 from tracker.engine.since import since_report, since_text
-from tracker.engine.status import assess_all, format_instant, instant_for, now
+from tracker.engine.status import assess_all, format_instant, instant_for
 from tracker.git.data_revision import data_revision
 from tracker.git.history import git_deadline_moves
+from tracker.log.writer import atomic_write
 from tracker.problems import TrackerError
 from tracker.report.calendar import calendar, check_base_url
 from tracker.report.views import open_later_text, without_upcoming
-from tracker.timeutil import UTC, as_of_text, parse_instant, zone
+from tracker.timeutil import UTC, as_of_text, now, parse_instant, zone
 
 
 def _instant(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
@@ -59,24 +58,11 @@ def _output(flag: str, text: str, example: str) -> Path:
 
 
 def _write(flag: str, path: Path, data: bytes) -> None:
-    """Write all or nothing: a failed write leaves any earlier file in place."""
-    temp: Path | None = None
+    """Write all or nothing (tracker.log.writer.atomic_write): a failed write leaves any earlier file in place."""
     try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-            temp = Path(handle.name)
-            handle.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # as an ordinary new file would be, not the temporary file's 0600
-        os.replace(temp, path)
+        atomic_write(path, data)
     except OSError as exc:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
         raise UsageError(f"{flag}: cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _folder(flag: str, text: str) -> Path:

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TextIO
 
 from tracker import config
-from tracker.engine.status import instant_for, now
+from tracker.engine.status import instant_for
 from tracker.git.compare import scenarios_known_at
 from tracker.problems import Problem, TrackerError
 from tracker.scenario.model import BASES, Scenario
-from tracker.timeutil import parse_as_of
+from tracker.timeutil import now, parse_as_of
 from tracker.workspace import Workspace, load_workspace
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -21,14 +21,14 @@ from tracker.cli.common import (
     workspace_from_args,
 )
 from tracker.engine.scenario_tests import run_scenario_tests
-from tracker.engine.status import assess_all, now, urgency_key
+from tracker.engine.status import assess_all, urgency_key
 from tracker.log.events import EventLog
 from tracker.log.reader import load_events
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import scenario_json_schema_text
 from tracker.scenario.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenario, parse_deadline, parse_match, parse_opened
-from tracker.timeutil import as_of_text, format_remaining, zone
+from tracker.timeutil import as_of_text, format_remaining, now, zone
 from tracker.workspace import load_workspace, split_paths
 
 

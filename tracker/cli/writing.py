@@ -20,7 +20,6 @@ from tracker.cli.common import (
     as_of_flag,
 )
 from tracker.engine.impact import Impact, preview_impact
-from tracker.engine.status import now
 from tracker.log.drafts import EventDraft, FieldError, blocking, check_draft, correction_draft, current_version, retraction_draft, save_rows
 from tracker.log.events import MULTI_VALUED, EventLog, split_values
 from tracker.log.importer import (
@@ -40,6 +39,7 @@ from tracker.log.writer import append_target, reading, repair_log
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import EVENT_KINDS, Scenario
+from tracker.timeutil import now
 
 
 def _events_location(args: argparse.Namespace) -> Path:

@@ -30,7 +30,17 @@ from tracker.log.events import EventLog
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import known_at
 from tracker.scenario.model import DeadlineSpell, Match, Scenario, deadline_text
-from tracker.timeutil import UTC, day_number, duration_words, end_of_day, from_day_number, from_ns, last_instant, start_of_day, to_ns
+from tracker.timeutil import (
+    day_number,
+    duration_words,
+    end_of_day,
+    from_day_number,
+    from_ns,
+    last_day,
+    last_instant,
+    start_of_day,
+    to_ns,
+)
 
 AsOf = dt.datetime | dt.date  # an instant, or a date: the end of that day in each scenario's zone
 
@@ -95,7 +105,7 @@ class Window:
     last_day: dt.date | None = None  # the last calendar day of date-only events, when not the day of `end`
 
     def day_bounds(self, tz: dt.tzinfo) -> tuple[int, int]:
-        last = day_number(self.last_day) if self.last_day is not None else _day_in(self.end - dt.timedelta(microseconds=1), tz)
+        last = day_number(self.last_day if self.last_day is not None else last_day(self.end, tz))
         return _day_in(self.start, tz), last
 
 
@@ -615,7 +625,7 @@ def _timing_text(timing: Timing, due: dt.datetime | None, tz: dt.tzinfo) -> str:
 def _counts_by(hit: Hit, due: dt.datetime, tz: dt.tzinfo) -> bool:
     """Did the response come by its due time: a date-only event by its day, a timed one by its instant."""
     if hit.date_only:
-        return _day_in(hit.at, tz) <= _day_in(due - dt.timedelta(microseconds=1), tz)
+        return _day_in(hit.at, tz) <= day_number(last_day(due, tz))
     return hit.at < due
 
 
@@ -636,10 +646,6 @@ def urgency_key(assessment: Assessment) -> tuple[int, float, str]:
     """Most urgent first: by status, then by time left (soonest first), then by id."""
     remaining = assessment.remaining.total_seconds() if assessment.remaining is not None else float("inf")
     return (URGENCY.index(assessment.status), remaining, assessment.scenario.id)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(UTC)
 
 
 def in_trigger_window(assessment: Assessment, log: EventLog, position: int) -> bool:

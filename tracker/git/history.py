@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +20,7 @@ from tracker.problems import Problem, display_path
 from tracker.scenario.changes import FieldChange, scenario_changes
 from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_bytes, scenario_paths
 from tracker.scenario.model import Scenario
+from tracker.text import did_you_mean_hint
 
 RevisionKind = Literal["added", "modified", "renamed", "deleted", "history-starts"]
 
@@ -127,8 +127,7 @@ def scenario_history(path: Path) -> ScenarioHistory:
             raise GitError(f"{shown} is not committed to git yet, so it has no history")
         folder = path.parent
         known = [p.stem for p in scenario_paths(folder)] if folder.is_dir() else []
-        close = get_close_matches(path.stem, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean_hint(path.stem, known)
         raise GitError(f"no scenario file {shown}, and git has no history of one{hint}")
 
     parsed: list[tuple[Commit, RevisionKind, str, str | None]] = []

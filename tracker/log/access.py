@@ -90,6 +90,23 @@ def write_access(
     return WriteAccess(True, user_email.strip(), f"Signed in as {user_email.strip()}, an editor.")
 
 
+def may_write(*, env: Mapping[str, str], secrets: Mapping[str, object], user_email: str | None) -> bool:
+    """May this user (None: nobody signed in) write to the event log?"""
+    return write_access(env=env, secrets=secrets, user_email=user_email).allowed
+
+
+def writing_enabled(*, env: Mapping[str, str], secrets: Mapping[str, object]) -> bool:
+    """Is writing on, and configured so that someone may write: the question asked before anyone signs in
+    (the dashboard's start-up repair). Without sign-in, anyone may; with it, any listed editor."""
+    if may_write(env=env, secrets=secrets, user_email=None):
+        return True
+    if "auth" not in secrets:
+        return False
+    section = secrets.get("tracker", {})
+    editors = section.get("editors") if isinstance(section, Mapping) else None
+    return isinstance(editors, list) and any(isinstance(e, str) and may_write(env=env, secrets=secrets, user_email=e) for e in editors)
+
+
 def read_secrets(path: Path = SECRETS_PATH) -> dict[str, object]:
     """The secrets file as a dict ({} when there is none); TrackerError if it is not valid TOML."""
     try:

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from tracker.log.index import DAY_NS, SEPARATOR, EventIndex
 from tracker.problems import Problem
 from tracker.scenario.model import Match
+from tracker.text import fold
 from tracker.timeutil import day_number, from_ns, to_ns
 
 COLUMNS = ("id", "occurred", "title", "actors", "targets", "tags", "source", "notes")
@@ -46,12 +47,58 @@ class Event:
 
     @property
     def day(self) -> dt.date:
+        """The event's day in UTC (its own date when date-only); for a viewer, use ``local_day``."""
         return self.when.date()
+
+    def local_when(self, tz: dt.tzinfo) -> dt.datetime:
+        """Where the event stands on the clock of a viewer in ``tz`` (naive); see ``wall_clock``."""
+        return wall_clock_one(self.when, self.date_only, tz)
+
+    def local_day(self, tz: dt.tzinfo) -> dt.date:
+        """The event's calendar day for a viewer in ``tz``: a date-only event's own date, a timed one's date there."""
+        return self.local_when(tz).date()
 
     @property
     def kind(self) -> str:
         """threat, statement, proposal, decision, in-force, action or report; "" when the log does not say."""
-        return self.extra.get(KIND, "").strip().lower()
+        return fold(self.extra.get(KIND, ""))
+
+
+# --- the calendar-day rule, for viewers -------------------------------------------------
+# A date-only event happened on that date wherever one stands: the engine compares it by
+# calendar day, and every page, figure and table places it on its own date, never at its
+# UTC midnight shifted into the viewer's zone (which in New York is the evening before).
+def wall_clock(when_ns: np.ndarray, date_only: np.ndarray, tz: dt.tzinfo) -> pd.DatetimeIndex:
+    """Naive local date-times for a viewer in ``tz``, one per event: a timed event at its wall-clock
+    time in ``tz``; a date-only event at the start of its own date. Their ``.date`` is the day to
+    filter, group and label by; their values are the x positions of a plot."""
+    when = np.asarray(when_ns, np.int64)
+    local = pd.to_datetime(when, utc=True).tz_convert(tz).tz_localize(None).asi8
+    naive = np.where(np.asarray(date_only, bool), when, local)
+    return pd.DatetimeIndex(naive.astype("datetime64[ns]"))
+
+
+def local_days(when_ns: np.ndarray, date_only: np.ndarray, tz: dt.tzinfo) -> np.ndarray:
+    """The calendar day (numpy datetime64[D]) of each event for a viewer in ``tz``; see ``wall_clock``."""
+    days: np.ndarray = wall_clock(when_ns, date_only, tz).values.astype("datetime64[D]")
+    return days
+
+
+def wall_clock_one(when: dt.datetime, date_only: bool, tz: dt.tzinfo) -> dt.datetime:
+    """``wall_clock`` for one event: ``when`` is its instant (UTC midnight of its date when date-only)."""
+    if date_only:
+        return dt.datetime.combine(when.astimezone(dt.UTC).date(), dt.time(0))
+    return when.astimezone(tz).replace(tzinfo=None)
+
+
+def csv_files(folder: Path) -> list[Path]:
+    """The event logs of a folder: its CSV files (any case of .csv), hidden ones left out, in name order."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith("."))
+
+
+def log_files(location: Path) -> list[Path]:
+    """The files an event log location stands for: a folder's CSV files (read together), or the file itself."""
+    return csv_files(location) if location.is_dir() else [location]
 
 
 def split_values(cell: str | None) -> tuple[str, ...]:
@@ -139,6 +186,16 @@ class EventLog:
         frame.insert(3, "date_only", self.date_only)
         return frame.iloc[np.argsort(self.when_ns, kind="stable")].reset_index(drop=True)
 
+    def wall_clock(self, positions: np.ndarray, tz: dt.tzinfo) -> pd.DatetimeIndex:
+        """The events at ``positions`` on the calendar and clock of a viewer in ``tz`` (see ``wall_clock``)."""
+        positions = np.asarray(positions, np.int64)
+        return wall_clock(self.when_ns[positions], self.date_only[positions], tz)
+
+    def local_days(self, positions: np.ndarray, tz: dt.tzinfo) -> np.ndarray:
+        """The calendar day of the events at ``positions`` for a viewer in ``tz`` (datetime64[D])."""
+        positions = np.asarray(positions, np.int64)
+        return local_days(self.when_ns[positions], self.date_only[positions], tz)
+
     def matching(self, match: Match) -> np.ndarray:
         """Positions of the events that match, in time order."""
         return self.index.all_rows(match)
@@ -165,8 +222,8 @@ class EventLog:
         seen: dict[str, str] = {}
         for cell in pc.unique(self.table.column(column)).to_pylist():
             for value in split_values(cell):
-                seen.setdefault(value.lower(), value)
-        return sorted(seen.values(), key=str.lower)
+                seen.setdefault(fold(value), value)
+        return sorted(seen.values(), key=fold)
 
 
 # --- corrections and retractions (tracker.log.ledger resolves them) ----------------------

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker.scenario.model import Match
+from tracker.text import fold, fold_array
 
 SEPARATOR = ";"
 DAY_NS = 86_400 * 1_000_000_000
@@ -55,11 +56,8 @@ class Space:
 
 
 def _tokens(values: list[str]) -> tuple[str, ...]:
-    """Values spelt as the index spells its tokens: Arrow's trim and lower-case, not Python's
-    (they differ on some letters, e.g. 'İ'), so that both sides of a comparison agree."""
-    if not values:
-        return ()
-    return tuple(pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(values, pa.string()))).to_pylist())
+    """Values spelt as the index spells its tokens: both sides folded by tracker.text.fold."""
+    return tuple(fold(v) for v in values)
 
 
 def match_key(match: Match) -> tuple[tuple[str, ...], ...]:
@@ -106,7 +104,7 @@ class EventIndex:
                 return self._postings[column]
             lists = pc.split_pattern(array, SEPARATOR)
             parents = pc.list_parent_indices(lists).to_numpy()
-            tokens = pc.utf8_lower(pc.utf8_trim_whitespace(pc.list_flatten(lists)))
+            tokens = fold_array(pc.list_flatten(lists))
             encoded = pc.dictionary_encode(tokens)
             codes = encoded.indices.to_numpy(zero_copy_only=False)
             if len(encoded.dictionary) < 1 << 16:

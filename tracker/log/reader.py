@@ -13,7 +13,6 @@ import io
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +20,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table
+from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table, log_files
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import apply_revisions
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import EVENT_KINDS
+from tracker.text import did_you_mean, did_you_mean_hint, fold, fold_array
 from tracker.timeutil import to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
-
-
-def _csv_paths(location: Path) -> list[Path]:
-    if location.is_dir():
-        return sorted(p for p in location.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith("."))
-    return [location]
 
 
 def _records(raw: bytes, errors: str = "replace") -> Iterator[tuple[int, list[str]]]:
@@ -95,7 +89,7 @@ def _read_one(path: Path, display: str) -> _FileRead:
         return _failed(path, display, 1, f"event log is empty; expected the header {','.join(COLUMNS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        hints = [f"{name!r} (found {close[0]!r}?)" if (close := get_close_matches(name, header, n=1)) else repr(name) for name in missing]
+        hints = [f"{name!r} (found {close!r}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
         return _failed(path, display, 1, f"header lacks required column(s) {', '.join(hints)}; expected {','.join(COLUMNS)}")
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
@@ -173,16 +167,26 @@ def _parse_occurred(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return ns, date_only, valid
 
 
-def _parse_one(text: str) -> tuple[int, bool] | None:
+def parse_occurred(text: str) -> dt.date | dt.datetime | None:
+    """One `occurred` cell as the log reads it: a date (YYYY-MM-DD), or an aware datetime with its own offset;
+    None when it is neither (a datetime without offset included: its zone is unknown)."""
+    text = text.strip()
     try:
         if len(text) == 10:
-            return (dt.date.fromisoformat(text) - dt.date(1970, 1, 1)).days * DAY_NS, True
+            return dt.date.fromisoformat(text)
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    if value.tzinfo is None:
+    return value if value.tzinfo is not None else None
+
+
+def _parse_one(text: str) -> tuple[int, bool] | None:
+    value = parse_occurred(text)
+    if isinstance(value, dt.datetime):
+        return to_ns(value), False
+    if value is None:
         return None
-    return to_ns(value), False
+    return (value - dt.date(1970, 1, 1)).days * DAY_NS, True
 
 
 def _explain_occurred(text: str) -> str:
@@ -229,7 +233,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             log = EventLog.empty()
             log.problems.append(Problem(display_path(location), 0, 0, "event log does not exist"))
             return log
-        paths = _csv_paths(location)
+        paths = log_files(location)
     reads = [_read_one(p, display_path(p)) for p in paths]
     problems = [p for r in reads for p in r.problems]
     all_columns = list(dict.fromkeys(c for r in reads for c in r.table.column_names)) or list(COLUMNS)
@@ -305,7 +309,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
 
 def _unknown_kinds(column: pa.Array) -> np.ndarray:
     """Rows whose `kind` is neither blank nor one of the kinds of event (compared case-insensitively)."""
-    folded = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+    folded = fold_array(column)
     known = pc.or_(pc.equal(pc.utf8_length(folded), 0), pc.is_in(folded, value_set=pa.array(EVENT_KINDS, folded.type)))
     result: np.ndarray = ~pc.fill_null(known, True).to_numpy(zero_copy_only=False)
     return result
@@ -313,8 +317,7 @@ def _unknown_kinds(column: pa.Array) -> np.ndarray:
 
 def explain_kind(value: str) -> str:
     """The message for a `kind` that is not a kind of event, with a "did you mean"."""
-    close = get_close_matches(value.strip().lower(), EVENT_KINDS, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean_hint(fold(value), EVENT_KINDS, cutoff=0.5)
     return f"kind: {value!r} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS
+from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, csv_files
 from tracker.log.ledger import REVISION_COLUMNS
 from tracker.problems import TrackerError, display_path
 
@@ -410,9 +410,7 @@ class DuplicateIdError(TrackerError):
 def _other_logs(location: Path, target: Path) -> list[Path]:
     if not location.is_dir():
         return []
-    return sorted(
-        p for p in location.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith(".") and p != target
-    )
+    return [p for p in csv_files(location) if p != target]
 
 
 def append_rows(

@@ -9,6 +9,7 @@ a GPU (VMs, many meeting-room PCs) render WebGL in software, and measured slower
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -48,12 +49,14 @@ def _local(instants: Sequence[dt.datetime] | pd.DatetimeIndex, tz: dt.tzinfo) ->
     return [pd.Timestamp(t).tz_convert(tz).tz_localize(None).to_pydatetime() for t in instants]
 
 
-def _local_ns(ns: np.ndarray, tz: dt.tzinfo) -> pd.DatetimeIndex:
-    return pd.to_datetime(ns, utc=True).tz_convert(tz).tz_localize(None)
-
-
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text(value: str, limit: int | None = None) -> str:
+    """Data for Plotly's hover and label text, which reads a pseudo-HTML: shortened, then escaped, so that
+    the ``<https://...>`` of every source or a ``<`` or ``&`` in a title shows as written."""
+    return html.escape(_short(value, limit) if limit else value, quote=False)
 
 
 def _role_key(item: MatchedEvent) -> str:
@@ -75,7 +78,7 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
     source on hover. Beyond: one marker per row and day (or week, month...), sized by the count."""
     if not len(positions):
         return []
-    when = _local_ns(log.when_ns[positions], tz)
+    when = log.wall_clock(positions, tz)  # a date-only event on its own date, in any zone
     traces = []
     if len(positions) <= POINT_LIMIT:
         ids, titles = _column(log, "id", positions), _column(log, "title", positions)
@@ -92,10 +95,10 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
                     marker={**_marker(role), "size": 11},
                     name=ROLE_NAME[role],
                     legendgroup=role,
-                    customdata=[ids[k] for k in pick],
+                    customdata=[ids[k] for k in pick],  # not shown: the page looks the clicked event up by it
                     hovertext=[
-                        f"<b>{_short(titles[k], 90)}</b><br>{occurred[k]}<br>{_short(sources[k], 90)}"
-                        f"<br><i>{ROLE_NAME[role]}</i> · {ids[k]}"
+                        f"<b>{_text(titles[k], 90)}</b><br>{_text(occurred[k])}<br>{_text(sources[k], 90)}"
+                        f"<br><i>{ROLE_NAME[role]}</i> · {_text(ids[k])}"
                         for k in pick
                     ],
                     hoverinfo="text",
@@ -214,7 +217,7 @@ def timeline_figure(
                     legendgroup=status.value,
                     showlegend=not is_response,
                     hovertext=[
-                        f"<b>{_short(r[3], 80)}</b><br>{label(status)}<br>"
+                        f"<b>{_text(r[3], 80)}</b><br>{label(status)}<br>"
                         + ("Response due " if is_response else "Tracking ")
                         + f"{b:%Y-%m-%d %H:%M} → {e:%Y-%m-%d %H:%M}"
                         for r, b, e in zip(rows, starts, ends, strict=True)
@@ -243,7 +246,7 @@ def timeline_figure(
     ):
         fig.add_trace(trace)
     categories = [d.assessment.scenario.id for d in ordered] + ([OTHER_ROW] if len(other_events) else [])
-    ticktext = [f"{style(d.assessment.status).glyph} {_short(d.assessment.scenario.title)}" for d in ordered]
+    ticktext = [f"{style(d.assessment.status).glyph} {_text(d.assessment.scenario.title, 48)}" for d in ordered]
     if len(other_events):
         ticktext.append("Other events")
     _base_layout(fig, max(260, 90 + ROW_HEIGHT * len(categories)), tz_name)
@@ -266,7 +269,7 @@ def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.
     tz_name = getattr(tz, "key", "UTC")
     fig = go.Figure()
     if points:
-        x = _local([p.when for p in points], tz)
+        x = [p.local_when(tz) for p in points]
         end = _local([as_of], tz)[0]
         for name, values, colour, dash, symbol in (
             ("Escalation signposts", [p.escalation for p in points], "#D55E00", "solid", "triangle-up"),
@@ -280,7 +283,7 @@ def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.
                     line={"shape": "hv", "color": colour, "dash": dash, "width": 3},
                     marker={"symbol": symbol, "size": 9},
                     name=name,
-                    customdata=[p.event_id for p in points] + [""],
+                    customdata=[_text(p.event_id) for p in points] + [""],
                     hovertemplate="%{y} by %{x|%Y-%m-%d}<br>%{customdata}<extra>" + name + "</extra>",
                 )
             )

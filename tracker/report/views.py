@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, in_trigger_window, urgency_key
-from tracker.log.events import EventLog
+from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
 from tracker.scenario.model import Scenario, deadline_text
+from tracker.text import fold, folded, has_words
 from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
 
 
@@ -31,13 +32,11 @@ class Filters:
         if self.statuses and assessment.status.value not in self.statuses:
             return False
         for wanted, present in ((self.actors, scenario.actors), (self.targets, scenario.targets), (self.tags, scenario.tags)):
-            if wanted and not {v.lower() for v in wanted} & {v.lower() for v in present}:
+            if wanted and not folded(wanted) & folded(present):
                 return False
         if self.text.strip():
-            haystack = " ".join(
-                [scenario.id, scenario.title, scenario.summary or "", *scenario.actors, *scenario.targets, *scenario.tags]
-            ).lower()
-            return all(word in haystack for word in self.text.lower().split())
+            haystack = " ".join([scenario.id, scenario.title, scenario.summary or "", *scenario.actors, *scenario.targets, *scenario.tags])
+            return has_words(haystack, self.text)
         return True
 
 
@@ -88,8 +87,8 @@ def labels(scenarios: Iterable[Scenario], attribute: str) -> list[str]:
     seen: dict[str, str] = {}
     for scenario in scenarios:
         for value in getattr(scenario, attribute):
-            seen.setdefault(value.lower(), value)
-    return sorted(seen.values(), key=str.lower)
+            seen.setdefault(fold(value), value)
+    return sorted(seen.values(), key=fold)
 
 
 @dataclass(frozen=True)
@@ -194,6 +193,11 @@ class SignpostPoint:
     escalation: int
     de_escalation: int
     event_id: str
+    date_only: bool = False  # `when` is the UTC midnight of the event's date: it stands on that date in every zone
+
+    def local_when(self, tz: dt.tzinfo) -> dt.datetime:
+        """Where the point stands on the clock of a viewer in ``tz`` (naive), by the calendar-day rule."""
+        return wall_clock_one(self.when, self.date_only, tz)
 
 
 def signpost_series(detail: ScenarioDetail, log: EventLog) -> list[SignpostPoint]:
@@ -205,7 +209,8 @@ def signpost_series(detail: ScenarioDetail, log: EventLog) -> list[SignpostPoint
             up += 1
         else:
             down += 1
-        points.append(SignpostPoint(from_ns(int(log.when_ns[item.position])), up, down, log.ids([item.position])[0]))
+        pos = item.position
+        points.append(SignpostPoint(from_ns(int(log.when_ns[pos])), up, down, log.ids([pos])[0], bool(log.date_only[pos])))
     return points
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from tracker.scenario.model import (
     Withdrawn,
 )
 from tracker.scenario.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
+from tracker.text import did_you_mean_hint
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 DEADLINE_MISSING = "deadline: required field is missing"
@@ -103,8 +103,7 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = list(_model_at(loc[:-1]).model_fields)
-        close = get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(allowed)})"
+        hint = did_you_mean_hint(key, allowed, otherwise=f" (allowed: {', '.join(allowed)})")
         return f"{where}: unknown field {key!r}{hint}"
     if kind == "missing":
         return f"{where}: required field is missing"

@@ -20,7 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from tracker.timeutil import DURATION_HELP, end_of_day, format_duration, parse_duration, start_of_day, zone
+from tracker.text import source_link
+from tracker.timeutil import DURATION_HELP, end_of_day, format_duration, last_day, parse_duration, start_of_day, zone
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -566,12 +567,12 @@ class Scenario(_Strict):
         """Every part of the scenario that matches events: trigger, response, partial response, signposts."""
         found: list[Part] = []
         if self.trigger is not None:
-            found.append(Part("trigger", self.trigger.match))
+            found.append(Part("trigger", self.trigger.match, where=("trigger", self.trigger.kind)))
         if self.response is not None:
-            found.append(Part("response", self.response.match))
+            found.append(Part("response", self.response.match, where=("response", "match")))
             if self.response.partial is not None:
-                found.append(Part("partial", self.response.partial))
-        found += [Part(s.title, s.match, s.direction) for s in self.signposts]
+                found.append(Part("partial", self.response.partial, where=("response", "partial")))
+        found += [Part(s.title, s.match, s.direction, where=("signposts", i, "match")) for i, s in enumerate(self.signposts)]
         return tuple(found)
 
     @cached_property
@@ -597,6 +598,7 @@ class Part:
     role: str
     match: Match
     direction: str = ""  # a signpost's: escalation or de-escalation
+    where: tuple[str | int, ...] = ()  # the MATCH's place in the file, e.g. ("signposts", 0, "match")
 
 
 @dataclass(frozen=True)
@@ -641,7 +643,7 @@ class DeadlineSpell:
     @property
     def due_day(self) -> dt.date:
         """The calendar day (in the scenario's zone) the deadline ends: a date deadline's own date."""
-        return (self.due_at - dt.timedelta(microseconds=1)).astimezone(self.tz).date()
+        return last_day(self.due_at, self.tz)
 
     @property
     def due_text(self) -> str:
@@ -656,7 +658,7 @@ class DeadlineSpell:
     @property
     def publisher(self) -> str:
         """Who announced it: the part of the source before the first ':' (the whole source when there is none)."""
-        head = self.source.split("<", 1)[0].strip()
+        head = source_link(self.source)[0]
         return head.split(":", 1)[0].strip() if ":" in head else head
 
 
