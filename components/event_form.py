@@ -47,7 +47,7 @@ from tracker.log.reader import parse_occurred
 from tracker.log.writer import DuplicateIdError, format_logged_at
 from tracker.problems import TrackerError
 from tracker.report.html import impact_html, source_html
-from tracker.scenario.model import Scenario
+from tracker.scenario.model import EVENT_KINDS, Scenario
 from tracker.text import fold
 from tracker.timeutil import now, zone
 
@@ -59,7 +59,13 @@ FIELD_LABELS = {
     "tags": "Tags",
     "source": "Source",
     "notes": "Notes",
+    "kind": "Kind",
 }
+KIND_HELP = (
+    "What sort of event it is; a scenario may count only some kinds (a threat repeated after a deadline is not the measure). "
+    "threat: a warning of measures; statement; proposal: put forward, not adopted; decision: adopted; in-force: takes effect; "
+    "action: done on the ground; report: intelligence or reporting."
+)
 KIND_WORDS = {"event": "event", "correction": "correction", "retraction": "retraction"}
 PICK_LIMIT = 1000  # events offered in the picker; narrow the table's filters, or paste an id, for others
 
@@ -182,7 +188,8 @@ def _row_card(row: dict[str, str]) -> None:
     tags = " ".join(f"<code>{html.escape(t)}</code>" for t in row["tags"].split(";") if t)
     lines = [
         f"<b>{html.escape(row['title']) or '<i>no title</i>'}</b>",
-        f"{html.escape(row['occurred']) or '—'} · {html.escape(who)}{html.escape(whom)} {tags}",
+        f"{html.escape(row['occurred']) or '—'} · {html.escape(who)}{html.escape(whom)} {tags}"
+        + (f" · kind <b>{html.escape(row['kind'])}</b>" if row.get("kind") else ""),
         f"Source: {source_html(row['source'])}",
     ]
     if row["notes"]:
@@ -356,8 +363,19 @@ def event_form(ctx: Context, key: str, initial: EventDraft, *, kind: str = "even
             "Time zone of that time", zones, index=zones.index(zone_label), key=k("zone"), help="Used only when a time is given."
         )
         slots["occurred"] = st.empty()
-        title = st.text_input("Title", value=initial.title, key=k("title"), placeholder="What happened, in one line")
+        head = st.columns([4, 1])
+        title = head[0].text_input("Title", value=initial.title, key=k("title"), placeholder="What happened, in one line")
+        kinds = ["", *EVENT_KINDS]
+        picked_kind = head[1].selectbox(
+            "Kind",
+            kinds,
+            index=kinds.index(initial.kind) if initial.kind in kinds else 0,
+            format_func=lambda value: value or "(not said)",
+            key=k("kind"),
+            help=KIND_HELP,
+        )
         slots["title"] = st.empty()
+        slots["kind"] = st.empty()
         columns = st.columns(3)
         chosen: dict[str, list[str]] = {}
         for column, place in zip(MULTI_VALUED, columns, strict=True):
@@ -396,6 +414,7 @@ def event_form(ctx: Context, key: str, initial: EventDraft, *, kind: str = "even
             title=title,
             source=source,
             notes=notes,
+            kind=picked_kind or "",
             corrects=initial.corrects,
             **{column: tuple(str(v) for v in chosen[column]) for column in MULTI_VALUED},  # type: ignore[arg-type]
         )

@@ -123,7 +123,7 @@ def fill(at: AppTest, form: str = "log", gen: int = 0, **values: Any) -> None:
             at.date_input(key=key).set_value(value)
         elif name == "time":
             at.time_input(key=key).set_value(value)
-        elif name == "zone":
+        elif name in ("zone", "kind"):
             at.selectbox(key=key).set_value(value)
         elif name == "notes":
             at.text_area(key=key).set_value(value)
@@ -349,6 +349,19 @@ def test_the_preview_comes_before_saving_and_save_appends_exactly_that_row(writa
     at.switch_page("components/pages/board.py").run()
     assert_fine(at)
     assert dict((s, st_) for st_, s in CHIP.findall(page_text(at)))[CHRISTMAS] == "averted"
+
+
+def test_the_kind_chosen_in_the_form_is_saved_and_decides_what_a_scenario_counts(writable: Path) -> None:
+    log = writable / "events.csv"
+    at = open_app(params={"as_of": "2021-12-20"})
+    assert at.selectbox(key="log:0:kind").value == ""  # not said, until chosen
+    fill(at, kind="action")
+    de_escalation(at)
+    submit(at, "log")
+    assert "kind <b>action</b>" in page_text(at)  # the preview shows it
+    click(at, "log-save")
+    saved = load_events(log)
+    assert saved.event(len(saved) - 1).kind == "action"
 
 
 def test_a_second_save_of_the_same_check_saves_nothing_and_says_so(writable: Path) -> None:
