@@ -37,6 +37,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports  # the layer contracts of pyproject's [tool.importlinter]
 
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy
