@@ -8,14 +8,18 @@ PORT ?= 8501
 
 .PHONY: run test lint typecheck bench browser clean
 
-$(VENV)/.runtime: requirements.txt
+# Versions: ranges in pyproject.toml's extras, exact pins in constraints.txt (see requirements*.txt).
+PIP_FILES := pyproject.toml constraints.txt
+
+# `make run`: the dashboard only (no Kaleido, no Playwright).
+$(VENV)/.runtime: requirements.txt $(PIP_FILES)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/.runtime
+# `make test`: also PNG/PDF export (the `export` extra) and the dev tools (the `dev` extra).
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 run: $(VENV)/.runtime
@@ -33,6 +37,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports  # the layer contracts of pyproject's [tool.importlinter]
 
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy

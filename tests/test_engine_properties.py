@@ -232,7 +232,7 @@ def reference(s: Scenario, evs: Sequence[Ev], as_of: dt.datetime) -> Expected:
         if trigger.kind == "when":
             return Expected(Status.LAPSED, (), None, None)
         triggered_at = s.deadline_at
-        trigger_day = last_day if s.deadline_is_date else None
+        trigger_day = last_day if s.schedule[-1].is_date else None
     else:
         remaining = s.deadline_at - as_of
         soon = s.warn_within is not None and remaining <= s.warn_within

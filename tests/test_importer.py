@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import openpyxl
@@ -10,11 +11,12 @@ import pytest
 
 from tests.conftest import DEMO_EVENTS
 from tests.exports import ACLED_COLUMNS, ACLED_MAP, GDELT_COLUMNS, GDELT_MAP, write_acled, write_gdelt
-from tracker.log.events import EventLog
+from tracker.log.events import COLUMNS, EventLog
 from tracker.log.importer import (
     ExportTable,
     ImportMapping,
     MappingError,
+    SavedMapping,
     load_mapping,
     mapping_errors,
     mappings_folder,
@@ -234,6 +236,49 @@ def test_saved_mappings_are_remembered_and_updated(tmp_path: Path) -> None:
         load_mapping(folder, "ACLED 2022")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[]", 'x.json: not a saved mapping; expected {"columns": {"occurred": "...", ...}}'),
+        ('{"date_format": "%Y"}', 'x.json: columns is missing; expected {"columns": {"occurred": "...", ...}}'),
+        ('{"columns": ["occurred"]}', 'x.json: columns must be an object, {"columns": {"occurred": "...", ...}}, not [\'occurred\']'),
+        (
+            '{"columns": {"occurred": "date", "titel": "what", "title": 3}}',
+            "x.json: columns.titel: the log has no field 'titel'; did you mean 'title'?\n"
+            "x.json: columns.title: every entry of columns must map a log field to a column name (text), not 3",
+        ),
+        ('{"columns": {"when": "date"}}', "x.json: columns.when: the log has no field 'when'; the log's fields are " + ", ".join(COLUMNS)),
+        ('{"columns": {}, "date_format": 8}', "x.json: date_format must be text such as %Y%m%d, not 8"),
+        ('{"columns": {}, "Date_Format": "%Y"}', "x.json: unknown key 'Date_Format'; expected columns and date_format"),
+    ],
+)
+def test_a_bad_mapping_file_is_refused_at_the_key_that_is_wrong(
+    text: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a user sees for a hand-edited mapping file that is wrong: the file, the key, what is wrong, what to write."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "data" / "import-mappings"
+    folder.mkdir(parents=True)
+    (folder / "x.json").write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError) as caught:
+        load_mapping(folder, "x")
+    assert str(caught.value) == "\n".join(f"data/import-mappings/{line}" for line in message.split("\n"))
+
+
+def test_a_saved_mapping_file_is_read_and_written_through_its_model(tmp_path: Path) -> None:
+    folder = tmp_path / "import-mappings"
+    mapping = ImportMapping({"occurred": "SQLDATE", "title": "{Actor1Name} – «{EventCode}»", "source": "SOURCEURL"}, "%Y%m%d")
+    path = save_mapping(folder, "gdelt", mapping)
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == {"columns": mapping.columns, "date_format": "%Y%m%d"}
+    assert "«{EventCode}»" in text and text.endswith("}\n")  # readable, not \u-escaped
+    assert SavedMapping.model_validate_json(text) == SavedMapping(columns=mapping.columns, date_format="%Y%m%d")
+    assert load_mapping(folder, "gdelt") == mapping
+    with pytest.raises(MappingError, match=r"import-mappings/odd\.json: columns\.who: the log has no field 'who'"):
+        save_mapping(folder, "odd", ImportMapping({"who": "Actor1Name"}))
+    assert not (folder / "odd.json").exists()
+
+
 def test_a_mapping_is_suggested_from_the_column_names() -> None:
     assert suggest_mapping(ACLED_COLUMNS) == {
         "id": "event_id_cnty",
@@ -274,3 +319,22 @@ def test_a_mapping_is_suggested_from_the_column_names() -> None:
 )
 def test_a_common_date_format_is_suggested(values: list[str], expected: str | None) -> None:
     assert suggest_date_format(values) == expected
+
+
+def test_tracker_import_names_the_wrong_key_of_a_saved_mapping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tracker.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRACKER_EVENTS", raising=False)
+    log_path = _log_copy(tmp_path)
+    write_acled(tmp_path / "acled.csv", 3, {})
+    folder = mappings_folder(log_path)
+    folder.mkdir()
+    (folder / "acled.json").write_text('{"columns": {"occurred": "event_date", "titel": "notes"}}\n', encoding="utf-8")
+    code = main(["import", "acled.csv", "--mapping", "acled", "--events", str(log_path), "--dry-run"])
+    assert (code, capsys.readouterr().err) == (
+        2,
+        "tracker: data/import-mappings/acled.json: columns.titel: the log has no field 'titel'; did you mean 'title'?\n",
+    )

@@ -72,7 +72,7 @@ def test_a_retraction_removes_the_event_from_matching(write: Write) -> None:
     log = load_events(path)
     assert log.problems == []
     assert len(log) == 0
-    assert log.revisions is not None and log.revisions.retracted_ids == ["a"]
+    assert log.revisions is not None and list(log.revisions.retractions) == ["a"]
     assert [(v.event.id, v.kind, v.current) for v in log.history("a")] == [
         ("a", "original", False),
         ("b", "correction", False),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.cli import main
 from tracker.scenario.loader import load_scenario_file
-from tracker.scenario.model import scenario_json_schema_text
-from tracker.scenario.scaffold import PLACEHOLDER_EVENT_ID, new_scenario, slugify
+from tracker.scenario.model import SLUG_PATTERN, scenario_json_schema_text
+from tracker.scenario.scaffold import MAX_SLUG, PLACEHOLDER_EVENT_ID, new_scenario, slugify
 from tracker.workspace import load_workspace
 
 CHRISTMAS = "Joint US-EU-UK sanctions package if Russia does not back down by Christmas"
@@ -40,10 +43,33 @@ def new(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
         (CHRISTMAS, "joint-us-eu-uk-sanctions-package-if-russia-does-not-back"),
         ("x" * 80, "x" * 60),
         ("!!!", ""),
+        # Other scripts are transliterated (python-slugify, through text-unidecode), so every title gives an ASCII id.
+        ("Санкции против России до Рождества", "sanktsii-protiv-rossii-do-rozhdestva"),
+        ("عقوبات على روسيا قبل عيد الميلاد", "qwbt-l-rwsy-qbl-yd-lmyld"),
+        ("Κυρώσεις κατά της Ρωσίας", "kuroseis-kata-tes-rosias"),
+        ("对俄罗斯的制裁", "dui-e-luo-si-de-zhi-cai"),
+        ("Embargo 🛢️ now", "embargo-now"),
     ],
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+@given(st.text(max_size=200))
+def test_every_slug_is_a_valid_id_or_empty(title: str) -> None:
+    slug = slugify(title)
+    assert slug == "" or (re.fullmatch(SLUG_PATTERN, slug) and len(slug) <= MAX_SLUG), slug
+
+
+def test_new_from_a_russian_title(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    title = "Санкции против России до Рождества"
+    code, out, err = new(capsys, title, "--deadline", "2021-12-25", "--opened", "2021-12-03", "--unless", "actors=Russia")
+    assert (code, out) == (0, "scenarios/sanktsii-protiv-rossii-do-rozhdestva.yaml\n")
+    assert "sanktsii" not in err  # the notes are about the schema file, not the id
+    scenario, problems, _ = load_scenario_file(here / "scenarios" / "sanktsii-protiv-rossii-do-rozhdestva.yaml")
+    assert problems == []
+    assert scenario is not None
+    assert (scenario.id, scenario.title) == ("sanktsii-protiv-rossii-do-rozhdestva", title)
 
 
 def test_new_writes_a_valid_commented_scenario(here: Path, capsys: pytest.CaptureFixture[str]) -> None:

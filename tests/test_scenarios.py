@@ -379,7 +379,7 @@ def test_deadline_with_offset_is_exact(write: Write) -> None:
     assert problems == []
     assert scenario is not None
     assert scenario.deadline_at == dt.datetime(2021, 12, 25, 17, tzinfo=UTC)
-    assert not scenario.deadline_is_date
+    assert not scenario.schedule[-1].is_date
 
 
 def test_deadline_in_utc_z_is_accepted(write: Write) -> None:

@@ -109,6 +109,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
             "pip install 'sanctions-scenario-tracker[dashboard]'"
         ) from None
 
+    pack.require_export_libraries([flag for flag, given in (("--png-dir", png_dir), ("--pdf", pdf)) if given is not None])
+
     everything = assess_all(scenarios_for(workspace, scenarios, chosen, args.basis), workspace.events, chosen, args.basis)
     assessments, later = (everything, 0) if args.include_upcoming else without_upcoming(everything)
     report = (

@@ -253,10 +253,6 @@ class Revisions:
         """The event a row id belongs to (itself for an original)."""
         return self.event_of.get(any_id, any_id)
 
-    @property
-    def retracted_ids(self) -> list[str]:
-        return list(self.retractions)
-
     def history(self, any_id: str) -> list[Version]:
         """Every version of the event ``any_id`` belongs to, original first, then its retractions."""
         event_id = self.event_id(any_id)

@@ -82,8 +82,3 @@ def uuid7(unix_ms: int, clock: IdClock | None = None) -> uuid.UUID:
 def new_event_id(at: dt.datetime, clock: IdClock | None = None) -> str:
     """A fresh event id, e.g. '019374f2-7d9c-7a31-8c2e-5f0b9e1d2a44', ordered by ``at`` (an aware instant)."""
     return str(uuid7(to_ns(at) // 1_000_000, clock))
-
-
-def uuid7_time(value: uuid.UUID) -> dt.datetime:
-    """The millisecond instant a UUIDv7 carries."""
-    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=value.int >> 80)

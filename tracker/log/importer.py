@@ -23,7 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
 from tracker.log.events import COLUMNS, MULTI_VALUED, EventLog, split_values
@@ -44,6 +47,68 @@ class MappingError(TrackerError):
     """The mapping itself is wrong: nothing is imported."""
 
 
+def _no_such_field(name: str) -> str:
+    close = get_close_matches(name, MAPPABLE, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; the log's fields are {', '.join(MAPPABLE)}"
+    return f"the log has no field {name!r}{hint}"
+
+
+def _log_field(name: str) -> str:
+    if name not in MAPPABLE:
+        raise PydanticCustomError("log_field", "{message}", {"message": _no_such_field(name)})
+    return name
+
+
+LogField = Annotated[str, AfterValidator(_log_field)]
+
+
+class SavedMapping(BaseModel):
+    """A saved mapping as its file holds it, ``import-mappings/<name>.json``:
+    ``{"columns": {"occurred": "event_date", "title": "{notes}", ...}, "date_format": "%Y%m%d"}``.
+
+    Read strictly (no coercion, no unknown keys, only the log's fields under ``columns``), so a hand-edited file
+    that is wrong is refused with the key it is wrong at (see `mapping_file_errors`).
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    columns: dict[LogField, str] = Field(description="log field -> export column, or a template with {column} placeholders")
+    date_format: str | None = Field(default=None, description="strptime format of `occurred` when it is not ISO 8601, e.g. %Y%m%d")
+
+
+_SHAPE = '{"columns": {"occurred": "...", ...}}'
+
+
+def mapping_file_errors(exc: ValidationError) -> list[str]:
+    """What is wrong with a mapping file, each problem at the key it is at ('columns.title: ...')."""
+    messages = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        kind = error["type"]
+        where = ".".join(loc)
+        if not loc:
+            messages.append(f"not a saved mapping; expected {_SHAPE}")
+        elif kind == "extra_forbidden":
+            messages.append(f"unknown key {loc[-1]!r}; expected columns and date_format")
+        elif kind == "missing":
+            messages.append(f"{where} is missing; expected {_SHAPE}")
+        elif loc[0] == "columns" and kind == "log_field":
+            messages.append(f"columns.{loc[1]}: {error['msg']}")
+        elif loc[0] == "columns" and len(loc) == 1:
+            messages.append(f"columns must be an object, {_SHAPE}, not {error['input']!r}")
+        elif loc[0] == "columns":
+            messages.append(f"{where}: every entry of columns must map a log field to a column name (text), not {error['input']!r}")
+        elif loc[0] == "date_format":
+            messages.append(f"date_format must be text such as %Y%m%d, not {error['input']!r}")
+        else:  # pragma: no cover - every field of SavedMapping is handled above
+            messages.append(f"{where}: {error['msg']}")
+    return messages
+
+
+def _file_error(where: str, exc: ValidationError) -> MappingError:
+    return MappingError("\n".join(f"{where}: {problem}" for problem in mapping_file_errors(exc)))
+
+
 @dataclass(frozen=True)
 class ImportMapping:
     columns: dict[str, str]  # log field -> export column, or a template with {column} placeholders
@@ -57,18 +122,12 @@ class ImportMapping:
 
     @classmethod
     def from_json(cls, data: object, where: str) -> ImportMapping:
-        if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
-            raise MappingError(f'{where}: not a saved mapping; expected {{"columns": {{"occurred": "...", ...}}}}')
-        columns = data["columns"]
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
-            raise MappingError(f"{where}: every entry of columns must map a log field to a column name (text)")
-        date_format = data.get("date_format")
-        if date_format is not None and not isinstance(date_format, str):
-            raise MappingError(f"{where}: date_format must be text such as %Y%m%d")
-        unknown = sorted(set(data) - {"columns", "date_format"})
-        if unknown:
-            raise MappingError(f"{where}: unknown key(s) {', '.join(unknown)}; expected columns and date_format")
-        return cls(dict(columns), date_format or None)
+        """The mapping a file's parsed JSON holds; MappingError naming the file and each wrong key otherwise."""
+        try:
+            saved = SavedMapping.model_validate(data)
+        except ValidationError as exc:
+            raise _file_error(where, exc) from None
+        return cls(dict(saved.columns), saved.date_format or None)
 
     def merged(self, columns: Mapping[str, str], date_format: str | None) -> ImportMapping:
         """This mapping with some fields re-mapped (an empty source removes a field's mapping)."""
@@ -85,9 +144,7 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
         if not sep or not name:
             raise MappingError(f"--map {option!r}: write FIELD=COLUMN, e.g. --map occurred=event_date")
         if name not in MAPPABLE:
-            close = get_close_matches(name, MAPPABLE, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; the log's fields are {', '.join(MAPPABLE)}"
-            raise MappingError(f"--map {option!r}: the log has no field {name!r}{hint}")
+            raise MappingError(f"--map {option!r}: {_no_such_field(name)}")
         columns[name] = source.strip()
     return columns
 
@@ -412,8 +469,12 @@ def load_mapping(folder: Path, name: str) -> ImportMapping | None:
 
 def save_mapping(folder: Path, name: str, mapping: ImportMapping) -> Path:
     path = _mapping_path(folder, name)
+    try:  # written through the model that reads it back: a mapping that could not be read back is not saved
+        saved = SavedMapping.model_validate(mapping.to_json())
+    except ValidationError as exc:
+        raise _file_error(display_path(path), exc) from None
     if not folder.is_dir():
         folder.mkdir(parents=False)
         fsync_dir(folder.parent)
-    atomic_write(path, (json.dumps(mapping.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    atomic_write(path, (saved.model_dump_json(indent=2, exclude_none=True) + "\n").encode("utf-8"))
     return path

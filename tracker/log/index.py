@@ -222,6 +222,3 @@ class EventIndex:
             return np.empty(0, np.int64)
         rows = np.concatenate(found)
         return rows[np.argsort(self.when_ns[rows], kind="stable")]
-
-    def vocabulary(self, column: str) -> list[str]:
-        return sorted(self._posting_index(column)[0])

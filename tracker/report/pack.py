@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.util
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -291,6 +292,26 @@ def pack_html(briefing: Briefing, *, generated: dt.datetime | None = None) -> st
     )
 
 
+EXPORT_INSTALL = "pip install 'sanctions-scenario-tracker[export]'"
+# The `export` extra: each flag of `tracker brief`, the package it needs, and what it does with it.
+EXPORT_LIBRARIES = {
+    "--png-dir": ("kaleido", "draws the charts as PNG with Kaleido"),
+    "--pdf": ("playwright", "prints the pack with Playwright"),
+}
+
+
+def _missing_library(flag: str) -> TrackerError:
+    package, does = EXPORT_LIBRARIES[flag]
+    return TrackerError(f"{flag} {does}, and {package!r} is not installed (`make run` and `pip install .` leave it out): {EXPORT_INSTALL}")
+
+
+def require_export_libraries(flags: Sequence[str]) -> None:
+    """Before anything is written: each export flag given (--png-dir, --pdf) has its library, else say what to install."""
+    for flag in flags:
+        if importlib.util.find_spec(EXPORT_LIBRARIES[flag][0]) is None:
+            raise _missing_library(flag)
+
+
 def _require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         raise TrackerError(f"Chromium is not installed at {CHROMIUM}; PNG and PDF export need it (apt-get install chromium)")
@@ -300,7 +321,10 @@ def export_pngs(charts: Mapping[str, go.Figure], folder: Path, *, width: int = 1
     """One PNG per chart, drawn by Kaleido in the system Chromium, started once for all of them."""
     _require_chromium()
     os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # Kaleido's browser; no browser download
-    import kaleido
+    try:
+        import kaleido
+    except ImportError:
+        raise _missing_library("--png-dir") from None
 
     written: list[Path] = []
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
@@ -326,7 +350,7 @@ def print_pdf(html_file: Path, pdf_file: Path) -> None:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
-        raise TrackerError("PDF export needs the playwright package: pip install -r requirements.txt") from None
+        raise _missing_library("--pdf") from None
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

@@ -549,10 +549,6 @@ class Scenario(_Strict):
         return found
 
     # The latest announced deadline: what a view without an as-of instant shows (schema, scaffold, diffs).
-    @property
-    def deadline_is_date(self) -> bool:
-        return self.schedule[-1].is_date
-
     @cached_property
     def deadline_at(self) -> dt.datetime:
         """The exclusive end of the latest deadline: a date deadline ends at 24:00 of that day in `timezone`."""

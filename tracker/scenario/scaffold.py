@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from slugify import slugify as _slugify
 
 from tracker.problems import TrackerError, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_text
@@ -34,13 +34,12 @@ class ScaffoldError(TrackerError):
 
 
 def slugify(title: str) -> str:
-    """'Joint US-EU sanctions by Christmas!' -> 'joint-us-eu-sanctions-by-christmas' (at most 60 characters, cut at a hyphen)."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_SLUG:
-        cut = slug[: MAX_SLUG + 1]
-        slug = cut[: cut.rfind("-")] if "-" in cut else cut[:MAX_SLUG]
-    return slug
+    """'Joint US-EU sanctions by Christmas!' -> 'joint-us-eu-sanctions-by-christmas' (at most 60 characters, cut at a hyphen).
+
+    Any script is transliterated to ASCII (python-slugify, through text-unidecode), so a Russian or Arabic title
+    gives a usable id too: 'Санкции против России' -> 'sanktsii-protiv-rossii'.
+    """
+    return _slugify(title, max_length=MAX_SLUG, word_boundary=True, save_order=True)
 
 
 def parse_match(text: str, flag: str) -> dict[str, list[str]]:
