@@ -287,11 +287,12 @@ def test_engine_agrees_with_the_reference(scratch: Path, s: Scenario, evs: list[
 @given(s=scenarios(), evs=events(), as_of=instants(), data=st.data())
 def test_events_after_as_of_change_nothing(scratch: Path, s: Scenario, evs: list[Ev], as_of: dt.datetime, data: st.DataObject) -> None:
     later = data.draw(events(prefix="later"))
-    # Move each extra event strictly after the as-of instant (and after its day, for date-only ones).
+    # Move each extra event strictly after the as-of instant (and after its day, for date-only ones: the as-of's day in the
+    # scenario's own zone, where the engine compares calendar days).
     after = [
         replace(e, time=as_of + dt.timedelta(seconds=1 + k), day=(as_of + dt.timedelta(seconds=1 + k)).date())
         if e.time is not None
-        else replace(e, day=as_of.date() + dt.timedelta(days=1 + k % 3))
+        else replace(e, day=as_of.astimezone(s.tz).date() + dt.timedelta(days=1 + k % 3))
         for k, e in enumerate(later)
     ]
     # Interleave them anywhere in the file, keeping the order of the others.
