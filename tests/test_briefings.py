@@ -22,7 +22,7 @@ from tracker.log.reader import load_events
 from tracker.report.calendar import calendar, check_base_url, entries
 from tracker.report.views import without_upcoming
 from tracker.scenario.loader import load_scenarios
-from tracker.timeutil import UTC, parse_as_of, parse_instant
+from tracker.timeutil import UTC, parse_as_of, parse_instant, zone
 
 SCENARIOS = load_scenarios(DEMO_SCENARIOS).scenarios
 LOG = load_events(DEMO_EVENTS)
@@ -385,7 +385,8 @@ def test_brief_dates_mean_the_end_of_the_day_in_each_scenarios_zone(tmp_path: Pa
         (["--timezone", "Europe/Brusels"], "tracker: --timezone: unknown time zone 'Europe/Brusels'; did you mean 'Europe/Brussels'?"),
         (
             ["--since", "2022-01-01"],
-            "tracker: --since: the last briefing (2022-01-01 23:59 UTC) must be before --as-of (2021-12-20 23:59 UTC)",
+            "tracker: --since: the last briefing (2022-01-01 (end of day in each scenario's zone)) must be before --as-of "
+            "(2021-12-20 (end of day in each scenario's zone))",
         ),
         (["--since", "yesterday"], "tracker: --since: 'yesterday' is not a date"),
         (["--scenarios", "no-such-folder"], "tracker: no scenario folder at no-such-folder; pass --scenarios or set TRACKER_SCENARIOS"),
@@ -495,7 +496,10 @@ def test_calendar_bad_output_place(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_since_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "since", "2021-12-20", "--until", "2022-02-01", *DATA)
     assert code == 0
-    assert out.startswith("Since last briefing: 2021-12-20 23:59 UTC -> 2022-02-01 23:59 UTC\n\nStatus changes (3; 13 unchanged):\n")
+    assert out.startswith(
+        "Since last briefing: 2021-12-20 (end of day in each scenario's zone) -> 2022-02-01 (end of day in each scenario's zone)\n"
+        "\nStatus changes (3; 13 unchanged):\n"
+    )
     assert "  joint-sanctions-christmas-2021: due-soon -> overdue\n" in out
     assert "Events logged (5):\n  2021-12-30        Biden-Putin phone call" in out
     assert out.rstrip().endswith("Deadlines moved (0):\n  none")  # read from this repository's git history
@@ -514,9 +518,10 @@ def test_since_until_now_by_default(capsys: pytest.CaptureFixture[str]) -> None:
         (["last week"], "tracker: WHEN: 'last week' is not a date (2021-12-20) or a datetime with offset"),
         (
             ["2022-02-01", "--until", "2021-12-20"],
-            "tracker: WHEN: the last briefing (2022-02-01 23:59 UTC) must be before --until (2021-12-20 23:59 UTC)",
+            "tracker: WHEN: the last briefing (2022-02-01 (end of day in each scenario's zone)) must be before --until "
+            "(2021-12-20 (end of day in each scenario's zone))",
         ),
-        (["2999-01-01"], "tracker: WHEN: the last briefing (2999-01-01 23:59 UTC) must be before now ("),
+        (["2999-01-01"], "tracker: WHEN: the last briefing (2999-01-01 (end of day in each scenario's zone)) must be before now ("),
         (
             ["2021-12-20", "--until", "2021-12-20T10:00"],
             "tracker: --until: '2021-12-20T10:00' has no time zone offset; add one, e.g. 2021-12-20T10:00Z",
@@ -556,3 +561,54 @@ def test_brief_without_the_dashboard_libraries_says_what_to_install(
     assert code == 1
     assert "'plotly' is not installed: pip install 'sanctions-scenario-tracker[dashboard]'" in err
     assert not (tmp_path / "b.html").exists()
+
+
+# --- since: moves announced in the files, what was logged, and bare dates --------------------------------------------------
+def test_since_lists_deadline_moves_by_the_date_they_were_announced() -> None:
+    # Trump's 50-day deadline (due 2 September 2025) was cut on 28 July 2025 to about 8 August.
+    report = since_report(SCENARIOS, LOG, parse_as_of("2025-07-20"), parse_as_of("2025-08-20"))
+    assert report.deadline_moves is not None
+    [move] = report.deadline_moves
+    assert (move.scenario_id, move.before, move.after) == (
+        "us-secondary-tariffs-russia-2025",
+        "2025-09-02 24:00 America/New_York",
+        "about 2025-08-08 24:00 America/New_York",
+    )
+    assert move.changed_at.astimezone(zone("America/New_York")).date() == dt.date(2025, 7, 28) and move.note.startswith("announced")
+    assert report.history_note == NO_HISTORY  # no git provider given: the files' own record still shows
+    later = since_report(SCENARIOS, LOG, parse_as_of("2025-07-29"), parse_as_of("2025-08-20"))
+    assert later.deadline_moves is None
+
+
+def test_since_counts_events_by_when_they_were_logged_and_lists_the_others_apart(tmp_path: Path) -> None:
+    log_path = tmp_path / "events.csv"
+    log_path.write_text(
+        "id,occurred,title,actors,targets,tags,source,notes,logged_at\n"
+        # Happened before the last briefing, learnt of after it: new to the audience.
+        "late-news,2021-12-18,Late news,Russia,,x,Example,,2021-12-22T09:00:00Z\n"
+        # Happened in the period and logged in it.
+        "in-period,2021-12-23,In the period,Russia,,x,Example,,2021-12-23T10:00:00Z\n"
+        # Happened in the period, logged only after the later briefing.
+        "logged-later,2021-12-24,Logged later,Russia,,x,Example,,2022-01-05T10:00:00Z\n"
+        # No logged_at: counts from when it occurred.
+        "unstamped,2021-12-26,No stamp,Russia,,x,Example,,\n",
+        encoding="utf-8",
+    )
+    log = load_events(log_path)
+    report = since_report(SCENARIOS, log, parse_as_of("2021-12-20"), parse_as_of("2021-12-31"), tz=zone("America/New_York"))
+    assert log.ids(report.events) == ["late-news", "in-period", "unstamped"]
+    assert log.ids(report.occurred) == ["logged-later"]
+    text = since_text(report, log, UTC)
+    assert "Events logged (3):" in text and "Events that occurred in the period, logged outside it (1):" in text
+    assert report.to_json(log)["events_occurred_not_logged_in_period"][0]["id"] == "logged-later"
+
+
+@pytest.mark.parametrize("reader", ["America/New_York", "Asia/Tokyo", "UTC"])
+def test_since_with_bare_dates_judges_each_scenario_at_its_own_end_of_day(reader: str) -> None:
+    report = since_report(SCENARIOS, LOG, parse_as_of("2021-12-20"), parse_as_of("2022-02-01"), tz=zone(reader))
+    assert {(c.scenario.id, c.before, c.after) for c in report.changes} == {
+        ("joint-sanctions-christmas-2021", Status.DUE_SOON, Status.OVERDUE),
+        ("eu-economic-sanctions-expiry-2022-01", Status.WATCHING, Status.AVERTED),
+        ("eu-economic-sanctions-expiry-2022-07", Status.UPCOMING, Status.WATCHING),
+    }
+    assert report.period_text == ("2021-12-20 (end of day in each scenario's zone) -> 2022-02-01 (end of day in each scenario's zone)")

@@ -195,11 +195,11 @@ def test_since_page_picks_a_new_last_briefing_into_the_url() -> None:
 
 def test_since_page_default_is_a_week_before_the_as_of() -> None:
     at = since_page(as_of="2022-02-01")
-    assert any("2022-01-25 23:59 UTC" in m.value for m in at.markdown)
+    assert any("From **2022-01-25 (end of day in each scenario's zone)**" in m.value for m in at.markdown)
 
 
 def test_since_page_explains_an_impossible_span_and_a_bad_link() -> None:
     at = since_page(as_of="2021-12-20", since="2022-01-01")
-    assert any("must be before the as-of instant" in w.value for w in at.warning)
+    assert any("must be before the as-of (2021-12-20 (end of day" in w.value for w in at.warning)
     at = since_page(as_of="2021-12-20", since="last week")
     assert any("The link's since could not be read: 'last week' is not a date" in w.value for w in at.warning)

@@ -13,40 +13,44 @@ from components.context import Context, current
 from components.handouts import handout_buttons
 from components.widgets import problems_banner
 from tracker.engine.since import SinceReport, since_report
+from tracker.engine.status import AsOf as AsOfValue
 from tracker.engine.status import format_instant
 from tracker.git.history import git_deadline_moves
+from tracker.log.events import Event
 from tracker.report.html import status_chip_html
 from tracker.text import source_link
-from tracker.timeutil import parse_instant
+from tracker.timeutil import as_of_text, parse_as_of
 
 SINCE_PARAM = "since"
 DEFAULT_GAP = dt.timedelta(days=7)
 
 
-def _since(ctx: Context) -> dt.datetime:
-    """The last briefing: `since` from the URL (a date means its end, in the viewer's zone), else a week before."""
-    until = ctx.as_of.instant
+def _since(ctx: Context) -> AsOfValue:
+    """The last briefing: `since` from the URL (a date means its end in each scenario's zone), else a week before."""
     text = st.query_params.get(SINCE_PARAM)
     if text:
         try:
-            return parse_instant(text, ctx.tz).astimezone(ctx.tz)
+            return parse_as_of(text)
         except ValueError as exc:
             st.warning(f"The link's since could not be read: {exc}. Showing the week before.", icon=":material/link_off:")
-    return until - DEFAULT_GAP
+    chosen = ctx.as_of.chosen
+    return chosen - DEFAULT_GAP if not isinstance(chosen, dt.datetime) else chosen.astimezone(ctx.tz) - DEFAULT_GAP
 
 
-def _pick(ctx: Context, since: dt.datetime) -> None:
+def _words(value: AsOfValue, ctx: Context) -> str:
+    return as_of_text(value) if not isinstance(value, dt.datetime) else format_instant(value, ctx.tz)
+
+
+def _pick(ctx: Context, since: AsOfValue) -> None:
     def on_pick() -> None:
         day = st.session_state["since_date"]
         if day is not None:
             st.query_params[SINCE_PARAM] = day.isoformat()
 
     row = st.columns([2, 5], vertical_alignment="bottom")
-    row[0].date_input("Last briefing", value=since.date(), key="since_date", on_change=on_pick, format="YYYY-MM-DD")
-    row[1].markdown(
-        f"From **{format_instant(since, ctx.tz)}** to **{format_instant(ctx.as_of.instant, ctx.tz)}** "
-        "(the as-of instant: move it in the sidebar). A date means the end of that day."
-    )
+    day = since.astimezone(ctx.tz).date() if isinstance(since, dt.datetime) else since
+    row[0].date_input("Last briefing", value=day, key="since_date", on_change=on_pick, format="YYYY-MM-DD")
+    row[1].markdown(f"From **{_words(since, ctx)}** to **{_words(ctx.as_of.chosen, ctx)}** (the as-of: move it in the sidebar).")
 
 
 def _changes(report: SinceReport) -> None:
@@ -72,7 +76,14 @@ def _events(report: SinceReport, ctx: Context) -> None:
     st.subheader(f"Events logged ({len(events)})")
     if not events:
         st.markdown("No events in this period.")
-        return
+    else:
+        _event_table(events, key="since_logged")
+    if len(report.occurred):
+        st.markdown(f"**Occurred in the period but logged outside it ({len(report.occurred)})**")
+        _event_table(log.events(report.occurred.tolist()), key="since_occurred")
+
+
+def _event_table(events: list[Event], *, key: str) -> None:
     st.dataframe(
         pd.DataFrame(
             [
@@ -88,6 +99,7 @@ def _events(report: SinceReport, ctx: Context) -> None:
         ),
         hide_index=True,
         width="stretch",
+        key=key,
         column_config={
             "Event": st.column_config.TextColumn(width="large"),
             "Link": st.column_config.LinkColumn("Link", display_text="open"),
@@ -103,8 +115,10 @@ def _moves(report: SinceReport, ctx: Context) -> None:
         st.markdown("No deadline was moved.")
     else:
         for move in report.deadline_moves:
-            extra = f" ({move.revision}{': ' + move.note if move.note else ''})" if move.revision else ""
+            extra = f" ({move.revision}{': ' + move.note if move.note else ''})" if move.revision else f" ({move.note})"
             st.markdown(f"- **{move.scenario_id}**: {move.before} → {move.after}, {format_instant(move.changed_at, ctx.tz)}{extra}")
+        if report.history_note:
+            st.caption(report.history_note[0].upper() + report.history_note[1:] + "; the moves above are those the files record.")
 
 
 def render(ctx: Context) -> None:
@@ -112,20 +126,22 @@ def render(ctx: Context) -> None:
     problems_banner(ctx.problems)
     since = _since(ctx)
     _pick(ctx, since)
-    until = ctx.as_of.instant
-    if since >= until:
+    until = ctx.as_of.chosen
+    try:
+        report = since_report(
+            ctx.workspace.scenarios.scenarios,
+            ctx.workspace.events,
+            since,
+            until,
+            deadline_moves=git_deadline_moves(ctx.workspace.scenarios.files),
+            tz=ctx.tz,
+            basis=ctx.basis,
+        )
+    except ValueError:
         st.warning(
-            f"The last briefing ({format_instant(since, ctx.tz)}) must be before the as-of instant ({format_instant(until, ctx.tz)}).",
-            icon=":material/event_busy:",
+            f"The last briefing ({_words(since, ctx)}) must be before the as-of ({_words(until, ctx)}).", icon=":material/event_busy:"
         )
         return
-    report = since_report(
-        ctx.workspace.scenarios.scenarios,
-        ctx.workspace.events,
-        since,
-        until,
-        deadline_moves=git_deadline_moves(ctx.workspace.scenarios.files),
-    )
     counts = st.columns(3)
     counts[0].metric("Status changes", len(report.changes))
     counts[1].metric("Events logged", len(report.events))

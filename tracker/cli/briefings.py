@@ -19,24 +19,28 @@ from typing import Any
 from tracker import config
 from tracker.cli.common import EXIT_OK, UsageError, as_of_flag, basis_flag, data_flags, scenarios_for, workspace_from_args
 from tracker.engine.since import since_report, since_text
-from tracker.engine.status import assess_all, format_instant, instant_for
+from tracker.engine.status import AsOf, assess_all, format_instant, instant_for
 from tracker.git.data_revision import data_revision
 from tracker.git.history import git_deadline_moves
 from tracker.log.writer import atomic_write
 from tracker.problems import TrackerError
 from tracker.report.calendar import calendar, check_base_url
 from tracker.report.views import open_later_text, without_upcoming
-from tracker.timeutil import UTC, as_of_text, now, parse_instant, zone
+from tracker.timeutil import UTC, as_of_text, now, parse_as_of, zone
 
 
-def _instant(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
-    """A date means the end of that day in ``tz`` (the readers' zone); None means now."""
+def _as_of(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> AsOf:
+    """A date (statuses at each scenario's end of that day) or an instant; None means now."""
     if text is None:
         return now().astimezone(tz)
     try:
-        return parse_instant(text, tz)
+        return parse_as_of(text)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+
+
+def _words(as_of: AsOf, tz: dt.tzinfo) -> str:
+    return as_of_text(as_of) if not isinstance(as_of, dt.datetime) else format_instant(as_of, tz)
 
 
 def _zone(text: str) -> dt.tzinfo:
@@ -91,9 +95,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if args.pdf is not None:
         pdf = _output("--pdf", args.pdf or str(out.with_suffix(".pdf")), "brief.pdf")
     png_dir = _folder("--png-dir", args.png_dir) if args.png_dir else None
-    since = _instant("--since", args.since, tz) if args.since else None
-    if since is not None and since >= as_of:
-        raise UsageError(f"--since: the last briefing ({format_instant(since, tz)}) must be before --as-of ({format_instant(as_of, tz)})")
+    since = _as_of("--since", args.since, tz) if args.since else None
+    if since is not None and instant_for(since, tz) >= as_of:
+        raise UsageError(f"--since: the last briefing ({_words(since, tz)}) must be before --as-of ({_words(chosen, tz)})")
     workspace, scenarios, events = workspace_from_args(args)
 
     # Plotly lives in the UI layer: imported here, at run time, so the core never loads it.
@@ -115,7 +119,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
     assessments, later = (everything, 0) if args.include_upcoming else without_upcoming(everything)
     report = (
         since_report(
-            workspace.scenarios.scenarios, workspace.events, since, as_of, deadline_moves=git_deadline_moves(workspace.scenarios.files)
+            workspace.scenarios.scenarios,
+            workspace.events,
+            since,
+            chosen,
+            deadline_moves=git_deadline_moves(workspace.scenarios.files),
+            tz=tz,
+            basis=args.basis,
         )
         if since is not None
         else None
@@ -167,14 +177,20 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 def cmd_since(args: argparse.Namespace) -> int:
     tz = _zone(args.timezone)
-    since = _instant("WHEN", args.when, tz)
-    until = _instant("--until", args.until, tz)
-    if since >= until:
+    since = _as_of("WHEN", args.when, tz)
+    until = _as_of("--until", args.until, tz)
+    if instant_for(since, tz) >= instant_for(until, tz):
         later = "--until" if args.until else "now"
-        raise UsageError(f"WHEN: the last briefing ({format_instant(since, tz)}) must be before {later} ({format_instant(until, tz)})")
+        raise UsageError(f"WHEN: the last briefing ({_words(since, tz)}) must be before {later} ({_words(until, tz)})")
     workspace, _, _ = workspace_from_args(args)
     report = since_report(
-        workspace.scenarios.scenarios, workspace.events, since, until, deadline_moves=git_deadline_moves(workspace.scenarios.files)
+        workspace.scenarios.scenarios,
+        workspace.events,
+        since,
+        until,
+        deadline_moves=git_deadline_moves(workspace.scenarios.files),
+        tz=tz,
+        basis=args.basis,
     )
     if args.format == "json":
         payload: dict[str, Any] = report.to_json(workspace.events)
@@ -185,7 +201,7 @@ def cmd_since(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-WHEN_HELP = "a date (its end, in --timezone) or a datetime with offset"
+WHEN_HELP = "a date (its end in each scenario's zone) or a datetime with offset"
 AS_OF_HELP = "a date (its end in each scenario's zone) or a datetime with offset"
 
 
@@ -227,5 +243,6 @@ def register(sub: Any) -> None:
     since.add_argument("--until", metavar="WHEN", help=f"{WHEN_HELP}; default: now")
     since.add_argument("--format", choices=["text", "json"], default="text")
     since.add_argument("--timezone", metavar="ZONE", default="UTC", help="the zone times are shown in (IANA name); default UTC")
+    basis_flag(since)
     data_flags(since)
     since.set_defaults(handler=cmd_since)

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from tracker.engine.status import Assessment, Status, assess_all, format_instant, urgency_key
+from tracker.engine.status import AsOf, Assessment, Basis, Status, assess_all, format_instant, instant_for, urgency_key
 from tracker.log.events import Event, EventLog
+from tracker.log.ledger import logged_stamps
 from tracker.scenario.model import Scenario
+from tracker.timeutil import UTC, as_of_text, to_ns
 
 NO_HISTORY = "git history not available: deadline moves are not compared"
 
@@ -46,7 +48,7 @@ class DeadlineMove:
     after: str
     changed_at: dt.datetime
     revision: str = ""  # e.g. a short commit id
-    note: str = ""  # e.g. the commit subject
+    note: str = ""  # e.g. the commit subject, or who announced a move recorded in the file
 
 
 # The deadline moves made between two instants (since, until]; built by the caller from a version history.
@@ -55,13 +57,23 @@ DeadlineMoves = Callable[[dt.datetime, dt.datetime], Sequence[DeadlineMove]]
 
 @dataclass(frozen=True)
 class SinceReport:
-    since: dt.datetime
+    since: dt.datetime  # the instants the period runs between, in the reader's zone
     until: dt.datetime
     changes: list[StatusChange]  # most urgent (at `until`) first
     unchanged: int
-    events: np.ndarray  # positions in the log of the events in (since, until], in time order
-    deadline_moves: list[DeadlineMove] | None  # None: no history to compare
+    events: np.ndarray  # positions of the events logged in (since, until] (by `logged_at`; unlogged rows by when they occurred)
+    deadline_moves: list[DeadlineMove] | None  # announced in the files' deadline histories, and found in git; None: neither
     history_note: str = ""
+    occurred: np.ndarray = field(default_factory=lambda: np.array([], np.int64))  # occurred in the period, logged outside it
+    since_as_of: AsOf | None = None  # as asked for: a date means each scenario's end of that day
+    until_as_of: AsOf | None = None
+
+    @property
+    def period_text(self) -> str:
+        def shown(instant: dt.datetime, asked: AsOf | None) -> str:
+            return as_of_text(asked) if asked is not None and not isinstance(asked, dt.datetime) else _shown(instant)
+
+        return f"{shown(self.since, self.since_as_of)} -> {shown(self.until, self.until_as_of)}"
 
     def to_json(self, log: EventLog) -> dict[str, Any]:
         return {
@@ -80,6 +92,9 @@ class SinceReport:
             "unchanged": self.unchanged,
             "events": [
                 {"id": e.id, "occurred": e.occurred, "title": e.title, "source": e.source} for e in log.events(self.events.tolist())
+            ],
+            "events_occurred_not_logged_in_period": [
+                {"id": e.id, "occurred": e.occurred, "title": e.title, "source": e.source} for e in log.events(self.occurred.tolist())
             ],
             "deadline_moves": None
             if self.deadline_moves is None
@@ -102,45 +117,92 @@ def _shown(instant: dt.datetime) -> str:
     return format_instant(instant, instant.tzinfo or dt.UTC)
 
 
+def recorded_moves(scenarios: Sequence[Scenario], since: dt.datetime, until: dt.datetime) -> list[DeadlineMove]:
+    """The deadline moves written in the scenarios' `deadlines:` histories, announced (`set`) in (since, until]."""
+    found = []
+    for scenario in scenarios:
+        for previous, spell in zip(scenario.schedule, scenario.schedule[1:], strict=False):
+            if since < spell.set_at <= until:
+                by = f"announced ({spell.publisher})" if spell.publisher else "announced"
+                found.append(DeadlineMove(scenario.id, previous.due_text, spell.due_text, spell.set_at, "", by))
+    return found
+
+
 def since_report(
     scenarios: Sequence[Scenario],
     log: EventLog,
-    since: dt.datetime,
-    until: dt.datetime,
+    since: AsOf,
+    until: AsOf,
     deadline_moves: DeadlineMoves | None = None,
+    *,
+    tz: dt.tzinfo = UTC,
+    basis: Basis | str = Basis.OCCURRED,
 ) -> SinceReport:
-    """What changed from ``since`` (the last briefing) to ``until`` (now, or the as-of instant)."""
-    if since >= until:
-        raise ValueError(f"the last briefing ({_shown(since)}) must be before the later instant ({_shown(until)})")
-    before = {a.scenario.id: a.status for a in assess_all(scenarios, log, since)}
-    after = sorted(assess_all(scenarios, log, until), key=urgency_key)
+    """What changed from ``since`` (the last briefing) to ``until`` (now, or the as-of).
+
+    Either may be a date (statuses at each scenario's end of that day; the period's events up to that day's end in
+    ``tz``) or an instant. Events "logged" in the period count by `logged_at` (a row without one, by when it occurred):
+    what was learnt since the last briefing; those that occurred in the period but were logged outside it are listed apart.
+    """
+    since_at, until_at = instant_for(since, tz).astimezone(tz), instant_for(until, tz).astimezone(tz)
+    if since_at >= until_at:
+        raise ValueError(f"the last briefing ({_shown(since_at)}) must be before the later instant ({_shown(until_at)})")
+    before = {a.scenario.id: a.status for a in assess_all(scenarios, log, since, basis)}
+    after = sorted(assess_all(scenarios, log, until, basis), key=urgency_key)
     changes = [StatusChange(before[a.scenario.id], a) for a in after if before[a.scenario.id] is not a.status]
-    new = np.setdiff1d(log.occurred_by(until), log.occurred_by(since), assume_unique=True)
-    ordered = new[np.argsort(log.when_ns[new], kind="stable")]
+    happened = np.zeros(len(log), bool)
+    happened[np.setdiff1d(log.occurred_by(until_at), log.occurred_by(since_at), assume_unique=True)] = True
+    known, stamped = logged_stamps(log)
+    # A row with `logged_at` by that instant; one without, by when it occurred (a date-only one by its day).
+    logged = np.where(stamped, (known > to_ns(since_at)) & (known <= to_ns(until_at)), happened)
+    apart = np.flatnonzero(happened & ~logged)
+    logged = np.flatnonzero(logged)
+    moves: list[DeadlineMove] | None = recorded_moves(scenarios, since_at, until_at)
+    note = ""
     if deadline_moves is None:
-        moves, note = None, NO_HISTORY
+        note = NO_HISTORY
+        moves = moves or None
     else:
-        moves = sorted(
-            (m for m in deadline_moves(since, until) if since < m.changed_at <= until), key=lambda m: (m.changed_at, m.scenario_id)
-        )
-        note = ""
-    return SinceReport(since, until, changes, len(after) - len(changes), ordered, moves, note)
+        moves = (moves or []) + [m for m in deadline_moves(since_at, until_at) if since_at < m.changed_at <= until_at]
+    if moves is not None:
+        moves.sort(key=lambda m: (m.changed_at, m.scenario_id))
+    return SinceReport(
+        since_at,
+        until_at,
+        changes,
+        len(after) - len(changes),
+        _in_time_order(log, logged),
+        moves,
+        note,
+        _in_time_order(log, apart),
+        since,
+        until,
+    )
+
+
+def _in_time_order(log: EventLog, positions: np.ndarray) -> np.ndarray:
+    ordered: np.ndarray = positions[np.argsort(log.when_ns[positions], kind="stable")]
+    return ordered
 
 
 def since_text(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
     """The report as plain text, for the terminal."""
-    lines = [f"Since last briefing: {format_instant(report.since, tz)} -> {format_instant(report.until, tz)}", ""]
+    lines = [f"Since last briefing: {report.period_text}", ""]
     lines.append(f"Status changes ({len(report.changes)}; {report.unchanged} unchanged):")
     lines += [f"  {c.scenario.id}: {c.before.value} -> {c.after.value}\n    {c.now.explanation}" for c in report.changes] or ["  none"]
     lines += ["", f"Events logged ({len(report.events)}):"]
     lines += [f"  {e.occurred[:16]:<16}  {e.title}  ({e.id})" for e in log.events(report.events.tolist())] or ["  none"]
+    if len(report.occurred):
+        lines += ["", f"Events that occurred in the period, logged outside it ({len(report.occurred)}):"]
+        lines += [f"  {e.occurred[:16]:<16}  {e.title}  ({e.id})" for e in log.events(report.occurred.tolist())]
     lines.append("")
     if report.deadline_moves is None:
         lines.append(f"Deadlines moved: {report.history_note}")
     else:
         lines.append(f"Deadlines moved ({len(report.deadline_moves)}):")
         lines += [
-            f"  {m.scenario_id}: {m.before} -> {m.after} ({format_instant(m.changed_at, tz)}{', ' + m.revision if m.revision else ''})"
+            f"  {m.scenario_id}: {m.before} -> {m.after} ({format_instant(m.changed_at, tz)}"
+            f"{', ' + m.revision if m.revision else ''}{', ' + m.note if m.note and not m.revision else ''})"
             for m in report.deadline_moves
         ] or ["  none"]
     return "\n".join(lines)

@@ -241,14 +241,19 @@ LOGGED_AT = "logged_at"
 
 def logged_ns(log: EventLog) -> np.ndarray:
     """When each row became known, in ns: its `logged_at`, or (blank or unreadable) when it occurred."""
+    return logged_stamps(log)[0]
+
+
+def logged_stamps(log: EventLog) -> tuple[np.ndarray, np.ndarray]:
+    """When each row became known, in ns, and whether that is its `logged_at` (False: it counts from when it occurred)."""
     known = log.when_ns.copy()
     if LOGGED_AT not in log.table.column_names or len(log) == 0:
-        return known
+        return known, np.zeros(len(log), bool)
     stamps = pc.utf8_trim_whitespace(log.table.column(LOGGED_AT).combine_chunks()).to_pylist()
     parsed = pd.to_datetime(pd.Series(stamps, dtype="string"), utc=True, errors="coerce", format="ISO8601")
     present = parsed.notna().to_numpy()
     known[present] = parsed[present].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    return known
+    return known, present
 
 
 def known_at(log: EventLog, at: dt.datetime) -> EventLog:
