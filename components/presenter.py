@@ -26,6 +26,7 @@ from tracker.report.figures import scenario_timeline_figure
 from tracker.report.html import countdown_caption, status_chip_html
 from tracker.report.pack import audience_deadline, one_row
 from tracker.report.views import Filters, board_view, countdown, open_later_text, reason, scenario_detail, status_counts
+from tracker.scenario.model import deadline_text
 from tracker.text import source_link
 from tracker.timeutil import UTC
 
@@ -169,7 +170,7 @@ def scenario_head_html(a: Assessment, tz: dt.tzinfo) -> str:
         timing = f'<div class="big-decided">Decided {_decided(a)}</div>'
     due = ""
     if a.response_due is not None and s.response is not None:
-        due = f'<div class="when"><span class="label">Response due</span> {html.escape(format_instant(a.response_due, tz))}</div>'
+        due = f'<div class="when"><span class="label">Response due</span> {html.escape(deadline_text(a.response_due, tz))}</div>'
     return (
         f'<h1 class="slide-title">{html.escape(s.title)}</h1>'
         '<div class="slide-head">'

@@ -104,13 +104,13 @@ def test_christmas_example_of_the_issue(write: Write, tmp_path: Path) -> None:
         "Triggered at 2021-12-25 24:00 Europe/Brussels: no event matching actors=Russia; tags=de-escalation "
         "was logged between 2021-12-03 and the deadline."
     )
-    assert triggered.explanation.endswith("It is due by 2022-01-25 00:00 Europe/Brussels.")
+    assert triggered.explanation.endswith("It is due by 2022-01-24 24:00 Europe/Brussels.")
 
     overdue = assess(christmas, log, at("2022-02-01"))
     check(overdue, Status.OVERDUE)
     assert overdue.decided_at == dt.datetime(2022, 1, 24, 23, tzinfo=UTC)
     assert overdue.explanation.startswith(
-        "Overdue since 2022-01-25 00:00 Europe/Brussels: the response was due within 30 days of the trigger."
+        "Overdue since 2022-01-24 24:00 Europe/Brussels: the response was due within 30 days of the trigger."
     )
 
     enacted = assess(christmas, log, at("2022-03-01"))

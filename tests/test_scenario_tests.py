@@ -121,7 +121,7 @@ def test_failures_name_the_file_line_and_what_differed(workspace: Path, write: W
         "scenarios/sample.yaml:21:13: error: tests[1] (wrong status): status: expected watching, got triggered: "
         "Triggered at 2021-12-25 24:00 Europe/Brussels: no event matching actors=Russia; tags=de-escalation was logged "
         "between 2021-12-03 and the deadline. No response “Sanctions” (tags=sanctions-package) has been logged since. "
-        "It is due by 2022-01-25 00:00 Europe/Brussels.",
+        "It is due by 2022-01-24 24:00 Europe/Brussels.",
         "scenarios/sample.yaml:25:17: error: tests[2] (wrong decider and remaining): decided_by: expected decided by talks, got package",
         "scenarios/sample.yaml:26:16: error: tests[2] (wrong decider and remaining): remaining: expected 1d remaining, got none",
     ]

@@ -64,7 +64,7 @@ def _card(ctx: Context, item: Assessment) -> None:
         else:
             decided = item.decided_at.astimezone(scenario.tz).strftime("%Y-%m-%d") if item.decided_at else "—"
             st.markdown(f"<div style='font-size:1.05rem;font-weight:600;'>Decided {decided}</div>", unsafe_allow_html=True)
-        st.caption(f"Deadline **{own}** · {viewer} your time")
+        st.caption(f"Deadline **{own}**" + (" (your zone too)" if viewer == own else f" · {viewer} your time"))
         st.markdown(f"<div style='font-size:0.9rem;'>{html.escape(reason(item))}</div>", unsafe_allow_html=True)
         who = " · ".join(
             part for part in (", ".join(scenario.actors), "→ " + ", ".join(scenario.targets) if scenario.targets else "") if part

@@ -517,7 +517,7 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
         if trigger is None:
             full_due = f"The full response was due by {spell.due_text}."
         elif due is not None:
-            full_due = f"The full response was due by {format_instant(due, tz)}."
+            full_due = f"The full response was due by {deadline_text(due, tz)}."
         elif course.triggered_at is not None:
             full_due = "The full response is awaited."
         else:
@@ -562,13 +562,13 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
                 scenario,
                 Status.OVERDUE,
                 as_of,
-                f"Overdue since {format_instant(due, tz)}: {rule}. {why} {awaiting}{moves}",
+                f"Overdue since {deadline_text(due, tz)}: {rule}. {why} {awaiting}{moves}",
                 decided_at=due,
                 decided_by=trigger_ids,
                 response_due=due,
                 **common,
             )
-        due_text = f" It is due by {format_instant(due, tz)}." if due is not None else ""
+        due_text = f" It is due by {deadline_text(due, tz)}." if due is not None else ""
         return Assessment(
             scenario,
             Status.TRIGGERED,
@@ -618,7 +618,7 @@ def _timing_text(timing: Timing, due: dt.datetime | None, tz: dt.tzinfo) -> str:
     if timing is Timing.EARLY:
         return "Early: it came before the trigger fired."
     if timing is Timing.LATE and due is not None:
-        return f"Late: it was due by {format_instant(due, tz)}."
+        return f"Late: it was due by {deadline_text(due, tz)}."
     return "On time."
 
 
