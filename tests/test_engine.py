@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
 from tests.test_scenarios import CHRISTMAS
 from tracker.engine.status import Assessment, Status, Timing, assess, assess_all, urgency_key
 from tracker.log.events import COLUMNS, EventLog
@@ -549,3 +550,16 @@ def test_a_date_is_the_end_of_that_day_and_is_written_back_as_the_date(zone_name
     odd = noon.replace(second=5)
     assert parse_as_of(as_of_param(odd)) == odd
     assert parse_as_of(as_of_param(end)) == end  # the last microsecond of a day stays an instant: a date means another thing
+
+
+def test_explanations_say_what_kind_of_event_decided_and_by_whom() -> None:
+    from tracker.engine.status import kind_words
+
+    assert kind_words("decision", ["US", "EU"]) == "a decision by US, EU"
+    assert kind_words("in-force", ["EU"]) == "an entry into force by EU"
+    assert kind_words("action", []) == "an action"
+    assert kind_words("", ["US"]) == ""
+    demo = {
+        a.scenario.id: a for a in assess_all(load_scenarios(DEMO_SCENARIOS).scenarios, load_events(DEMO_EVENTS), parse_as_of("2022-03-01"))
+    }
+    assert demo["joint-sanctions-christmas-2021"].explanation.startswith("Enacted on 2022-02-22: a decision by US, “Biden announces")

@@ -94,6 +94,7 @@ class Hit:
     title: str
     at: dt.datetime
     date_only: bool
+    what: str = ""  # the event's kind and who: "a decision by US"; "" when the log gives no kind
 
 
 @dataclass(frozen=True)
@@ -232,11 +233,22 @@ def first_match(
     if best is None:
         return None
     ns, row, date_only = best
-    return Hit(row, log.ids([row])[0], log.title(row), from_ns(ns), date_only)
+    event = log.event(row)
+    return Hit(row, event.id, event.title, from_ns(ns), date_only, kind_words(event.kind, event.actors))
+
+
+def kind_words(kind: str, actors: Iterable[str]) -> str:
+    """'a decision by US, EU': what an event was and who made it, for explanations; "" without a kind."""
+    if not kind:
+        return ""
+    article = "an" if kind[0] in "aeiou" else "a"
+    who = ", ".join(actors)
+    return f"{article} {kind.replace('-', ' ') if kind != 'in-force' else 'entry into force'}" + (f" by {who}" if who else "")
 
 
 def _hit_text(hit: Hit, tz: dt.tzinfo) -> str:
-    return f"{format_instant(hit.at, tz, date_only=hit.date_only)}: “{hit.title}” ({hit.event_id})"
+    what = f"{hit.what}, " if hit.what else ""
+    return f"{format_instant(hit.at, tz, date_only=hit.date_only)}: {what}“{hit.title}” ({hit.event_id})"
 
 
 @dataclass(frozen=True)
