@@ -154,13 +154,35 @@ def test_correct_and_retract(capsys: pytest.CaptureFixture[str]) -> None:
     assert [v.kind for v in log.history(original)] == ["original", "correction", "correction", "retraction"]
 
 
+def test_log_and_correct_the_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "log", *PULLBACK, "--kind", "Action")
+    original = _last_row()
+    assert (code, err, original["kind"]) == (0, "", "action")
+    code, out, err = run(capsys, "correct", original["id"], "--kind", "statement", "--by", "ben")
+    correction = _last_row()
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Logged {correction['id']} (a correction of {original['id']})")
+    assert (correction["corrects"], correction["kind"], correction["title"]) == (
+        original["id"],
+        "statement",
+        "Russia pulls back some troops",
+    )
+    assert load_events(Path("data/events.csv")).problems == []
+    code, out, err = run(capsys, "log", *PULLBACK, "--kind", "decison")
+    assert (code, out) == (2, "")
+    assert err == (
+        "tracker: error: kind: 'decison' is not a kind of event; did you mean 'decision'? "
+        "(the kinds are threat, statement, proposal, decision, in-force, action, report)\ntracker: nothing was written\n"
+    )
+
+
 def test_correct_and_retract_errors(capsys: pytest.CaptureFixture[str]) -> None:
     event = "2021-12-07-biden-putin-video-call"
     cases = [
         (
             ["correct", event],
             2,
-            "tracker: give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags or --notes",
+            "tracker: give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags, --notes or --kind",
         ),
         (["correct", "nope", "--title", "x"], 1, "tracker: no event with id 'nope' in the event log"),
         (
@@ -172,6 +194,12 @@ def test_correct_and_retract_errors(capsys: pytest.CaptureFixture[str]) -> None:
             ["correct", event, "--occurred", "7 Dec"],
             2,
             "tracker: error: occurred: '7 Dec' is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)",
+        ),
+        (
+            ["correct", event, "--kind", "decison"],
+            2,
+            "tracker: error: kind: 'decison' is not a kind of event; did you mean 'decision'? "
+            "(the kinds are threat, statement, proposal, decision, in-force, action, report)",
         ),
         (["retract", event, "--reason", " "], 2, "tracker: --reason: is empty; say why the event is retracted"),
         (["retract", event], 2, "tracker: the following arguments are required: --reason"),
