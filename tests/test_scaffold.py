@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.test_schema import schema_errors
 from tracker.cli import main
 from tracker.scenario.loader import load_scenario_file
 from tracker.scenario.model import SLUG_PATTERN, scenario_json_schema_text
@@ -165,6 +166,7 @@ def test_new_commitment_writes_a_scenario_with_no_trigger_whose_status_is_comput
     assert "\n# trigger:\n#   unless:" in text and "\ntrigger:" not in text  # a commented-out trigger, to add a condition
     assert "# No trigger: a commitment due by the deadline." in text
     assert "response:\n  title: The EU adopts" in text and "\n  # within: 30d\n" in text
+    assert schema_errors(text) == []  # what editors check it against
     scenario, problems, _ = load_scenario_file(path)
     assert problems == [] and scenario is not None
     assert scenario.trigger is None and scenario.response is not None
