@@ -20,7 +20,7 @@ import streamlit as st
 from components import writing
 from components.context import Context, data_paths, fingerprint, workspace
 from tracker.engine.impact import Impact, preview_impact
-from tracker.log.events import COLUMNS
+from tracker.log.events import COLUMNS, KIND
 from tracker.log.importer import (
     MAPPABLE,
     REQUIRED_MAPPED,
@@ -41,6 +41,7 @@ from tracker.log.importer import (
 from tracker.log.ledger import raw_rows
 from tracker.problems import TrackerError, display_path
 from tracker.report.html import impact_html
+from tracker.scenario.model import EVENT_KINDS
 from tracker.timeutil import now
 
 KEY = "import"
@@ -56,6 +57,9 @@ FIELD_HELP = {
     "tags": "Tags, several separated by ';'. Scenarios match on these.",
     "source": "Required: a link or a citation.",
     "notes": "Anything else worth keeping.",
+    "kind": "Optional: what kind of event it is, one of "
+    + ", ".join(EVENT_KINDS)
+    + " (any case). A row with another value fails, with a suggestion. Scenarios may match on it.",
 }
 
 
@@ -190,7 +194,7 @@ def _show_plan(ctx: Context, planned: Planned) -> None:
     metrics[3].metric("Warnings", f"{len(plan.warnings):,}")
     if plan.rows:
         st.markdown(f"**Preview: the first {min(PREVIEW_ROWS, len(plan.rows))} of {len(plan.rows):,} rows as they will be written**")
-        head = pd.DataFrame(plan.rows[:PREVIEW_ROWS])[[*COLUMNS[1:], "id"]]  # the id (often a new one) last
+        head = pd.DataFrame(plan.rows[:PREVIEW_ROWS])[[*COLUMNS[1:], KIND, "id"]]  # the id (often a new one) last
         head.insert(0, "Row", plan.row_numbers[:PREVIEW_ROWS])
         st.dataframe(
             head,

@@ -631,6 +631,40 @@ def test_an_export_with_compact_dates_gets_its_date_format_guessed(writable: Pat
     assert at.session_state["import:plan"].plan.rows[0]["occurred"] == "2022-02-22"
 
 
+def test_an_event_type_column_is_mapped_to_kind_and_checked(writable: Path) -> None:
+    data = (
+        "event_date,notes,source,event_type\n"
+        "2022-02-22,EU adopts first package,https://example.org/1,Decision\n"
+        "2022-02-23,US threatens more,https://example.org/2,thraet\n"
+    )
+    at = open_app()
+    upload(at, "export.csv", data.encode())
+    prefix = "import:0:guess"
+    kind = at.selectbox(key=f"{prefix}:kind")
+    assert kind.value is None or kind.value == "— not mapped —"  # "event_type" is not guessed as the kind
+    assert "threat, statement, proposal, decision, in-force, action, report" in (kind.help or "")
+    at.selectbox(key=f"{prefix}:title").set_value("notes").run()
+    at.selectbox(key=f"{prefix}:kind").set_value("event_type").run()
+    assert_fine(at)
+    plan = at.session_state["import:plan"].plan
+    assert [row["kind"] for row in plan.rows] == ["decision"]
+    assert [(i.row, i.message) for i in plan.failed] == [
+        (
+            3,
+            "kind: 'thraet' is not a kind of event; did you mean 'threat'? "
+            "(the kinds are threat, statement, proposal, decision, in-force, action, report)",
+        )
+    ]
+    assert list(frame_with(at, "Problem")["Row"]) == [3]
+    preview = next(d.value for d in at.dataframe if "Row" in d.value.columns and "title" in d.value.columns)
+    assert list(preview["kind"]) == ["decision"]
+    click(at, "import:0:append")
+    assert [s.value for s in at.success] == ["Appended 1 events from export.csv."]
+    log = load_events(writable / "events.csv")
+    frame = log.frame()
+    assert not log.problems and list(frame.loc[frame["title"] == "EU adopts first package", "kind"]) == ["decision"]
+
+
 def test_an_excel_export_is_read(writable: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -154,13 +154,35 @@ def test_correct_and_retract(capsys: pytest.CaptureFixture[str]) -> None:
     assert [v.kind for v in log.history(original)] == ["original", "correction", "correction", "retraction"]
 
 
+def test_log_and_correct_the_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "log", *PULLBACK, "--kind", "Action")
+    original = _last_row()
+    assert (code, err, original["kind"]) == (0, "", "action")
+    code, out, err = run(capsys, "correct", original["id"], "--kind", "statement", "--by", "ben")
+    correction = _last_row()
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Logged {correction['id']} (a correction of {original['id']})")
+    assert (correction["corrects"], correction["kind"], correction["title"]) == (
+        original["id"],
+        "statement",
+        "Russia pulls back some troops",
+    )
+    assert load_events(Path("data/events.csv")).problems == []
+    code, out, err = run(capsys, "log", *PULLBACK, "--kind", "decison")
+    assert (code, out) == (2, "")
+    assert err == (
+        "tracker: error: kind: 'decison' is not a kind of event; did you mean 'decision'? "
+        "(the kinds are threat, statement, proposal, decision, in-force, action, report)\ntracker: nothing was written\n"
+    )
+
+
 def test_correct_and_retract_errors(capsys: pytest.CaptureFixture[str]) -> None:
     event = "2021-12-07-biden-putin-video-call"
     cases = [
         (
             ["correct", event],
             2,
-            "tracker: give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags or --notes",
+            "tracker: give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags, --notes or --kind",
         ),
         (["correct", "nope", "--title", "x"], 1, "tracker: no event with id 'nope' in the event log"),
         (
@@ -172,6 +194,12 @@ def test_correct_and_retract_errors(capsys: pytest.CaptureFixture[str]) -> None:
             ["correct", event, "--occurred", "7 Dec"],
             2,
             "tracker: error: occurred: '7 Dec' is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)",
+        ),
+        (
+            ["correct", event, "--kind", "decison"],
+            2,
+            "tracker: error: kind: 'decison' is not a kind of event; did you mean 'decision'? "
+            "(the kinds are threat, statement, proposal, decision, in-force, action, report)",
         ),
         (["retract", event, "--reason", " "], 2, "tracker: --reason: is empty; say why the event is retracted"),
         (["retract", event], 2, "tracker: the following arguments are required: --reason"),
@@ -217,6 +245,27 @@ def test_import_with_a_saved_mapping(capsys: pytest.CaptureFixture[str], workspa
     assert len(load_events(Path("data/events.csv"))) == len(load_events(DEMO_EVENTS)) + 39
 
 
+KINDS = "(the kinds are threat, statement, proposal, decision, in-force, action, report)"
+
+
+def test_import_maps_an_event_type_column_to_kind(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
+    types = ["Decision", "in-force", "", "decison", "Strategic developments"]
+    write_acled(workspace / "acled.csv", 5, {n: {"event_type": value} for n, value in enumerate(types)})
+    maps = [arg for m in [*ACLED_MAP, "kind=event_type"] for arg in ("--map", m)]
+    code, out, err = run(capsys, "import", "acled.csv", *maps, "--by", "ana")
+    assert code == 1
+    assert err == (
+        f"acled.csv: row 5: error: kind: 'decison' is not a kind of event; did you mean 'decision'? {KINDS}\n"
+        f"acled.csv: row 6: error: kind: 'strategic developments' is not a kind of event; did you mean 'statement'? {KINDS}\n"
+    )
+    assert out.splitlines()[0] == "acled.csv: 5 row(s): 3 to append, 2 with errors, 0 duplicate(s) skipped"
+    log = load_events(Path("data/events.csv"))
+    assert log.problems == []
+    kinds = {event_id: log.event(log.position(event_id)).kind for event_id in ("acled-UKR10000", "acled-RUS10001", "acled-BEL10002")}
+    assert kinds == {"acled-UKR10000": "decision", "acled-RUS10001": "in-force", "acled-BEL10002": ""}  # blank: no kind
+    assert not log.has_id("acled-UKR10003") and not log.has_id("acled-RUS10004")
+
+
 def test_import_usage_errors(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
     write_acled(workspace / "acled.csv", 3, {})
     cases = [
@@ -232,7 +281,7 @@ def test_import_usage_errors(capsys: pytest.CaptureFixture[str], workspace: Path
         (
             ["import", "acled.csv", "--map", "when=event_date"],
             "tracker: --map 'when=event_date': the log has no field 'when'; "
-            "the log's fields are id, occurred, title, actors, targets, tags, source, notes",
+            "the log's fields are id, occurred, title, actors, targets, tags, source, notes, kind",
         ),
         (["import", "acled.csv", "--map", "occurred=event_date"], "tracker: the mapping cannot be used:"),
         (["import", "nope.csv", "--map", "occurred=x"], None),

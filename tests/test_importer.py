@@ -247,7 +247,10 @@ def test_saved_mappings_are_remembered_and_updated(tmp_path: Path) -> None:
             "x.json: columns.titel: the log has no field 'titel'; did you mean 'title'?\n"
             "x.json: columns.title: every entry of columns must map a log field to a column name (text), not 3",
         ),
-        ('{"columns": {"when": "date"}}', "x.json: columns.when: the log has no field 'when'; the log's fields are " + ", ".join(COLUMNS)),
+        (
+            '{"columns": {"when": "date"}}',
+            "x.json: columns.when: the log has no field 'when'; the log's fields are " + ", ".join([*COLUMNS, "kind"]),
+        ),
         ('{"columns": {}, "date_format": 8}', "x.json: date_format must be text such as %Y%m%d, not 8"),
         ('{"columns": {}, "Date_Format": "%Y"}', "x.json: unknown key 'Date_Format'; expected columns and date_format"),
     ],
@@ -303,6 +306,34 @@ def test_a_mapping_is_suggested_from_the_column_names() -> None:
         "source": "URL",
         "notes": "Description",
     }
+
+
+def test_kind_is_mapped_from_a_column_or_a_template_and_checked_by_the_loaders_rules() -> None:
+    data = (
+        "Date,Headline,URL,Kind,Stage\n"
+        "2022-02-22,EU adopts first package,https://example.org/1,Decision,force\n"
+        "2022-02-23,Package enters into force,https://example.org/2,,force\n"
+        "2022-02-24,US threatens more,https://example.org/3,thraet,\n"
+    )
+    export = read_export_data("kinds.csv", data.encode())
+    guessed = suggest_mapping(export.header)
+    assert guessed == {"occurred": "Date", "title": "Headline", "source": "URL", "kind": "Kind"}
+    plan = plan_import(export, ImportMapping(guessed), EventLog.empty(), now=NOW, logged_by="ana")
+    assert [row["kind"] for row in plan.rows] == ["decision", ""]  # written in the log's spelling
+    assert [(i.row, i.message) for i in plan.failed] == [
+        (
+            4,
+            "kind: 'thraet' is not a kind of event; did you mean 'threat'? "
+            "(the kinds are threat, statement, proposal, decision, in-force, action, report)",
+        )
+    ]
+    templated = ImportMapping({**guessed, "kind": "in-{Stage}"})
+    plan = plan_import(export, templated, EventLog.empty(), now=NOW, logged_by="ana")
+    assert [row["kind"] for row in plan.rows] == ["in-force", "in-force"]
+    assert [i.row for i in plan.failed] == [4]  # "in-" is not a kind either
+    assert parse_map_options(["kind=Kind"]) == {"kind": "Kind"}
+    with pytest.raises(MappingError, match=r"^--map 'kinds=Kind': the log has no field 'kinds'; did you mean 'kind'\?$"):
+        parse_map_options(["kinds=Kind"])
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -10,10 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.test_schema import schema_errors
 from tracker.cli import main
 from tracker.scenario.loader import load_scenario_file
 from tracker.scenario.model import SLUG_PATTERN, scenario_json_schema_text
-from tracker.scenario.scaffold import MAX_SLUG, PLACEHOLDER_EVENT_ID, new_scenario, slugify
+from tracker.scenario.scaffold import MAX_SLUG, PLACEHOLDER_EVENT_ID, ResponseSpec, new_scenario, slugify
 from tracker.workspace import load_workspace
 
 CHRISTMAS = "Joint US-EU-UK sanctions package if Russia does not back down by Christmas"
@@ -142,13 +144,85 @@ def test_opened_defaults_to_today_in_the_zone(here: Path, capsys: pytest.Capture
 def test_without_a_trigger_a_placeholder_is_written_and_validate_flags_it(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = new(capsys, "Pending", "--deadline", "2030-01-01", "--opened", "2029-01-01")
     assert code == 0
-    assert f"note: no --unless or --when given: the trigger names the placeholder event {PLACEHOLDER_EVENT_ID!r}" in err
+    assert f"note: no --unless, --when or --commitment given: the trigger names the placeholder event {PLACEHOLDER_EVENT_ID!r}" in err
     scenario, problems, _ = load_scenario_file(here / "scenarios" / "pending.yaml")
     assert problems == [] and scenario is not None
     (here / "data").mkdir()
     (here / "data" / "events.csv").write_text("id,occurred,title,actors,targets,tags,source,notes\n", encoding="utf-8")
     checked = load_workspace(here / "scenarios", here / "data" / "events.csv")
     assert [p.message for p in checked.problems] == [f"trigger.unless.ids[0]: no event with id {PLACEHOLDER_EVENT_ID!r} in the event log"]
+
+
+EU_18TH = "The EU adopts its 18th sanctions package by the June European Council"
+
+
+def test_new_commitment_writes_a_scenario_with_no_trigger_whose_status_is_computed(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [EU_18TH, "--deadline", "2025-06-27", "--timezone", "Europe/Brussels", "--opened", "2025-06-10", "--id", "eu-18th"]
+    code, out, err = new(capsys, *argv, "--commitment", "--response", "actors=EU;tags=sanctions-package;kinds=Decision")
+    assert (code, out) == (0, "scenarios/eu-18th.yaml\n")
+    assert "placeholder" not in err
+    path = here / "scenarios" / "eu-18th.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n# trigger:\n#   unless:" in text and "\ntrigger:" not in text  # a commented-out trigger, to add a condition
+    assert "# No trigger: a commitment due by the deadline." in text
+    assert "response:\n  title: The EU adopts" in text and "\n  # within: 30d\n" in text
+    assert schema_errors(text) == []  # what editors check it against
+    scenario, problems, _ = load_scenario_file(path)
+    assert problems == [] and scenario is not None
+    assert scenario.trigger is None and scenario.response is not None
+    assert scenario.response.title == EU_18TH  # by default, the scenario's title
+    match = scenario.response.match
+    assert (match.actors, match.tags, match.kinds) == (["EU"], ["sanctions-package"], ["decision"])
+
+    (here / "data").mkdir()
+    adopted = "2025-07-18-eu-18th,2025-07-18,Council adopts the 18th package,EU,Russia,sanctions-package,Council of the EU,,decision\n"
+    (here / "data" / "events.csv").write_text("id,occurred,title,actors,targets,tags,source,notes,kind\n" + adopted, encoding="utf-8")
+    assert main(["validate"]) == 0
+    capsys.readouterr()
+    expected = {"2025-06-20": ("watching", None), "2025-06-30": ("overdue", None), "2025-07-20": ("enacted", "late")}
+    for as_of, (status, timing) in expected.items():
+        assert main(["status", "--as-of", as_of, "--format", "json"]) == 0
+        [found] = json.loads(capsys.readouterr().out)
+        assert (found["status"], found["timing"]) == (status, timing), as_of
+
+
+def test_new_with_a_trigger_and_a_response(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = new(
+        capsys,
+        CHRISTMAS,
+        "--deadline",
+        "2021-12-25",
+        "--opened",
+        "2021-12-03",
+        "--id",
+        "christmas",
+        "--unless",
+        "actors=Russia;tags=de-escalation;kinds=action,decision",
+        "--response",
+        "tags=sanctions-package",
+        "--response-title",
+        "Joint sanctions package",
+        "--within",
+        "30d",
+    )
+    assert code == 0
+    text = (here / "scenarios" / "christmas.yaml").read_text(encoding="utf-8")
+    assert "  unless:\n    actors: [Russia]\n    tags: [de-escalation]\n    kinds: [action, decision]\n" in text
+    assert "  within: 30d\n" in text
+    scenario, problems, _ = load_scenario_file(here / "scenarios" / "christmas.yaml")
+    assert problems == [] and scenario is not None and scenario.trigger is not None and scenario.response is not None
+    assert scenario.trigger.match.kinds == ["action", "decision"]
+    assert (scenario.response.title, scenario.response.within) == ("Joint sanctions package", dt.timedelta(days=30))
+
+
+def test_new_commitment_from_the_library(here: Path) -> None:
+    response = ResponseSpec("Package adopted", {"tags": ["sanctions-package"]})
+    path, notes = new_scenario(
+        Path("new"), title="Package", deadline=dt.date(2030, 1, 1), opened=dt.date(2029, 1, 1), commitment=True, response=response
+    )
+    scenario, problems, _ = load_scenario_file(path)
+    assert problems == [] and scenario is not None and scenario.trigger is None
+    assert [note.split(" ")[0] for note in notes] == ["wrote"]
 
 
 def test_new_never_overwrites(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -194,11 +268,12 @@ def test_new_never_overwrites(here: Path, capsys: pytest.CaptureFixture[str]) ->
         ),
         (
             ["T", "--deadline", "2030-01-01", "--unless", "Russia"],
-            "--unless: 'Russia' is not KEY=VALUES; write KEY=VALUE[,VALUE...][;KEY=...] "
-            "with KEY one of actors, targets, tags, ids, e.g. 'actors=Russia;tags=de-escalation'",
+            "--unless: 'Russia' is not KEY=VALUES; write "
+            "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, kinds, "
+            "e.g. 'actors=Russia;tags=de-escalation;kinds=action,decision'",
         ),
         (["T", "--deadline", "2030-01-01", "--when", "actor=Russia"], "--when: unknown key 'actor'; did you mean 'actors'?"),
-        (["T", "--deadline", "2030-01-01", "--when", "who=Russia"], "--when: unknown key 'who' (use actors, targets, tags, ids)"),
+        (["T", "--deadline", "2030-01-01", "--when", "who=Russia"], "--when: unknown key 'who' (use actors, targets, tags, ids, kinds)"),
         (
             ["T", "--deadline", "2030-01-01", "--when", "tags=a;tags=b"],
             "--when: tags is given twice; list its values once, separated by commas",
@@ -206,10 +281,53 @@ def test_new_never_overwrites(here: Path, capsys: pytest.CaptureFixture[str]) ->
         (["T", "--deadline", "2030-01-01", "--when", "tags= , "], "--when: tags= gives no values"),
         (
             ["T", "--deadline", "2030-01-01", "--when", " ; "],
-            "--when: give at least one KEY=VALUES; write KEY=VALUE[,VALUE...][;KEY=...] "
-            "with KEY one of actors, targets, tags, ids, e.g. 'actors=Russia;tags=de-escalation'",
+            "--when: give at least one KEY=VALUES; write "
+            "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, kinds, "
+            "e.g. 'actors=Russia;tags=de-escalation;kinds=action,decision'",
         ),
         (["T", "--deadline", "2030-01-01", "--dir", "notes.txt"], "--dir: notes.txt is a file, not a folder"),
+        (
+            ["T", "--deadline", "2030-01-01", "--unless", "actors=Russia;kinds=decison"],
+            "--unless: kinds: 'decison' is not a kind of event; did you mean 'decision'? "
+            "(the kinds are threat, statement, proposal, decision, in-force, action, report)",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--when", "kinds=decision"],
+            "--when: kinds= only narrows a match; give actors, targets, tags or ids too",
+        ),
+        # A commitment has no trigger, and needs a response.
+        (
+            ["T", "--deadline", "2030-01-01", "--commitment", "--unless", "tags=a", "--response", "tags=b"],
+            "--commitment and --unless do not go together: a commitment has no trigger, it is due by the deadline",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--when", "tags=a", "--commitment", "--response", "tags=b"],
+            "--commitment and --when do not go together: a commitment has no trigger, it is due by the deadline",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--commitment"],
+            "--commitment needs --response MATCH, the events that meet the commitment, e.g. --response 'actors=EU;tags=sanctions-package'",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--commitment", "--within", "30d"],
+            "--within needs --response MATCH, the events that count as the response",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--unless", "tags=a", "--response-title", "Package"],
+            "--response-title needs --response MATCH, the events that count as the response",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--commitment", "--response", "tags=a", "--within", "soon"],
+            "--within: 'soon' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--commitment", "--response", "tags=a", "--response-title", " "],
+            "--response-title: say in one line what is promised",
+        ),
+        (
+            ["T", "--deadline", "2030-01-01", "--commitment", "--response", "tag=a"],
+            "--response: unknown key 'tag'; did you mean 'tags'?",
+        ),
     ],
 )
 def test_bad_flags_get_a_clear_message(here: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
@@ -229,6 +347,6 @@ def test_library_function_returns_the_path_and_notes(here: Path) -> None:
     path, notes = new_scenario(Path("new"), title="Pending", deadline=dt.date(2030, 1, 1), opened=dt.date(2029, 1, 1))
     assert path == Path("new") / "pending.yaml"
     assert [note.split(":")[0] for note in notes] == [
-        "no --unless or --when given",
+        "no --unless, --when or --commitment given",
         "wrote new/scenario.schema.json for editors (the file's first line points at it)",
     ]

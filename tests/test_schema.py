@@ -158,6 +158,54 @@ def _edited(edit: str) -> str:
     return "\n".join([*base, edit]) + "\n"
 
 
+HEAD = "id: sample\ntitle: Sample\nopened: 2022-01-01\n"
+DEADLINE = "deadline: 2022-02-01\n"
+UNLESS = "trigger:\n  unless: {actors: [Russia]}\n"
+RESPONSE = "response:\n  title: Package\n  match: {tags: [sanctions-package]}\n"
+HISTORY = (
+    "deadlines:\n"
+    "  - {due: 2022-02-01, source: 'Reuters: fifty days <https://example.org/a>'}\n"
+    "  - {set: 2022-01-10, due: 2022-01-20, approximate: true, source: 'RFE/RL: ten to twelve days <https://example.org/b>'}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + DEADLINE + RESPONSE,  # a commitment: no trigger, a response due by the deadline
+        HEAD + HISTORY + UNLESS,
+        HEAD + DEADLINE + "trigger:\n  when: {actors: [EU], kinds: [decision, in-force]}\n",
+        HEAD + DEADLINE + UNLESS + RESPONSE + "  counts_from: trigger\n  partial: {tags: [tariffs], kinds: [action]}\n  within: 30d\n",
+        HEAD
+        + DEADLINE
+        + RESPONSE
+        + "tests:\n  - {as_of: 2022-02-01, status: enacted, timing: early, basis: known, deadline: 2022-02-01}\n",
+    ],
+)
+def test_schema_and_loader_accept_the_same_unfolding_commitments(text: str) -> None:
+    scenario, problems, _ = load_scenario_text(text, "sample", "sample.yaml")
+    assert problems == [] and scenario is not None
+    assert schema_errors(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + DEADLINE,  # neither a trigger nor a response
+        HEAD + DEADLINE + HISTORY + UNLESS,  # both deadline and deadlines
+        HEAD + UNLESS,  # no deadline at all
+        HEAD + DEADLINE + "trigger:\n  unless: {actors: [Russia], kinds: [decison]}\n",
+        HEAD + DEADLINE + RESPONSE + "  counts_from: later\n",
+        HEAD + "deadlines:\n  - {due: 2022-02-01}\n" + UNLESS,  # an entry needs its source
+        HEAD + DEADLINE + RESPONSE + "tests:\n  - {as_of: 2022-02-01, status: enacted, timing: soon}\n",
+    ],
+)
+def test_schema_and_loader_reject_the_same_bad_unfolding_commitments(text: str) -> None:
+    scenario, problems, _ = load_scenario_text(text, "sample", "sample.yaml")
+    assert scenario is None and problems
+    assert schema_errors(text) != []
+
+
 def test_schema_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)

@@ -27,7 +27,17 @@ from tracker.log.reader import load_events
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import scenario_json_schema_text
-from tracker.scenario.scaffold import MATCH_HELP, ScaffoldError, TriggerKind, new_scenario, parse_deadline, parse_match, parse_opened
+from tracker.scenario.scaffold import (
+    MATCH_HELP,
+    ResponseSpec,
+    ScaffoldError,
+    TriggerKind,
+    new_scenario,
+    parse_deadline,
+    parse_match,
+    parse_opened,
+    parse_within,
+)
 from tracker.timeutil import as_of_text, format_remaining, now, zone
 from tracker.workspace import load_workspace, split_paths
 
@@ -126,6 +136,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             trigger_kind, match = "unless", parse_match(args.unless, "--unless")
         elif args.when is not None:
             trigger_kind, match = "when", parse_match(args.when, "--when")
+        response = _response_flags(args)
         folder = Path(args.dir) if args.dir else config.scenarios_path()
         path, notes = new_scenario(
             folder,
@@ -136,6 +147,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             trigger_kind=trigger_kind,
             match=match,
             scenario_id=args.id,
+            commitment=args.commitment,
+            response=response,
         )
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
@@ -143,6 +156,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
+
+
+def _response_flags(args: argparse.Namespace) -> ResponseSpec | None:
+    """--response, --response-title and --within as the new scenario's `response:` (new_scenario checks --commitment)."""
+    if args.response is None:
+        for flag, value in (("--response-title", args.response_title), ("--within", args.within)):
+            if value is not None:
+                raise ScaffoldError(f"{flag} needs --response MATCH, the events that count as the response")
+        return None
+    match = parse_match(args.response, "--response")
+    title = args.title.strip()  # new_scenario says what is wrong with the scenario's title
+    if args.response_title is not None:
+        title = args.response_title.strip()
+        if not title or "\n" in title or "\r" in title:
+            raise ScaffoldError("--response-title: say in one line what is promised")
+    return ResponseSpec(title, match, parse_within(args.within) if args.within is not None else None)
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -193,10 +222,13 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "title, and a comment explaining each field (optional ones commented out). Never overwrites a file. Prints the new "
         "file's path.",
         epilog=f"MATCH is {MATCH_HELP}. An event matches when, for every KEY given, it shares at least one VALUE "
-        "(case-insensitively); ids are event ids from the log. Without --unless or --when, the trigger names a placeholder "
+        "(case-insensitively); ids are event ids from the log; kinds (threat, statement, proposal, decision, in-force, action, "
+        "report) narrows to events of those kinds. Without --unless, --when or --commitment, the trigger names a placeholder "
         "event id that `tracker validate` reports (against the event log) until you replace it. "
-        'Example: tracker new "Joint sanctions if Russia does not back down by Christmas" --deadline 2021-12-25 '
-        '--timezone Europe/Brussels --unless "actors=Russia;tags=de-escalation"',
+        'Examples: tracker new "Joint sanctions if Russia does not back down by Christmas" --deadline 2021-12-25 '
+        '--timezone Europe/Brussels --unless "actors=Russia;tags=de-escalation"; '
+        'tracker new "The EU adopts its 18th package by the June summit" --deadline 2025-06-27 --timezone Europe/Brussels '
+        '--commitment --response "actors=EU;tags=sanctions-package;kinds=decision"',
     )
     new.add_argument("title", metavar="TITLE", help="one line: who does what, if what, by when")
     new.add_argument(
@@ -206,6 +238,22 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     trigger = new.add_mutually_exclusive_group()
     trigger.add_argument("--unless", metavar="MATCH", help="averted by a matching event before the deadline; otherwise fires at it")
     trigger.add_argument("--when", metavar="MATCH", help="fires at the first matching event before the deadline; otherwise lapses")
+    new.add_argument(
+        "--commitment",
+        action="store_true",
+        help="no trigger: a commitment due by the deadline (needs --response; not with --unless or --when)",
+    )
+    new.add_argument(
+        "--response",
+        metavar="MATCH",
+        help="the events that count as the response (for --commitment: that meet the commitment); written as `response:`",
+    )
+    new.add_argument("--response-title", metavar="TEXT", help="the promised response, in one line (default: the scenario's title)")
+    new.add_argument(
+        "--within",
+        metavar="DURATION",
+        help="with --response: a missing response is overdue this long after the trigger (for --commitment, after the deadline), e.g. 30d",
+    )
     new.add_argument("--opened", metavar="DATE", help="the day tracking starts (default: today in --timezone)")
     new.add_argument("--id", metavar="SLUG", help="the scenario id and file name (default: made from the title)")
     new.add_argument("--dir", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/); created if missing")

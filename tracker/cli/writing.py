@@ -135,7 +135,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         if value is not None:
             changes[name] = split_values(value) if name in MULTI_VALUED else value
     if not changes:
-        raise UsageError("give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags or --notes")
+        raise UsageError("give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags, --notes or --kind")
     when = now()
     log = _open_log(_events_location(args), when)
     draft = correction_draft(log, args.id, **changes)

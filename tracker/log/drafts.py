@@ -224,7 +224,7 @@ def current_version(log: EventLog, event_id: str) -> Event:
 
 def correction_draft(log: EventLog, event_id: str, **changes: object) -> EventDraft:
     """A draft correcting ``event_id`` (an event or one of its corrections): its current fields, then ``changes``."""
-    unknown = sorted(set(changes) - {"occurred", "title", "source", "actors", "targets", "tags", "notes"})
+    unknown = sorted(set(changes) - {"occurred", "title", "source", "actors", "targets", "tags", "notes", "kind"})
     if unknown:
         raise ValueError(f"cannot change {unknown}")
     current = current_version(log, event_id)

@@ -29,13 +29,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
-from tracker.log.events import COLUMNS, MULTI_VALUED, EventLog, split_values
+from tracker.log.events import COLUMNS, KIND, MULTI_VALUED, EventLog, split_values
 from tracker.log.ledger import raw_rows
 from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
 from tracker.problems import TrackerError, display_path
 from tracker.timeutil import parse_instant
 
-MAPPABLE = COLUMNS  # id, occurred, title, actors, targets, tags, source, notes
+# id, occurred, title, actors, targets, tags, source, notes, and the event's kind (threat, statement, ... report),
+# which the loader checks like any other cell: an unknown kind fails its row with the log's own "did you mean".
+MAPPABLE = (*COLUMNS, KIND)
 REQUIRED_MAPPED = ("occurred", "title", "source")
 MAPPINGS_FOLDER = "import-mappings"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -270,6 +272,7 @@ _LIKELY_NAMES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag", "eventtype", "category", "categories", "labels", "type"),
     "source": ("source", "sources", "sourceurl", "url", "link", "citation", "reference"),
     "notes": ("notes", "note", "description", "comment", "comments", "details"),
+    "kind": ("kind", "eventkind", "kindofevent"),  # not "type" or "event_type": exports' own types are rarely these kinds
 }
 
 
@@ -354,6 +357,7 @@ def map_row(mapping: ImportMapping, header: Sequence[str], cells: Sequence[str])
         title=values.get("title", ""),
         source=values.get("source", ""),
         notes=values.get("notes", ""),
+        kind=values.get(KIND, ""),
         id=values.get("id", ""),
         **{column: split_values(values.get(column, "")) for column in MULTI_VALUED},  # type: ignore[arg-type]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
@@ -14,12 +15,16 @@ from slugify import slugify as _slugify
 
 from tracker.problems import TrackerError, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_text
-from tracker.scenario.model import SLUG_PATTERN, Scenario, scenario_json_schema_text
+from tracker.scenario.model import EVENT_KINDS, SLUG_PATTERN, Scenario, scenario_json_schema_text
 from tracker.scenario.yamlsafe import YamlError, parse_yaml
-from tracker.timeutil import zone
+from tracker.text import did_you_mean_hint, fold
+from tracker.timeutil import format_duration, parse_duration, zone
 
-MATCH_KEYS = ("actors", "targets", "tags", "ids")
-MATCH_HELP = "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, e.g. 'actors=Russia;tags=de-escalation'"
+MATCH_KEYS = ("actors", "targets", "tags", "ids", "kinds")
+MATCH_HELP = (
+    "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, kinds, "
+    "e.g. 'actors=Russia;tags=de-escalation;kinds=action,decision'"
+)
 SCHEMA_FILE = "scenario.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
 MAX_SLUG = 60
@@ -61,10 +66,30 @@ def parse_match(text: str, flag: str) -> dict[str, list[str]]:
         found = [v.strip() for v in values.split(",") if v.strip()]
         if not found:
             raise ScaffoldError(f"{flag}: {key}= gives no values")
+        if key == "kinds":
+            found = [_kind(value, flag) for value in found]
         match[key] = found
     if not match:
         raise ScaffoldError(f"{flag}: give at least one KEY=VALUES; write {MATCH_HELP}")
+    if set(match) == {"kinds"}:
+        raise ScaffoldError(f"{flag}: kinds= only narrows a match; give actors, targets, tags or ids too")
     return match
+
+
+def _kind(value: str, flag: str) -> str:
+    """A kind of event as the log writes it (lower case); the event log's own message for one that is not."""
+    folded = fold(value)
+    if folded not in EVENT_KINDS:
+        hint = did_you_mean_hint(folded, EVENT_KINDS, cutoff=0.5)
+        raise ScaffoldError(f"{flag}: kinds: {value!r} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})")
+    return folded
+
+
+def parse_within(text: str) -> dt.timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ScaffoldError(f"--within: {exc}") from None
 
 
 def parse_deadline(text: str) -> dt.date | dt.datetime:
@@ -107,6 +132,80 @@ def _flow_list(values: list[str]) -> str:
     return "[" + ", ".join(_scalar(v, in_list=True) for v in values) + "]"
 
 
+def _match_lines(match: dict[str, list[str]], indent: str) -> str:
+    return "".join(f"{indent}{key}: {_flow_list(match[key])}\n" for key in MATCH_KEYS if key in match)
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """The `response:` of a new scenario: what is promised, the events that count as it, and an optional grace period."""
+
+    title: str
+    match: dict[str, list[str]]
+    within: dt.timedelta | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"title": self.title, "match": self.match}
+        if self.within is not None:
+            data["within"] = self.within
+        return data
+
+
+def _trigger_block(trigger_kind: TriggerKind | None, match: dict[str, list[str]] | None) -> str:
+    if trigger_kind is None or match is None:
+        return """# No trigger: a commitment due by the deadline. Before it the status is watching (due-soon within
+# `warn_within`); a response by the deadline enacts it (on time); with none by then it is overdue, and a
+# response after it is enacted late. To make it conditional, add a trigger (exactly one of unless/when):
+# trigger:
+#   unless: {actors: [Russia], tags: [de-escalation]}
+"""
+    if trigger_kind == "unless":
+        trigger_comment = "Averted by a matching event before the deadline; otherwise it fires AT the deadline."
+    else:
+        trigger_comment = "Fires at the first matching event before the deadline; otherwise it lapses."
+    match_lines = _match_lines(match, "    ")
+    if match == {"ids": [PLACEHOLDER_EVENT_ID]}:
+        match_lines = "    # TODO: name the deciding event's id, or match it by actors, targets and tags.\n" + match_lines
+    return f"""# Exactly one of `unless:` or `when:`. An event matches when, for each key given, it shares
+# at least one value with it (case-insensitively); `ids` names events of the log; `kinds` narrows
+# to events of those kinds ({", ".join(EVENT_KINDS)}).
+trigger:
+  # {trigger_comment}
+  {trigger_kind}:
+{match_lines}"""
+
+
+def _response_block(response: ResponseSpec | None, *, commitment: bool) -> str:
+    if response is None:
+        return """# Optional: what is promised once the trigger fires; `within` makes a missing response overdue.
+# response:
+#   title: Joint sanctions package
+#   match: {tags: [sanctions-package], kinds: [decision]}
+#   within: 30d
+"""
+    if commitment:
+        head = (
+            "# What is due by the deadline: an event matching `match`, from `opened` on, enacts it.\n"
+            "# The same keys as a trigger's match (actors, targets, tags, ids, kinds).\n"
+        )
+        within_comment = "a grace period after the deadline before a missing response is overdue."
+    else:
+        head = (
+            "# What is promised once the trigger fires. A matching event from `opened` on counts, also one\n"
+            "# before the trigger fired (enacted early); `counts_from: trigger` counts only later ones.\n"
+        )
+        within_comment = "after this long from the trigger, a missing response is overdue."
+    within_comment = ("# " if response.within is not None else "# Optional: ") + within_comment
+    within = f"  within: {format_duration(response.within)}\n" if response.within is not None else "  # within: 30d\n"
+    return f"""{head}response:
+  title: {_scalar(response.title)}
+  match:
+{_match_lines(response.match, "    ")}  {within_comment}
+{within}  # Optional: events that meet only part of the promise make it partly-enacted until the full one comes.
+  # partial: {{tags: [sanctions-package], kinds: [proposal]}}
+"""
+
+
 def render_scenario(
     *,
     scenario_id: str,
@@ -114,19 +213,18 @@ def render_scenario(
     opened: dt.date,
     deadline: dt.date | dt.datetime,
     timezone: str,
-    trigger_kind: TriggerKind,
-    match: dict[str, list[str]],
+    trigger_kind: TriggerKind | None,
+    match: dict[str, list[str]] | None,
+    response: ResponseSpec | None = None,
 ) -> str:
-    """The text of a new scenario file: each field explained above it, optional ones commented out."""
-    if trigger_kind == "unless":
-        trigger_comment = "Averted by a matching event before the deadline; otherwise it fires AT the deadline."
-    else:
-        trigger_comment = "Fires at the first matching event before the deadline; otherwise it lapses."
-    match_lines = "".join(f"    {key}: {_flow_list(match[key])}\n" for key in MATCH_KEYS if key in match)
-    if match == {"ids": [PLACEHOLDER_EVENT_ID]}:
-        match_lines = "    # TODO: name the deciding event's id, or match it by actors, targets and tags.\n" + match_lines
+    """The text of a new scenario file: each field explained above it, optional ones commented out.
+
+    Without a trigger (``trigger_kind`` None) the scenario is a commitment due by the deadline, and ``response`` is required.
+    """
+    commitment = trigger_kind is None or match is None
+    what = "a commitment due by a deadline" if commitment else "a conditional commitment with a deadline"
     return f"""{SCHEMA_LINE}
-# A scenario: a conditional commitment with a deadline. Check it with `tracker validate`;
+# A scenario: {what}. Check it with `tracker validate`;
 # state the statuses you expect under `tests:` and run them with `tracker test`.
 
 # Slug; must equal the file name's stem.
@@ -143,24 +241,15 @@ tags: []
 # Tracking starts on this day; earlier events are ignored.
 opened: {opened.isoformat()}
 # A date means the END of that day in `timezone`; or a datetime with offset, e.g. 2026-03-31T18:00:00+02:00.
+# When the deadline is moved, replace this line with its history, `deadlines:` (see scenario.schema.json).
 deadline: {deadline.isoformat()}
 # IANA name of the deadline's zone.
 timezone: {timezone}
 # Optional: the status is due-soon this close to the deadline (w=weeks, d=days, h=hours, m=minutes).
 # warn_within: 7d
 
-# Exactly one of `unless:` or `when:`. An event matches when, for each key given, it shares
-# at least one value with it (case-insensitively); `ids` names events of the log.
-trigger:
-  # {trigger_comment}
-  {trigger_kind}:
-{match_lines}
-# Optional: what is promised once the trigger fires; `within` makes a missing response overdue.
-# response:
-#   title: Joint sanctions package
-#   match: {{tags: [sanctions-package]}}
-#   within: 30d
-
+{_trigger_block(trigger_kind, match)}
+{_response_block(response, commitment=commitment)}
 # Optional: indicators plotted alongside; they do not decide the status.
 # signposts:
 #   - title: Troop build-up continues
@@ -196,8 +285,13 @@ def new_scenario(
     trigger_kind: TriggerKind | None = None,
     match: dict[str, list[str]] | None = None,
     scenario_id: str | None = None,
+    commitment: bool = False,
+    response: ResponseSpec | None = None,
 ) -> tuple[Path, list[str]]:
-    """Write ``folder``/<id>.yaml (never over an existing file) -> its path and notes for the user."""
+    """Write ``folder``/<id>.yaml (never over an existing file) -> its path and notes for the user.
+
+    ``commitment``: no trigger; the scenario is due by the deadline, and ``response`` (the events that meet it) is required.
+    """
     notes: list[str] = []
     title = title.strip()
     if not title:
@@ -214,10 +308,21 @@ def new_scenario(
             raise ScaffoldError(f"cannot make an id from the title {title!r}; give one with --id")
     elif not re.fullmatch(SLUG_PATTERN, scenario_id):
         raise ScaffoldError(f"--id: {scenario_id!r} is not a slug (lowercase letters, digits and single hyphens)")
-    if trigger_kind is None or match is None:
+    if commitment:
+        if trigger_kind is not None:
+            raise ScaffoldError(
+                f"--commitment and --{trigger_kind} do not go together: a commitment has no trigger, it is due by the deadline"
+            )
+        if response is None:
+            raise ScaffoldError(
+                "--commitment needs --response MATCH, the events that meet the commitment, "
+                "e.g. --response 'actors=EU;tags=sanctions-package'"
+            )
+        match = None
+    elif trigger_kind is None or match is None:
         trigger_kind, match = "unless", {"ids": [PLACEHOLDER_EVENT_ID]}
         notes.append(
-            f"no --unless or --when given: the trigger names the placeholder event {PLACEHOLDER_EVENT_ID!r}; "
+            f"no --unless, --when or --commitment given: the trigger names the placeholder event {PLACEHOLDER_EVENT_ID!r}; "
             "replace it before relying on the status (with an event log, tracker validate reports it as an unknown event id)"
         )
     data: dict[str, Any] = {
@@ -226,8 +331,11 @@ def new_scenario(
         "opened": opened,
         "deadline": deadline,
         "timezone": timezone,
-        "trigger": {trigger_kind: match},
     }
+    if trigger_kind is not None and match is not None:
+        data["trigger"] = {trigger_kind: match}
+    if response is not None:
+        data["response"] = response.as_data()
     try:
         Scenario.model_validate(data)
     except ValidationError as exc:
@@ -248,6 +356,7 @@ def new_scenario(
         timezone=timezone,
         trigger_kind=trigger_kind,
         match=match,
+        response=response,
     )
     scenario, problems, _ = load_scenario_text(text, scenario_id, display_path(path))
     if scenario is None:  # pragma: no cover - a bug in the template, not in the user's input
