@@ -166,7 +166,8 @@ def append(planned: Planned, file_name: str) -> None:
     except TrackerError as exc:
         st.session_state[_state("outcome")] = ("error", f"Nothing was appended: {exc}")
         return
-    message = f"Appended {len(receipt.written):,} events from {file_name}."
+    count = len(receipt.written)
+    message = f"Appended {count:,} event{'s' if count != 1 else ''} from {file_name}."
     if receipt.skipped:
         message += f" {len(receipt.skipped):,} were skipped: logged meanwhile by someone else."
     if receipt.repair is not None:

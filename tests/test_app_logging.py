@@ -659,7 +659,7 @@ def test_an_event_type_column_is_mapped_to_kind_and_checked(writable: Path) -> N
     preview = next(d.value for d in at.dataframe if "Row" in d.value.columns and "title" in d.value.columns)
     assert list(preview["kind"]) == ["decision"]
     click(at, "import:0:append")
-    assert [s.value for s in at.success] == ["Appended 1 events from export.csv."]
+    assert [s.value for s in at.success] == ["Appended 1 event from export.csv."]
     log = load_events(writable / "events.csv")
     frame = log.frame()
     assert not log.problems and list(frame.loc[frame["title"] == "EU adopts first package", "kind"]) == ["decision"]
