@@ -247,3 +247,36 @@ def test_edited_file_shows_on_next_rerun(demo_copy: Path) -> None:
     )
     at.run()
     assert board_statuses(at)["chemical-weapons-response-2022"] == "withdrawn"
+
+
+def test_basis_known_shows_only_what_had_been_logged_by_then(demo_copy: Path) -> None:
+    # A pull-back that happened on 20 December but was logged only on 5 January: as it occurred, it averted the
+    # Christmas scenario; as known on 27 December, the scenario had triggered.
+    events = demo_copy / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    rows = [line + "," for line in rest.splitlines() if line]
+    events.write_text(
+        "\n".join(
+            [
+                header + ",logged_at",
+                *rows,
+                "pull-back,2021-12-20,Russia pulls back,Russia,,de-escalation,action,Example,,2022-01-05T09:00:00Z",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    occurred = run({"as_of": "2021-12-27"})
+    assert board_statuses(occurred)["joint-sanctions-christmas-2021"] == "averted"
+    known = run({"as_of": "2021-12-27", "basis": "known"})
+    assert board_statuses(known)["joint-sanctions-christmas-2021"] == "triggered"
+    assert known.sidebar.radio[0].value == "known"
+    known.sidebar.radio[0].set_value("occurred").run()
+    assert board_statuses(known)["joint-sanctions-christmas-2021"] == "averted"
+
+
+def test_an_unknown_basis_in_a_link_is_named_and_ignored() -> None:
+    at = run({"as_of": "2021-12-27", "basis": "hindsight"})
+    assert any("basis=hindsight ignored" in w.value for w in at.sidebar.warning)
+    assert board_statuses(at)["joint-sanctions-christmas-2021"] == "triggered"
