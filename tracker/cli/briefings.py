@@ -18,7 +18,7 @@ from typing import Any
 
 from tracker import config
 from tracker.cli.common import EXIT_OK, UsageError, as_of_flag, basis_flag, data_flags, scenarios_for, workspace_from_args
-from tracker.engine.since import since_report, since_text
+from tracker.engine.since import SinceReport, since_report, since_text
 from tracker.engine.status import AsOf, assess_all, format_instant, instant_for
 from tracker.git.data_revision import data_revision
 from tracker.git.history import git_deadline_moves
@@ -27,6 +27,7 @@ from tracker.problems import TrackerError
 from tracker.report.calendar import calendar, check_base_url
 from tracker.report.views import open_later_text, without_upcoming
 from tracker.timeutil import UTC, as_of_text, now, parse_as_of, zone
+from tracker.workspace import Workspace
 
 
 def _as_of(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> AsOf:
@@ -37,6 +38,12 @@ def _as_of(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> AsOf:
         return parse_as_of(text)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+
+
+def _since_report(workspace: Workspace, since: AsOf, until: AsOf, tz: dt.tzinfo, basis: str) -> SinceReport:
+    """The since report of the loaded files, with the deadline moves of their git history."""
+    files = workspace.scenarios
+    return since_report(files.scenarios, workspace.events, since, until, git_deadline_moves(files.files), tz=tz, basis=basis)
 
 
 def _words(as_of: AsOf, tz: dt.tzinfo) -> str:
@@ -117,19 +124,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     everything = assess_all(scenarios_for(workspace, scenarios, chosen, args.basis), workspace.events, chosen, args.basis)
     assessments, later = (everything, 0) if args.include_upcoming else without_upcoming(everything)
-    report = (
-        since_report(
-            workspace.scenarios.scenarios,
-            workspace.events,
-            since,
-            chosen,
-            deadline_moves=git_deadline_moves(workspace.scenarios.files),
-            tz=tz,
-            basis=args.basis,
-        )
-        if since is not None
-        else None
-    )
+    report = _since_report(workspace, since, chosen, tz, args.basis) if since is not None else None
     day = None if isinstance(chosen, dt.datetime) else chosen
     briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report, day)
     _write("--out", out, pack.pack_html(briefing).encode("utf-8"))
@@ -183,15 +178,7 @@ def cmd_since(args: argparse.Namespace) -> int:
         later = "--until" if args.until else "now"
         raise UsageError(f"WHEN: the last briefing ({_words(since, tz)}) must be before {later} ({_words(until, tz)})")
     workspace, _, _ = workspace_from_args(args)
-    report = since_report(
-        workspace.scenarios.scenarios,
-        workspace.events,
-        since,
-        until,
-        deadline_moves=git_deadline_moves(workspace.scenarios.files),
-        tz=tz,
-        basis=args.basis,
-    )
+    report = _since_report(workspace, since, until, tz, args.basis)
     if args.format == "json":
         payload: dict[str, Any] = report.to_json(workspace.events)
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
