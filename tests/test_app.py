@@ -201,6 +201,55 @@ def test_timeline_plots_date_only_events_on_their_own_date(zone: str) -> None:
     assert spec["layout"]["xaxis"]["title"]["text"] == f"Date ({zone})"
 
 
+def _timeline_rows(at: AppTest) -> tuple[dict, dict[str, str], list[dict]]:
+    """The Timeline chart's spec, where each scenario's own bar ends (on the viewer's clock), and its moved-deadline marks."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ends: dict[str, str] = {}
+    for trace in spec["data"]:
+        if trace.get("type") == "bar" and "response window" not in trace["name"]:
+            for row, base, length in zip(trace["y"], trace["base"], trace["x"], strict=True):
+                ends[row] = (dt.datetime.fromisoformat(base) + dt.timedelta(milliseconds=length)).isoformat()
+    marks = [t for t in spec["data"] if t.get("name") == "Earlier deadline (moved)"]
+    return spec, ends, marks
+
+
+def _moved_labels(spec: dict) -> list[tuple[str, str, str]]:
+    """Each moved deadline's label: where it stands, the row it stands above (the axis numbers rows from the bottom)."""
+    order = spec["layout"]["yaxis"]["categoryarray"]
+    labels = [a for a in spec["layout"].get("annotations", []) if "moved on" in a["text"]]
+    return [(a["x"], order[int(a["y"] - 0.5)], a["text"]) for a in labels]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "end", "mark"),
+    [
+        ("2025-07-20", "2025-09-03T00:00:00", None),  # the 50-day deadline, 2 September; the cut is not announced yet
+        ("2025-08-01", "2025-08-09T00:00:00", "deadline 2025-09-02, moved on 2025-07-28"),  # cut on 28 July to about 8 August
+    ],
+)
+def test_timeline_bar_ends_at_the_deadline_in_force_and_marks_the_one_replaced(as_of: str, end: str, mark: str | None) -> None:
+    at = run({"as_of": as_of}, page="timeline", zone="America/New_York")
+    spec, ends, marks = _timeline_rows(at)
+    assert ends["us-secondary-tariffs-russia-2025"] == end
+    if mark is None:
+        assert not marks and "moved on" not in at.get("plotly_chart")[0].proto.spec
+    else:
+        (trace,) = marks
+        assert trace["y"] == ["us-secondary-tariffs-russia-2025"] and trace["x"] == ["2025-09-03T00:00:00"]
+        assert _moved_labels(spec) == [("2025-09-03T00:00:00", "us-secondary-tariffs-russia-2025", mark)]
+    # Scenarios not open yet are left out, and the page says how many.
+    shown = expected(as_of, upcoming=False)
+    later = len(expected(as_of)) - len(shown)
+    assert later == 2  # the E3's and the UN's snapback, tracked from 12 and 28 August
+    assert set(ends) == set(shown)
+    assert set(spec["layout"]["yaxis"]["tickvals"]) - {"__other_events__"} == set(shown)
+    assert any(c.value.startswith("2 scenarios open later: left out until tracking starts") for c in at.caption)
+    # ...until asked for.
+    at.toggle(key="upcoming").set_value(True).run()
+    assert set(_timeline_rows(at)[1]) == set(expected(as_of))
+    assert not any("open later" in c.value for c in at.caption)
+
+
 def test_events_page_filters_and_shows_the_kind() -> None:
     at = run({"as_of": "2022-03-01"}, page="events")
     table = at.dataframe[0].value

@@ -13,10 +13,18 @@ from bench.synthetic import write_events
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
 from tracker.engine.status import assess_all
 from tracker.log.reader import load_events
-from tracker.report.figures import BIN_LIMIT, OTHER_ROW, POINT_LIMIT, signpost_figure, timeline_figure
+from tracker.report.figures import (
+    BIN_LIMIT,
+    MOVED_NAME,
+    OTHER_ROW,
+    POINT_LIMIT,
+    scenario_timeline_figure,
+    signpost_figure,
+    timeline_figure,
+)
 from tracker.report.views import event_matches, scenario_detail, signpost_series
 from tracker.scenario.loader import load_scenarios
-from tracker.timeutil import parse_instant
+from tracker.timeutil import parse_as_of, parse_instant
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -113,3 +121,75 @@ def test_hover_text_escapes_markup_in_a_title(tmp_path: Path) -> None:
     (hover,) = next(t for t in fig.data if isinstance(t, go.Scatter)).hovertext
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;" in hover
     assert "&lt;https://x.example/a?b=1&amp;c=2&gt;" in hover
+
+
+# The demo's deadline history: 50 days (due 2 September) set on 14 July 2025, cut on 28 July to about 8 August.
+TARIFFS = "us-secondary-tariffs-russia-2025"
+
+
+def _tariffs_timeline(as_of: str) -> go.Figure:
+    scenarios, log = load_scenarios(DEMO_SCENARIOS), load_events(DEMO_EVENTS)
+    (assessment,) = assess_all([s for s in scenarios.scenarios if s.id == TARIFFS], log, parse_as_of(as_of))
+    return scenario_timeline_figure(scenario_detail(assessment, log), log, assessment.as_of, LONDON)
+
+
+def _bar_end(fig: go.Figure, row: str) -> dt.datetime:
+    """Where the scenario's own bar (not its response window) ends, on the chart's clock."""
+    (bar,) = [t for t in fig.data if isinstance(t, go.Bar) and row in t.y and "response window" not in t.name]
+    base, length = bar.base[list(bar.y).index(row)], bar.x[list(bar.y).index(row)]
+    return base + dt.timedelta(milliseconds=length)
+
+
+def _moved_marks(fig: go.Figure) -> list[go.Scatter]:
+    return [t for t in fig.data if isinstance(t, go.Scatter) and t.name == MOVED_NAME]
+
+
+def _moved_labels(fig: go.Figure) -> list[tuple[object, str, str]]:
+    """Each moved deadline's label: where it stands, the row it stands above (between it and the next), and its text."""
+    order = list(fig.layout.yaxis.categoryarray)  # bottom row first, as the axis numbers them
+    found = [(a.x, a.y, a.text) for a in fig.layout.annotations if "moved on" in a.text]
+    assert all(y % 1 == 0.5 for _, y, _ in found)  # between two rows, clear of their bars
+    return [(x, order[int(y - 0.5)], text) for x, y, text in found]
+
+
+def test_bar_ends_at_the_deadline_in_force_before_it_moved() -> None:
+    fig = _tariffs_timeline("2025-07-20")
+    # 2 September, the end of that day in New York, on London's clock.
+    assert _bar_end(fig, TARIFFS) == dt.datetime(2025, 9, 3, 5, 0)
+    # The cut of 28 July was not announced yet: no mark, and nothing of it anywhere in the chart.
+    assert not _moved_marks(fig) and not _moved_labels(fig)
+    texts = [h for t in fig.data for h in (t.hovertext or [])] + [a.text for a in fig.layout.annotations]
+    assert any("Deadline 2025-09-02 24:00 America/New_York" in h for h in texts)
+    assert not any("8 Aug" in h or "2025-08-08" in h or "moved" in h.lower() for h in texts)
+
+
+def test_bar_ends_at_the_moved_deadline_and_the_earlier_one_is_a_mark() -> None:
+    fig = _tariffs_timeline("2025-08-01")
+    assert _bar_end(fig, TARIFFS) == dt.datetime(2025, 8, 9, 5, 0)  # about 8 August, New York
+    (bar,) = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert "Deadline about 8 Aug 2025" in bar.hovertext[0]  # given roughly: read as such
+    assert "Moved from 2025-09-02 on 2025-07-28 (Ukrainska Pravda)" in bar.hovertext[0]
+    (marks,) = _moved_marks(fig)
+    assert list(marks.y) == [TARIFFS]
+    assert list(marks.x) == [dt.datetime(2025, 9, 3, 5, 0)]  # at the earlier deadline, as the bar would have ended
+    assert marks.marker.symbol == "line-ns-open"  # a tick, not a status colour
+    # Labelled with its date on the chart, not only on hover.
+    assert _moved_labels(fig) == [(dt.datetime(2025, 9, 3, 5, 0), TARIFFS, "deadline 2025-09-02, moved on 2025-07-28")]
+    (hover,) = marks.hovertext
+    assert "Earlier deadline 2025-09-02 24:00 America/New_York, set 2025-07-14" in hover
+    assert "Moved on 2025-07-28 to about 8 Aug 2025" in hover
+    assert "&lt;https://www.pravda.com.ua/" in hover and "<https://" not in hover  # the source's link, escaped
+
+
+def test_the_timeline_of_every_scenario_uses_each_deadline_in_force() -> None:
+    before, after = _demo_timeline("2025-07-20"), _demo_timeline("2025-08-01")
+    assert _bar_end(before, TARIFFS) == dt.datetime(2025, 9, 3, 5, 0)
+    assert _bar_end(after, TARIFFS) == dt.datetime(2025, 8, 9, 5, 0)
+    assert not _moved_marks(before) and not _moved_labels(before)
+    assert [row for _, row, _ in _moved_labels(after)] == [TARIFFS]
+    (marks,) = _moved_marks(after)
+    assert list(marks.y) == [TARIFFS]  # the only demo scenario whose deadline moved
+    # Rows in order of the deadline in force: the cut brings the tariffs ahead of the E3's, due 31 August.
+    first, then = list(before.layout.yaxis.tickvals), list(after.layout.yaxis.tickvals)
+    assert first.index(TARIFFS) > first.index("e3-snapback-threat-2025")
+    assert then.index(TARIFFS) < then.index("e3-snapback-threat-2025")

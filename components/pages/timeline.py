@@ -9,34 +9,39 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.context import Context, Fingerprint, current, data_paths, fingerprint, matches
+from components.context import UPCOMING_PARAM, Context, Fingerprint, current, data_paths, fingerprint, matches
 from components.event_view import event_card
 from components.widgets import problems_banner, replay_note
+from tracker.engine.status import AsOf, Basis
 from tracker.log.events import EventLog
 from tracker.report.figures import OTHER_ROW, timeline_figure
-from tracker.report.views import ScenarioDetail, scenario_detail
+from tracker.report.views import ScenarioDetail, open_later_text, scenario_detail, without_upcoming
 
 
-def _build(ctx: Context) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
+def _build(ctx: Context, include_upcoming: bool) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
     log = ctx.workspace.events
-    details = [scenario_detail(a, log) for a in ctx.assessments]
+    shown = ctx.assessments if include_upcoming else without_upcoming(ctx.assessments)[0]
+    details = [scenario_detail(a, log) for a in shown]
     others = np.setdiff1d(log.occurred_by(ctx.as_of.instant), np.array(sorted(matches()), np.int64), assume_unique=True)
     return timeline_figure(details, log, others, ctx.as_of.instant, ctx.tz), details, others
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the timeline…")
 def _cached_build(
-    stamp: Fingerprint, as_of: dt.datetime, tz_name: str, _ctx: Context
+    stamp: Fingerprint, chosen: AsOf, basis: Basis, tz_name: str, *, include_upcoming: bool, _ctx: Context
 ) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
-    # Keyed by the files' fingerprint, the replayed instant and the zone (``_ctx`` is not hashed).
-    return _build(_ctx)
+    # Keyed by the files' fingerprint, the as-of as chosen (a bare date is each scenario's own end of that day; with the
+    # zone, the instant of the as-of line), the basis, the zone and whether scenarios not open yet are drawn (``_ctx`` is
+    # not hashed).
+    return _build(_ctx, include_upcoming)
 
 
 def render(ctx: Context) -> None:
     st.title("Timeline")
     st.caption(
         replay_note(ctx.as_of, ctx.tz)
-        + ". Bars run from opening to deadline (hatched: the response window); markers are events. Click a marker for details."
+        + ". Bars run from opening to the deadline in force (hatched: the response window); a tick marks a deadline that was "
+        "moved, with its date; markers are events. Click a marker for details."
     )
     problems_banner(ctx.problems)
     log = ctx.workspace.events
@@ -44,10 +49,16 @@ def render(ctx: Context) -> None:
     if not scenarios:
         st.info("No valid scenarios to plot. See Data health.", icon=":material/info:")
         return
+    show_upcoming = st.toggle("Show scenarios that open later", key=UPCOMING_PARAM, bind="query-params")
+    open_later = 0 if show_upcoming else without_upcoming(ctx.assessments)[1]
+    if open_later:
+        st.caption(f"{open_later_text(open_later)}: left out until tracking starts (*Show scenarios that open later* draws them).")
     if ctx.as_of.live:
-        figure, details, others = _build(ctx)
+        figure, details, others = _build(ctx, show_upcoming)
     else:
-        figure, details, others = _cached_build(fingerprint(*data_paths()), ctx.as_of.instant, ctx.tz_name, ctx)
+        figure, details, others = _cached_build(
+            fingerprint(*data_paths()), ctx.as_of.chosen, ctx.basis, ctx.tz_name, include_upcoming=show_upcoming, _ctx=ctx
+        )
     state = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     points = state.selection.points if state else []
     picked = [p.get("customdata") for p in points if p.get("customdata")]

@@ -12,14 +12,17 @@ import datetime as dt
 import html
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker.engine.status import Assessment
 from tracker.log.events import EventLog
 from tracker.report.style import STYLES, label, style
 from tracker.report.views import MatchedEvent, ScenarioDetail, SignpostPoint
+from tracker.scenario.model import DeadlineSpell, deadline_text
 
 POINT_LIMIT = 3000  # events drawn one marker each; beyond, one marker per row and period...
 BIN_LIMIT = 4000  # ...with the finest period that keeps the markers under this
@@ -41,6 +44,7 @@ ROLE_NAME = {
     "de-escalation": "Signpost: de-escalation",
     "other": "Other event",
 }
+MOVED_NAME = "Earlier deadline (moved)"
 FONT = "Inter, 'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif"
 
 
@@ -57,6 +61,28 @@ def _text(value: str, limit: int | None = None) -> str:
     """Data for Plotly's hover and label text, which reads a pseudo-HTML: shortened, then escaped, so that
     the ``<https://...>`` of every source or a ``<`` or ``&`` in a title shows as written."""
     return html.escape(_short(value, limit) if limit else value, quote=False)
+
+
+def _day_words(spell: DeadlineSpell) -> str:
+    """A deadline's day for a label: 2025-09-02, or "about 8 Aug 2025" for one given roughly."""
+    day = spell.due_day
+    return f"about {day.day} {day:%b %Y}" if spell.approximate else day.isoformat()
+
+
+def _deadline_words(spell: DeadlineSpell) -> str:
+    """A deadline in full, in its scenario's zone and in the project's one notation (24:00); roughly given: "about 8 Aug 2025"."""
+    return _day_words(spell) if spell.approximate else spell.due_text
+
+
+def _set_day(spell: DeadlineSpell) -> str:
+    return spell.set_at.astimezone(spell.tz).date().isoformat()
+
+
+def replaced_deadlines(assessment: Assessment) -> list[tuple[DeadlineSpell, DeadlineSpell]]:
+    """The deadlines announced by the as-of instant and replaced since, each with the one that replaced it, in the order
+    announced. A deadline announced after the as-of is not among them: a replay never shows what was not known yet."""
+    known = [spell for spell in assessment.scenario.schedule if spell.set_at <= assessment.as_of]
+    return list(pairwise(known))
 
 
 def _role_key(item: MatchedEvent) -> str:
@@ -182,19 +208,30 @@ def timeline_figure(
     as_of: dt.datetime,
     tz: dt.tzinfo,
 ) -> go.Figure:
-    """Every scenario from `opened` to its deadline (and on to the response due), its matched events,
-    the other events on a row of their own, and a line at the as-of instant."""
+    """Every scenario from `opened` to the deadline in force at its as-of instant (and on to the response due), the
+    deadlines announced by then and replaced since as marks with their dates, its matched events, the other events on a
+    row of their own, and a line at the as-of instant."""
     tz_name = getattr(tz, "key", "UTC")
-    ordered = sorted(details, key=lambda d: (d.assessment.scenario.deadline_at, d.assessment.scenario.id))
+    ordered = sorted(details, key=lambda d: (d.assessment.deadline_spell.due_at, d.assessment.scenario.id))
     fig = go.Figure()
-    windows: dict[str, list[tuple[str, dt.datetime, dt.datetime, str]]] = defaultdict(list)
-    responses: dict[str, list[tuple[str, dt.datetime, dt.datetime, str]]] = defaultdict(list)
+    # (row, start, end, title, what the span is) per status
+    windows: dict[str, list[tuple[str, dt.datetime, dt.datetime, str, str]]] = defaultdict(list)
+    responses: dict[str, list[tuple[str, dt.datetime, dt.datetime, str, str]]] = defaultdict(list)
     for detail in ordered:
         a = detail.assessment
         s = a.scenario
-        windows[a.status.value].append((s.id, s.opened_at, s.deadline_at, s.title))
+        spell = a.deadline_spell
+        about = f"Deadline {_text(_deadline_words(spell))}" + (f", set {_set_day(spell)}" if spell.set_written is not None else "")
+        moves = replaced_deadlines(a)
+        if moves:
+            old, new = moves[-1]
+            about += f"<br>Moved from {_text(_day_words(old))} on {_set_day(new)}" + (
+                f" ({_text(new.publisher, 60)})" if new.publisher else ""
+            )
+        windows[a.status.value].append((s.id, s.opened_at, spell.due_at, s.title, about))
         if a.response_due is not None and a.triggered_at is not None:
-            responses[a.status.value].append((s.id, a.triggered_at, a.response_due, s.title))
+            due = f"Response due {_text(deadline_text(a.response_due, tz))}"
+            responses[a.status.value].append((s.id, a.triggered_at, a.response_due, s.title, due))
     for status, st_style in STYLES.items():
         for rows, is_response in ((windows.get(status.value, []), False), (responses.get(status.value, []), True)):
             if not rows:
@@ -218,14 +255,15 @@ def timeline_figure(
                     showlegend=not is_response,
                     hovertext=[
                         f"<b>{_text(r[3], 80)}</b><br>{label(status)}<br>"
-                        + ("Response due " if is_response else "Tracking ")
-                        + f"{b:%Y-%m-%d %H:%M} → {e:%Y-%m-%d %H:%M}"
-                        for r, b, e in zip(rows, starts, ends, strict=True)
+                        + ("Triggered " if is_response else "Tracking from ")
+                        + f"{b:%Y-%m-%d %H:%M} ({_text(tz_name)})<br>{r[4]}"
+                        for r, b in zip(rows, starts, strict=True)
                     ],
                     hoverinfo="text",
                     width=0.55,
                 )
             )
+    ticks = _moved_deadlines(fig, ordered, tz)
     marker_rows: list[str] = []
     marker_roles: list[str] = []
     marker_positions: list[int] = []
@@ -261,7 +299,83 @@ def timeline_figure(
         gridcolor="#F2F4F7",
     )
     _as_of_line(fig, as_of, tz)
+    _label_moved(fig, ticks)
     return fig
+
+
+def _moved_deadlines(fig: go.Figure, ordered: Sequence[ScenarioDetail], tz: dt.tzinfo) -> list[tuple[dt.datetime, str, str]]:
+    """A tick on each scenario's row at every deadline announced by its as-of and replaced since; returns where each
+    tick stands (on the chart's clock), its row and its label, for `_label_moved` once the chart's span is known."""
+    rows: list[str] = []
+    spells: list[DeadlineSpell] = []
+    labels: list[str] = []
+    hovers: list[str] = []
+    for detail in ordered:
+        scenario = detail.assessment.scenario
+        for old, new in replaced_deadlines(detail.assessment):
+            moved = f"moved on {_set_day(new)}"
+            rows.append(scenario.id)
+            spells.append(old)
+            labels.append(f"deadline {_text(_day_words(old))}, {moved}")
+            hovers.append(
+                f"<b>{_text(scenario.title, 80)}</b><br>Earlier deadline {_text(_deadline_words(old))}"
+                + (f", set {_set_day(old)}" if old.set_written is not None else "")
+                + f"<br>{moved.capitalize()} to {_text(_deadline_words(new))}"
+                + (f"<br>{_text(new.source, 90)}" if new.source else "")
+            )
+    if not rows:
+        return []
+    x = _local([s.due_at for s in spells], tz)
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=rows,
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 20, "color": "#1B1F24", "line": {"width": 3, "color": "#1B1F24"}},
+            name=MOVED_NAME,
+            legendgroup="moved-deadline",
+            hovertext=hovers,
+            hoverinfo="text",
+        )
+    )
+    return list(zip(x, rows, labels, strict=True))
+
+
+def _span(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last instant the chart's traces draw (what the x axis's autorange will show)."""
+    points: list[pd.Timestamp] = []
+    for trace in fig.data:
+        if isinstance(trace, go.Bar) and trace.base is not None:
+            starts = pd.to_datetime(list(trace.base))
+            points += [*starts, *(starts + pd.to_timedelta(list(trace.x), unit="ms"))]
+        elif trace.x is not None and len(trace.x):
+            points += list(pd.to_datetime(list(trace.x)))
+    return (min(points), max(points)) if points else None
+
+
+def _label_moved(fig: go.Figure, ticks: Sequence[tuple[dt.datetime, str, str]]) -> None:
+    """Each moved deadline's date, between its row and the one above (clear of both rows' bars), on a light ground so
+    lines do not cross the words; it reads away from the nearer edge of the chart, so it is not cut off there."""
+    if not ticks:
+        return
+    span = _span(fig)
+    order = list(fig.layout.yaxis.categoryarray)  # bottom row first: its serial numbers on the axis
+    for x, row, text in ticks:
+        towards_left = span is not None and pd.Timestamp(x) - span[0] > (span[1] - span[0]) / 2
+        fig.add_annotation(
+            x=x,
+            y=order.index(row) + 0.5,
+            text=text,
+            showarrow=False,
+            xanchor="right" if towards_left else "left",
+            xshift=2 if towards_left else -2,
+            yanchor="middle",
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"color": "#344054", "size": 11},
+        )
+    if any(order.index(row) == len(order) - 1 for _, row, _ in ticks):
+        # A label above the top row (always, on a one-row chart): room for it below the as-of line's annotation.
+        fig.update_yaxes(range=[-0.5, len(order) - 0.5 + 0.6])
 
 
 def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.tzinfo) -> go.Figure:
