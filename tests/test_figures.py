@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
 from bench.synthetic import write_events
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
@@ -22,7 +23,7 @@ from tracker.report.figures import (
     signpost_figure,
     timeline_figure,
 )
-from tracker.report.views import event_matches, scenario_detail, signpost_series
+from tracker.report.views import describe_rules, event_matches, scenario_detail, signpost_series
 from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_as_of, parse_instant
 
@@ -193,3 +194,24 @@ def test_the_timeline_of_every_scenario_uses_each_deadline_in_force() -> None:
     first, then = list(before.layout.yaxis.tickvals), list(after.layout.yaxis.tickvals)
     assert first.index(TARIFFS) > first.index("e3-snapback-threat-2025")
     assert then.index(TARIFFS) < then.index("e3-snapback-threat-2025")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "deadline", "history"),
+    [
+        ("2025-07-20", "fires at the deadline (2025-09-02 24:00 America/New_York)", None),
+        (
+            "2025-08-01",
+            "fires at the deadline (about 2025-08-08 24:00 America/New_York)",
+            "**Deadlines:** 2025-09-02 24:00 America/New_York (set 2025-07-14); about 2025-08-08 24:00 America/New_York (set 2025-07-28).",
+        ),
+    ],
+)
+def test_the_rules_in_words_name_the_deadline_in_force_and_only_the_moves_announced_by_then(
+    as_of: str, deadline: str, history: str | None
+) -> None:
+    scenarios, log = load_scenarios(DEMO_SCENARIOS), load_events(DEMO_EVENTS)
+    (assessment,) = assess_all([s for s in scenarios.scenarios if s.id == TARIFFS], log, parse_as_of(as_of))
+    lines = describe_rules(assessment)
+    assert deadline in lines[0]
+    assert (history in lines) if history else not any(line.startswith("**Deadlines:**") for line in lines)

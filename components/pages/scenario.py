@@ -114,7 +114,7 @@ def render(ctx: Context) -> None:
     st.subheader("What it says")
     if scenario.summary:
         st.markdown(scenario.summary)
-    for line in describe_rules(scenario):
+    for line in describe_rules(assessment):
         st.markdown(line)
     facts = st.columns(3)
     facts[0].markdown("**Actors**  \n" + (", ".join(scenario.actors) or "—"))

@@ -185,7 +185,7 @@ def _scenario_section(a: Assessment, briefing: Briefing, chart: str) -> str:
     left = countdown(a)
     decided = format_instant(a.decided_at, s.tz, date_only=True) if a.decided_at else "—"
     timing = countdown_html(left, s.id, size="1.6rem") if left.target else f'<div class="decided">Decided {html.escape(decided)}</div>'
-    rules = "".join(f"<li>{_inline_markdown(line)}</li>" for line in describe_rules(s))
+    rules = "".join(f"<li>{_inline_markdown(line)}</li>" for line in describe_rules(a))
     deciding = "".join(
         f"<li><b>{html.escape(e.occurred[:16])}</b> {html.escape(e.title)}<br><span class='small'>{source_html(e.source)}</span></li>"
         for e in deciding_events(a, log)

@@ -225,11 +225,13 @@ def event_matches(log: EventLog, scenarios: Iterable[Scenario]) -> dict[int, lis
     return found
 
 
-def describe_rules(scenario: Scenario) -> list[str]:
-    """The trigger and the response in plain words."""
+def describe_rules(assessment: Assessment) -> list[str]:
+    """The trigger and the response in plain words, as they stood at the as-of: the deadline in force, the moves
+    announced by then (a replay never shows a deadline announced later), a withdrawal only once it happened."""
+    scenario, as_of = assessment.scenario, assessment.as_of
     trigger = scenario.trigger
     since = scenario.opened.isoformat()
-    deadline = scenario.deadline_text
+    deadline = assessment.deadline_spell.due_text
     if trigger is None:
         lines = [f"**Commitment:** no condition; the response is due by the deadline ({deadline})."]
     elif trigger.kind == "unless":
@@ -242,8 +244,9 @@ def describe_rules(scenario: Scenario) -> list[str]:
             f"**Trigger:** fires **when** the first event matching *{trigger.match.description}* is logged between "
             f"{since} and the deadline ({deadline}); with none by then, it lapses."
         ]
-    if len(scenario.schedule) > 1:
-        moves = "; ".join(f"{s.due_text} (set {s.set_text})" for s in scenario.schedule)
+    announced = [s for number, s in enumerate(scenario.schedule) if number == 0 or s.set_at <= as_of]
+    if len(announced) > 1:
+        moves = "; ".join(f"{s.due_text} (set {s.set_text})" for s in announced)
         lines.append(f"**Deadlines:** {moves}.")
     response = scenario.response
     if response is not None:
@@ -257,7 +260,7 @@ def describe_rules(scenario: Scenario) -> list[str]:
         lines.append("**Response:** none defined.")
     if scenario.warn_within:
         lines.append(f"**Due soon:** within {duration_words(scenario.warn_within)} of the deadline.")
-    if scenario.withdrawn:
+    if scenario.withdrawn and scenario.withdrawn_at is not None and scenario.withdrawn_at <= as_of:
         lines.append(f"**Withdrawn** on {scenario.withdrawn.on.isoformat()}: {scenario.withdrawn.reason}")
     return lines
 
