@@ -215,3 +215,10 @@ def test_the_rules_in_words_name_the_deadline_in_force_and_only_the_moves_announ
     lines = describe_rules(assessment)
     assert deadline in lines[0]
     assert (history in lines) if history else not any(line.startswith("**Deadlines:**") for line in lines)
+
+
+def test_a_partial_response_has_its_own_marker() -> None:
+    # The additional 25% tariff on India (6 August 2025) met part of the secondary-tariff threat.
+    fig = _tariffs_timeline("2025-08-20")
+    partial = [t for t in fig.data if isinstance(t, go.Scatter) and t.name == "Partial response event"]
+    assert partial and partial[0].marker.symbol == "star-open"

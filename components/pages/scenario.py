@@ -61,7 +61,9 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     for item in sorted(detail.matched, key=lambda m: (int(log.when_ns[m.position]), m.position)):
         event = log.event(item.position)
         source, link = source_link(event.source)
-        role = {"trigger": trigger_word, "response": "Response"}.get(item.role, f"Signpost ({item.direction}): {item.role}")
+        role = {"trigger": trigger_word, "response": "Response", "partial": "Partial response"}.get(
+            item.role, f"Signpost ({item.direction}): {item.role}"
+        )
         if item.note:
             role = f"No effect: {item.note}"
         rows.append(

@@ -31,6 +31,7 @@ ROW_HEIGHT = 34
 ROLE_SYMBOL = {
     "trigger": "diamond",
     "response": "star",
+    "partial": "star-open",
     "no-effect": "x-thin-open",
     "escalation": "triangle-up",
     "de-escalation": "triangle-down",
@@ -39,6 +40,7 @@ ROLE_SYMBOL = {
 ROLE_NAME = {
     "trigger": "Trigger event",
     "response": "Response event",
+    "partial": "Partial response event",
     "no-effect": "Matched, outside its window",
     "escalation": "Signpost: escalation",
     "de-escalation": "Signpost: de-escalation",
@@ -86,7 +88,7 @@ def replaced_deadlines(assessment: Assessment) -> list[tuple[DeadlineSpell, Dead
 
 
 def _role_key(item: MatchedEvent) -> str:
-    if item.role in ("trigger", "response"):
+    if item.role in ("trigger", "response", "partial"):
         return item.role if item.counts else "no-effect"
     return item.direction or "other"
 

@@ -143,8 +143,8 @@ class MatchedEvent:
     def note(self) -> str:
         if self.role == "trigger":
             return "" if self.counts else "outside the trigger window (before opening or after the deadline): no effect"
-        if self.role == "response":
-            return "" if self.counts else "before the trigger: does not count as the response"
+        if self.role in ("response", "partial"):
+            return "" if self.counts else "outside the window where a response counts"
         return ""
 
 
