@@ -106,7 +106,7 @@ def render(ctx: Context) -> None:
     head[0].markdown(status_chip_html(assessment.status, large=True, timing=assessment.timing), unsafe_allow_html=True)
     if left.target:
         head[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
-    head[2].markdown(f"**Deadline** {own}  \n{viewer} (your time)")
+    head[2].markdown(f"**Deadline** {own}" + ("  \n(your zone too)" if viewer == own else f"  \n{viewer} (your time)"))
     explanation_block(assessment)
     deciding = deciding_events(assessment, log)
     if deciding:
