@@ -329,3 +329,17 @@ def test_an_unknown_basis_in_a_link_is_named_and_ignored() -> None:
     at = run({"as_of": "2021-12-27", "basis": "hindsight"})
     assert any("basis=hindsight ignored" in w.value for w in at.sidebar.warning)
     assert board_statuses(at)["joint-sanctions-christmas-2021"] == "triggered"
+
+
+def test_the_scenario_picker_offers_only_scenarios_open_by_the_as_of() -> None:
+    at = run({"as_of": "2021-12-20"}, page="scenario")
+    assert set(at.selectbox(key="scenario_pick").options) == {
+        "Joint US-EU-UK sanctions package if Russia does not back down by Christmas",
+        "EU economic sanctions on Russia expire on 31 January 2022 unless renewed",
+        "G7 promises massive consequences and severe cost if Russia commits further military aggression against Ukraine",
+        "German regulator's draft decision on Nord Stream 2 certification due by 8 January 2022",
+    }
+    assert any(c.value == "12 scenarios open later: not listed until tracking starts." for c in at.caption)
+    # A link that names one still opens it, as it stood: not open yet.
+    linked = run({"as_of": "2021-12-20", "scenario": "swift-disconnection-2022"})
+    assert 'data-status="upcoming"' in "\n".join(m.value for m in linked.markdown)

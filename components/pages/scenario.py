@@ -14,17 +14,27 @@ from components.event_view import event_card
 from components.git_views import history_section
 from components.widgets import explanation_block, problems_banner, replay_note
 from tracker.engine.since import deciding_events
-from tracker.engine.status import Assessment
+from tracker.engine.status import Assessment, Status
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
 from tracker.report.html import countdown_html, source_html, status_chip_html
-from tracker.report.views import ScenarioDetail, countdown, deadline_texts, describe_rules, scenario_detail, signpost_series
+from tracker.report.views import (
+    ScenarioDetail,
+    countdown,
+    deadline_texts,
+    describe_rules,
+    open_later_text,
+    scenario_detail,
+    signpost_series,
+)
 from tracker.text import source_link
 
 
 def _pick(ctx: Context) -> Assessment | None:
-    items = sorted(ctx.assessments, key=lambda a: a.scenario.title.lower())
-    ids = [a.scenario.id for a in items]
     wanted = st.query_params.get(SCENARIO_PARAM)
+    everything = sorted(ctx.assessments, key=lambda a: a.scenario.title.lower())
+    # Scenarios not open yet at the as-of are not offered (a link that names one still opens it, as upcoming).
+    items = [a for a in everything if a.status is not Status.UPCOMING or a.scenario.id == wanted]
+    ids = [a.scenario.id for a in items]
     if wanted and wanted not in ids:
         broken = [p for p in ctx.problems if os.path.splitext(os.path.basename(p.path))[0] == wanted]
         if broken:
@@ -50,6 +60,8 @@ def _pick(ctx: Context) -> Assessment | None:
         key="scenario_pick",
         on_change=on_pick,
     )
+    if later := len(everything) - len(items):
+        st.caption(f"{open_later_text(later)}: not listed until tracking starts.")
     return items[ids.index(chosen)]
 
 
