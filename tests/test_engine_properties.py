@@ -367,3 +367,22 @@ def test_timed_events_are_compared_exactly_whatever_the_as_of_zone(scratch: Path
     answers = {_facts(assess(s, log, as_of.astimezone(dt.timezone(offset)))) for offset in OFFSETS}
     assert len(answers) == 1
     assert answers == {_facts(assess(s, log, as_of.astimezone(UTC)))}
+
+
+@SETTINGS
+@given(s=scenarios(), evs=events(), as_of=instants(), data=st.data())
+def test_a_deadline_announced_after_the_as_of_changes_nothing(
+    scratch: Path, s: Scenario, evs: list[Ev], as_of: dt.datetime, data: st.DataObject
+) -> None:
+    """Replay never leaks the future: a move announced after the as-of (to any new date) is invisible then."""
+    first = s.schedule[0]
+    later_day = max(as_of.astimezone(s.tz).date(), s.opened) + dt.timedelta(days=data.draw(st.integers(1, 10)))
+    new_due = later_day + dt.timedelta(days=data.draw(st.integers(-12, 12)))
+    moved = s.model_dump(exclude={"deadline", "tests"}, exclude_none=True)
+    moved["deadlines"] = [
+        {"set": s.opened, "due": first.due, "source": "Generated."},
+        {"set": later_day, "due": max(new_due, s.opened), "source": "Generated."},
+    ]
+    with_move = Scenario.model_validate(moved)
+    log = write_log(scratch, evs)
+    assert _facts(assess(s, log, as_of)) == _facts(assess(with_move, log, as_of))
