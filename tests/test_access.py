@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tracker.log.access import WriteAccess, may_write, read_secrets, write_access, writing_enabled
-from tracker.problems import TrackerError
+from tracker.log.access import WriteAccess, may_write, write_access, writing_enabled
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
 EDITORS = {"tracker": {"write": True, "editors": ["Ana@Example.org", "ben@example.org"]}, "auth": AUTH}
@@ -86,18 +83,6 @@ def test_presenter_mode_is_always_read_only() -> None:
 )
 def test_bad_configuration_stays_read_only_and_says_why(env: dict[str, str], secrets: dict[str, object], reason: str) -> None:
     assert write_access(env=env, secrets=secrets, user_email="ana@example.org") == WriteAccess(False, None, reason)
-
-
-def test_reading_the_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert read_secrets(tmp_path / "missing.toml") == {}
-    good = tmp_path / "secrets.toml"
-    good.write_text('[tracker]\nwrite = true\neditors = ["ana@example.org"]\n')
-    assert read_secrets(good) == {"tracker": {"write": True, "editors": ["ana@example.org"]}}
-    bad = tmp_path / "bad.toml"
-    bad.write_text("[tracker\nwrite = true\n")
-    with pytest.raises(TrackerError, match=r"^bad\.toml: not valid TOML \(.*\); the event log stays read-only$"):
-        read_secrets(bad)
 
 
 def test_may_write_asks_about_the_user_and_writing_enabled_about_anyone() -> None:

@@ -18,15 +18,10 @@ fills ``logged_by``. Presenter mode is always read-only.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-
-from tracker.problems import TrackerError, display_path
 
 WRITE_ENV = "TRACKER_WRITE"
-SECRETS_PATH = Path(".streamlit") / "secrets.toml"
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 _HOW_TO_ENABLE = f"set {WRITE_ENV}=1 or write = true under [tracker] in .streamlit/secrets.toml"
@@ -105,16 +100,3 @@ def writing_enabled(*, env: Mapping[str, str], secrets: Mapping[str, object]) ->
     section = secrets.get("tracker", {})
     editors = section.get("editors") if isinstance(section, Mapping) else None
     return isinstance(editors, list) and any(isinstance(e, str) and may_write(env=env, secrets=secrets, user_email=e) for e in editors)
-
-
-def read_secrets(path: Path = SECRETS_PATH) -> dict[str, object]:
-    """The secrets file as a dict ({} when there is none); TrackerError if it is not valid TOML."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise TrackerError(f"{display_path(path)}: not valid TOML ({exc}); the event log stays read-only") from None
-    except OSError as exc:
-        raise TrackerError(f"{display_path(path)}: cannot read ({exc.strerror or exc})") from None
