@@ -1,5 +1,7 @@
 """The briefing pack: one self-contained HTML file (Plotly embedded), PNGs of its charts, and a PDF.
 
+The HTML is templates/pack.html (and since.html), rendered by tracker.report.templating, which escapes every value.
+
 Plain functions from core data to files, shared by the app's download button and `tracker brief`.
 They live here, not in tracker/, because they draw Plotly figures; the CLI imports this module
 only inside its handler so that the core never loads Plotly.
@@ -17,17 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from tracker.engine.since import SinceReport, deciding_events
+from tracker.engine.since import DeadlineMove, SinceReport, deciding_events
 from tracker.engine.status import Assessment, format_instant
 from tracker.git.data_revision import DataRevision
-from tracker.log.events import EventLog
+from tracker.log.events import Event, EventLog
 from tracker.problems import TrackerError
 from tracker.report.figures import scenario_timeline_figure
-from tracker.report.html import countdown_caption, countdown_html, source_html, status_chip_html
+from tracker.report.html import countdown_caption
 from tracker.report.style import label
-from tracker.report.views import board, countdown, deadline_texts, describe_rules, scenario_detail, status_counts
+from tracker.report.templating import render
+from tracker.report.views import Countdown, board, countdown, deadline_texts, describe_rules, scenario_detail, status_counts
 from tracker.timeutil import as_of_text
 from tracker.workspace import Workspace
 
@@ -100,126 +104,80 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"\*(.+?)\*")
 
 
-def _inline_markdown(text: str) -> str:
-    """The **bold** and *italic* of tracker.report.views.describe_rules, as HTML."""
-    return _ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False)))
+def _inline_markdown(text: str) -> Markup:
+    """The **bold** and *italic* of tracker.report.views.describe_rules, as HTML (the text escaped first)."""
+    return Markup(_ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False))))
 
 
-def _overview(briefing: Briefing) -> str:
-    counts = " ".join(
-        f'<span class="count">{status_chip_html(status)} <b>{n}</b></span>'
-        for status, n in status_counts(briefing.assessments).items()
-        if n
+@dataclass(frozen=True)
+class _Row:
+    """One scenario in the overview table and the table of contents."""
+
+    assessment: Assessment
+    label: str
+    left: Countdown
+    caption: str
+    shown: str
+    as_set: str | None
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One scenario's section: what templates/pack.html lays out."""
+
+    assessment: Assessment
+    left: Countdown
+    decided: str
+    shown: str
+    as_set: str | None
+    rules: list[Markup]
+    deciding: list[Event]
+    chart: Markup
+    matched: list[tuple[str, Event]]
+    sources: list[str]
+
+
+@dataclass(frozen=True)
+class _Move:
+    move: DeadlineMove
+    when: str
+
+
+def _row(a: Assessment, tz: dt.tzinfo) -> _Row:
+    shown, as_set = audience_deadline(a, tz)
+    left = countdown(a)
+    return _Row(a, label(a.status), left, countdown_caption(left) if left.target else "", shown, as_set)
+
+
+def since_section(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> Markup:
+    """'Since last briefing' as an HTML section of the pack (templates/since.html)."""
+    return Markup(
+        render(
+            "since.html",
+            report=report,
+            span=f"{format_instant(report.since, tz)} → {format_instant(report.until, tz)}",
+            events=log.events(report.events.tolist()),
+            moves=[_Move(m, format_instant(m.changed_at, tz)) for m in report.deadline_moves or []],
+        )
     )
-    rows = []
-    for a in briefing.ordered:
-        shown, as_set = audience_deadline(a, briefing.tz)
-        left = countdown(a)
-        caption = countdown_caption(left) if left.target else ""
-        rows.append(
-            f"<tr><td>{status_chip_html(a.status, scenario_id=a.scenario.id, timing=a.timing)}</td>"
-            f'<td><a href="#{html.escape(a.scenario.id)}">{html.escape(a.scenario.title)}</a></td>'
-            f'<td class="num">{html.escape(left.text)}<div class="small">{html.escape(caption)}</div></td>'
-            f'<td>{html.escape(shown)}<div class="small">{html.escape(f"set as {as_set}" if as_set else "")}</div></td></tr>'
-        )
-    return (
-        '<section id="overview"><h2>Overview</h2>'
-        f'<p class="counts" aria-label="Scenarios per status">{counts}</p>'
-        "<table><thead><tr><th>Status</th><th>Scenario</th><th>Time left</th><th>Deadline (readers' zone)</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
-    )
 
 
-def since_section(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
-    """'Since last briefing' as an HTML section (also used by the app's page)."""
-    span = f"{format_instant(report.since, tz)} → {format_instant(report.until, tz)}"
-    parts = [f'<section id="since"><h2>Since last briefing</h2><p class="small">{html.escape(span)}</p>']
-    parts.append(f"<h3>Status changes ({len(report.changes)})</h3>")
-    if report.changes:
-        items = "".join(
-            f'<li><a href="#{html.escape(c.scenario.id)}">{html.escape(c.scenario.title)}</a>: '
-            f"{status_chip_html(c.before)} → {status_chip_html(c.after)}"
-            f'<div class="small">{html.escape(c.now.explanation)}</div></li>'
-            for c in report.changes
-        )
-        parts.append(f'<ul class="changes">{items}</ul>')
-    else:
-        parts.append("<p>No scenario changed status.</p>")
-    events = log.events(report.events.tolist())
-    parts.append(f"<h3>Events logged ({len(events)})</h3>")
-    if events:
-        parts.append(
-            '<table class="events"><thead><tr><th>Date</th><th>Event</th><th>Source</th></tr></thead><tbody>'
-            + "".join(
-                f"<tr><td>{html.escape(e.occurred[:16])}</td><td>{html.escape(e.title)}</td><td>{source_html(e.source)}</td></tr>"
-                for e in events
-            )
-            + "</tbody></table>"
-        )
-    else:
-        parts.append("<p>No events in this period.</p>")
-    parts.append("<h3>Deadlines moved</h3>")
-    if report.deadline_moves is None:
-        parts.append(f"<p>{html.escape(report.history_note[0].upper() + report.history_note[1:])}.</p>")
-    elif report.deadline_moves:
-        parts.append(
-            "<ul>"
-            + "".join(
-                f"<li><b>{html.escape(m.scenario_id)}</b>: {html.escape(m.before)} → {html.escape(m.after)} "
-                f'<span class="small">({html.escape(format_instant(m.changed_at, tz))}'
-                f"{html.escape(', ' + m.revision if m.revision else '')}{html.escape(': ' + m.note if m.note else '')})</span></li>"
-                for m in report.deadline_moves
-            )
-            + "</ul>"
-        )
-    else:
-        parts.append("<p>No deadline was moved.</p>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _scenario_section(a: Assessment, briefing: Briefing, chart: str) -> str:
+def _section(a: Assessment, briefing: Briefing, chart: str) -> _Section:
     s, log = a.scenario, briefing.workspace.events
     shown, as_set = audience_deadline(a, briefing.tz)
-    set_as = f'<br><span class="small">set as {html.escape(as_set)}</span>' if as_set else ""
-    left = countdown(a)
-    decided = format_instant(a.decided_at, s.tz, date_only=True) if a.decided_at else "—"
-    timing = countdown_html(left, s.id, size="1.6rem") if left.target else f'<div class="decided">Decided {html.escape(decided)}</div>'
-    rules = "".join(f"<li>{_inline_markdown(line)}</li>" for line in describe_rules(a))
-    deciding = "".join(
-        f"<li><b>{html.escape(e.occurred[:16])}</b> {html.escape(e.title)}<br><span class='small'>{source_html(e.source)}</span></li>"
-        for e in deciding_events(a, log)
-    )
     detail = scenario_detail(a, log)
-    matched = "".join(
-        f"<tr><td>{html.escape(e.occurred[:16])}</td><td>{html.escape(_role(m.role, m.direction))}</td>"
-        f"<td>{html.escape(e.title)}</td><td>{source_html(e.source)}</td></tr>"
-        for m, e in sorted(((m, log.event(m.position)) for m in detail.matched), key=lambda pair: (pair[1].when, pair[1].id))
-    )
-    sources = (
-        "".join(f"<li>{source_html(f'{src.title} <{src.url}>' if src.url else src.title)}</li>" for src in s.sources)
-        or "<li>None listed.</li>"
-    )
-    return (
-        f'<section class="scenario" id="{html.escape(s.id)}">'
-        f"<h2>{html.escape(s.title)}</h2>"
-        f'<div class="head"><div>{status_chip_html(a.status, large=True, scenario_id=s.id, timing=a.timing)}</div><div>{timing}</div>'
-        f"<div><b>Deadline</b> {html.escape(shown)}{set_as}</div></div>"
-        f'<p class="explanation">{html.escape(a.explanation)}</p>'
-        + (f"<p>{html.escape(s.summary.strip())}</p>" if s.summary else "")
-        + f'<ul class="rules">{rules}</ul>'
-        + (f"<h3>Deciding events</h3><ul>{deciding}</ul>" if deciding else "")
-        + f'<div class="chart">{chart}</div>'
-        + (
-            "<h3>Matched events</h3><table class='events'><thead><tr><th>Date</th><th>Role</th><th>Event</th><th>Source</th></tr></thead>"
-            f"<tbody>{matched}</tbody></table>"
-            if matched
-            else ""
-        )
-        + f"<h3>Sources</h3><ul>{sources}</ul>"
-        + f'<p class="small">Actors: {html.escape(", ".join(s.actors) or "—")} · Targets: {html.escape(", ".join(s.targets) or "—")}'
-        f" · Id <code>{html.escape(s.id)}</code></p>"
-        "</section>"
+    matched = sorted(((m, log.event(m.position)) for m in detail.matched), key=lambda pair: (pair[1].when, pair[1].id))
+    return _Section(
+        assessment=a,
+        left=countdown(a),
+        decided=format_instant(a.decided_at, s.tz, date_only=True) if a.decided_at else "—",
+        shown=shown,
+        as_set=as_set,
+        rules=[_inline_markdown(line) for line in describe_rules(a)],
+        deciding=deciding_events(a, log),
+        chart=Markup(chart),
+        matched=[(_role(m.role, m.direction), e) for m, e in matched],
+        sources=[f"{src.title} <{src.url}>" if src.url else src.title for src in s.sources],
     )
 
 
@@ -227,68 +185,26 @@ def _role(role: str, direction: str) -> str:
     return {"trigger": "Trigger", "response": "Response"}.get(role, f"Signpost ({direction}): {role}")
 
 
-_CSS = """
-:root { color-scheme: light; }
-body { font-family: system-ui, "DejaVu Sans", Arial, sans-serif; color: #111; background: #fff; margin: 0 auto; max-width: 1100px;
-       padding: 1.5rem; line-height: 1.45; font-size: 15px; }
-h1 { font-size: 1.9rem; margin: 0 0 0.3rem; }
-h2 { font-size: 1.45rem; margin: 1.6rem 0 0.6rem; border-bottom: 2px solid #111; padding-bottom: 0.2rem; }
-h3 { font-size: 1.1rem; margin: 1rem 0 0.4rem; }
-a { color: #0B4F8A; }
-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
-th, td { text-align: left; vertical-align: top; border-bottom: 1px solid #C9CED6; padding: 0.35rem 0.45rem; }
-th { background: #F2F4F7; }
-.small { color: #333; font-size: 0.85rem; }
-.num { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 700; }
-.stamp { font-weight: 600; }
-.counts .count { margin-right: 1rem; white-space: nowrap; line-height: 2.2; }
-.head { display: flex; gap: 2rem; align-items: flex-start; flex-wrap: wrap; margin: 0.4rem 0 0.8rem; }
-.countdown { font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; }
-.countdown-caption { color: #333; font-size: 0.85rem; }
-.decided { font-weight: 700; font-size: 1.2rem; }
-.explanation { border-left: 6px solid #111; background: #F7F8FA; padding: 0.5rem 0.8rem; }
-.chart { margin: 0.6rem 0; }
-.status-chip { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-footer { margin-top: 2rem; border-top: 1px solid #111; padding-top: 0.5rem; }
-@page { size: A4; margin: 12mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 12px; }
-  section.scenario { break-before: page; }
-  tr, li, .chart { break-inside: avoid; }
-  a { color: #111; }
-}
-"""
-
-
 def pack_html(briefing: Briefing, *, generated: dt.datetime | None = None) -> str:
-    """The whole pack as one HTML document; plotly.js is inlined once, so it opens without a network."""
+    """The whole pack as one HTML document (templates/pack.html); plotly.js is inlined once, so it opens without a network."""
     made = generated or dt.datetime.now(dt.UTC)
     charts = figures(briefing)
     config = {"displaylogo": False, "responsive": True}
-    sections = [
-        _scenario_section(a, briefing, charts[a.scenario.id].to_html(full_html=False, include_plotlyjs=False, config=config))
-        for a in briefing.ordered
-    ]
-    toc = "".join(
-        f'<li><a href="#{html.escape(a.scenario.id)}">{html.escape(label(a.status))}: {html.escape(a.scenario.title)}</a></li>'
-        for a in briefing.ordered
-    )
-    since = since_section(briefing.since, briefing.workspace.events, briefing.tz) if briefing.since else ""
-    title = f"Sanctions scenarios briefing, as of {briefing.as_of_words}"
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
-        f"<header><h1>Sanctions scenarios: briefing</h1>"
-        f'<p class="stamp">{html.escape(briefing.stamp)}</p>'
-        f'<p class="small">Times in {html.escape(getattr(briefing.tz, "key", str(briefing.tz)))} unless marked otherwise. '
-        f"Prepared {made.astimezone(briefing.tz):%Y-%m-%d %H:%M} by {PRODUCT}.</p></header>"
-        + _overview(briefing)
-        + since
-        + f'<nav><h2>Scenarios</h2><ol class="toc">{toc}</ol></nav>'
-        + "".join(sections)
-        + f'<footer class="small">{html.escape(briefing.stamp)}</footer></body></html>'
+    return render(
+        "pack.html",
+        title=f"Sanctions scenarios briefing, as of {briefing.as_of_words}",
+        plotlyjs=Markup(get_plotlyjs()),
+        stamp=briefing.stamp,
+        zone=getattr(briefing.tz, "key", str(briefing.tz)),
+        prepared=f"{made.astimezone(briefing.tz):%Y-%m-%d %H:%M}",
+        product=PRODUCT,
+        counts=[(status, n) for status, n in status_counts(briefing.assessments).items() if n],
+        overview=[_row(a, briefing.tz) for a in briefing.ordered],
+        since=since_section(briefing.since, briefing.workspace.events, briefing.tz) if briefing.since else "",
+        sections=[
+            _section(a, briefing, charts[a.scenario.id].to_html(full_html=False, include_plotlyjs=False, config=config))
+            for a in briefing.ordered
+        ],
     )
 
 
