@@ -31,7 +31,15 @@ from tracker.report.figures import scenario_timeline_figure
 from tracker.report.html import countdown_caption
 from tracker.report.style import label
 from tracker.report.templating import render
-from tracker.report.views import Countdown, board, countdown, deadline_texts, describe_rules, scenario_detail, status_counts
+from tracker.report.views import (
+    Countdown,
+    audience_deadline,
+    board,
+    countdown,
+    describe_rules,
+    scenario_detail,
+    status_counts,
+)
 from tracker.timeutil import as_of_text
 from tracker.workspace import Workspace
 
@@ -64,16 +72,6 @@ class Briefing:
         """The footer line: 'Status as of <instant, zone> · Data revision <commit>'."""
         text = f"Status as of {self.as_of_words}"
         return text + (f" · Data revision {self.revision}" if self.revision else "")
-
-
-def audience_deadline(assessment: Assessment, tz: dt.tzinfo) -> tuple[str, str | None]:
-    """The deadline in the audience's zone, and as the scenario sets it when that zone differs.
-
-    In the scenario's own zone a date deadline reads as written ("2021-12-25 24:00 Europe/Brussels")
-    rather than as the next day's 00:00.
-    """
-    own, theirs = deadline_texts(assessment, tz)
-    return (own, None) if getattr(tz, "key", None) == assessment.scenario.timezone else (theirs, own)
 
 
 def one_row(fig: go.Figure, *, height: int = 250, font_size: int = 13) -> go.Figure:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from importlib.resources import files
 from typing import Any, ParamSpec
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -71,8 +70,3 @@ ENV = _environment()
 def render(template: str, **values: Any) -> str:
     """One template of tracker/report/templates/, filled in."""
     return ENV.get_template(template).render(**values)
-
-
-def stylesheet(name: str) -> str:
-    """A stylesheet of tracker/report/templates/ (the slides' CSS), as installed with the package."""
-    return files("tracker.report").joinpath(TEMPLATES, name).read_text(encoding="utf-8")

@@ -117,6 +117,16 @@ def deadline_texts(assessment: Assessment, viewer_tz: dt.tzinfo) -> tuple[str, s
     return spell.due_text, f"about {viewer}" if spell.approximate else viewer
 
 
+def audience_deadline(assessment: Assessment, tz: dt.tzinfo) -> tuple[str, str | None]:
+    """The deadline in the audience's zone, and as the scenario sets it when that zone differs.
+
+    In the scenario's own zone a date deadline reads as written ("2021-12-25 24:00 Europe/Brussels")
+    rather than as the next day's 00:00.
+    """
+    own, theirs = deadline_texts(assessment, tz)
+    return (own, None) if getattr(tz, "key", None) == assessment.scenario.timezone else (theirs, own)
+
+
 def period(scenarios: Sequence[Scenario], log: EventLog) -> tuple[dt.date, dt.date]:
     """The span the data covers: from the first opening or event to the last deadline or event."""
     starts = [s.opened for s in scenarios]
