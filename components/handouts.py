@@ -46,16 +46,17 @@ def handout_buttons(ctx: Context, since: SinceReport | None = None, *, key: str 
     scenarios, chosen, basis = scenarios_for(ctx.as_of.chosen, ctx.basis)[0], ctx.as_of.chosen, ctx.basis
     include_upcoming = bool(st.session_state.get(UPCOMING_PARAM)) or presenter.upcoming_from_url()
 
-    def shown() -> list[Assessment]:
+    def shown() -> tuple[list[Assessment], int]:
         items = assess_all(scenarios, workspace.events, chosen, basis)
-        return items if include_upcoming else without_upcoming(items)[0]
+        return (items, 0) if include_upcoming else without_upcoming(items)
 
     def pack() -> bytes:
         # Runs when clicked, on another thread: core calls only, no Streamlit.
-        return pack_html(Briefing(workspace, shown(), as_of, tz, rev, since, ctx.as_of.day)).encode("utf-8")
+        items, later = shown()
+        return pack_html(Briefing(workspace, items, as_of, tz, rev, since, ctx.as_of.day, later)).encode("utf-8")
 
     def deadlines() -> bytes:
-        items = shown()
+        items = shown()[0]
         modified = {
             sid: dt.datetime.fromtimestamp(path.stat().st_mtime, UTC) for sid, path in workspace.scenarios.files.items() if path.exists()
         }

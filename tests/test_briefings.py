@@ -349,6 +349,7 @@ def test_brief_writes_one_self_contained_html_file(tmp_path: Path, capsys: pytes
     # The demo scenarios are in this repository's git history; no deadline of theirs has moved.
     assert '<section id="since"><h2>Since last briefing</h2>' in text and "No deadline was moved." in text
     assert "https://www.taipeitimes.com/News/world/archives/2021/12/06/2003769116" in text  # a scenario's source, linked
+    assert "12 scenarios open later: not in this pack until tracking starts." in text
 
 
 def _script_tags(text: str) -> list[dict[str, str | None]]:

@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 import importlib
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -108,9 +107,6 @@ def cmd_brief(args: argparse.Namespace) -> int:
     workspace, scenarios, events = workspace_from_args(args)
 
     # Plotly lives in the UI layer: imported here, at run time, so the core never loads it.
-    # The pack reuses the app's HTML widgets; their module sets up Streamlit caches, and outside a running
-    # app Streamlit warns about that on the terminal: noise for this command.
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
     # By name through importlib: the core's type check (mypy over tracker/) stays out of the UI layer.
     try:
         pack = importlib.import_module("tracker.report.pack")
@@ -126,7 +122,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     assessments, later = (everything, 0) if args.include_upcoming else without_upcoming(everything)
     report = _since_report(workspace, since, chosen, tz, args.basis) if since is not None else None
     day = None if isinstance(chosen, dt.datetime) else chosen
-    briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report, day)
+    briefing = pack.Briefing(workspace, assessments, as_of.astimezone(tz), tz, data_revision([scenarios, events]), report, day, later)
     _write("--out", out, pack.pack_html(briefing).encode("utf-8"))
     note = _upcoming_note(later, args.include_upcoming)
     shown = f"{len(assessments)} scenario(s), as of {briefing.stamp.removeprefix('Status as of ')}{note}"

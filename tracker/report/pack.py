@@ -37,6 +37,7 @@ from tracker.report.views import (
     board,
     countdown,
     describe_rules,
+    open_later_text,
     scenario_detail,
     status_counts,
 )
@@ -58,6 +59,7 @@ class Briefing:
     revision: DataRevision | None = None
     since: SinceReport | None = None
     day: dt.date | None = None  # a bare date was asked for: each scenario's end of that day, `as_of` the end in `tz`
+    open_later: int = 0  # scenarios not open yet at the as-of, left out of `assessments`
 
     @property
     def as_of_words(self) -> str:
@@ -197,6 +199,7 @@ def pack_html(briefing: Briefing, *, generated: dt.datetime | None = None) -> st
         prepared=f"{made.astimezone(briefing.tz):%Y-%m-%d %H:%M}",
         product=PRODUCT,
         counts=[(status, n) for status, n in status_counts(briefing.assessments).items() if n],
+        open_later=open_later_text(briefing.open_later) if briefing.open_later else "",
         overview=[_row(a, briefing.tz) for a in briefing.ordered],
         since=since_section(briefing.since, briefing.workspace.events, briefing.tz) if briefing.since else "",
         sections=[
