@@ -343,3 +343,14 @@ def test_the_scenario_picker_offers_only_scenarios_open_by_the_as_of() -> None:
     # A link that names one still opens it, as it stood: not open yet.
     linked = run({"as_of": "2021-12-20", "scenario": "swift-disconnection-2022"})
     assert 'data-status="upcoming"' in "\n".join(m.value for m in linked.markdown)
+
+
+def test_the_events_page_names_only_scenarios_open_by_the_as_of() -> None:
+    at = run({"as_of": "2021-12-20"}, page="events")
+    named = {s for cell in at.dataframe[0].value["scenarios"] for s in cell.split(", ") if s}
+    open_then = {sid for sid, status in expected("2021-12-20").items() if status != "upcoming"}
+    assert named and named <= open_then
+    later = run({"as_of": "2022-03-01"}, page="events")
+    table = later.dataframe[0].value
+    row = table[table["id"] == "2022-02-22-us-first-tranche-sanctions"]
+    assert "joint-sanctions-christmas-2021" in row["scenarios"].iloc[0]

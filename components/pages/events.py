@@ -15,6 +15,7 @@ import streamlit as st
 from components import event_form
 from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
+from tracker.engine.status import Status
 from tracker.log.events import COLUMNS, KIND, split_values
 from tracker.scenario.model import EVENT_KINDS
 from tracker.text import folded, has_words
@@ -52,7 +53,9 @@ def render(ctx: Context) -> None:
     for column in added:
         frame[column] = ""
     matched = matches()
-    frame["scenarios"] = [", ".join(matched.get(int(p), [])) for p in known]
+    # Only scenarios open by the as-of: a replay never names one whose tracking starts later.
+    tracked = {a.scenario.id for a in ctx.assessments if a.status is not Status.UPCOMING}
+    frame["scenarios"] = [", ".join(s for s in matched.get(int(p), []) if s in tracked) for p in known]
     frame["revised"] = event_form.revision_notes(log, frame["id"])
     frame = frame.sort_values("when", kind="stable").reset_index(drop=True)
 
