@@ -12,22 +12,57 @@ _DURATION = re.compile(r"([0-9]+)\s*([wdhm])")
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
 DURATION_HELP = "a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
 
+# The supported calendar: every date a user writes (a deadline, an event, an as-of, the date part of a datetime)
+# lies in these years. Anything outside is a located error, never a number that wraps: the event log counts
+# nanoseconds in 64 bits (1677-09-21 to 2262-04-11), and this range plus the longest duration, a day either side
+# for time zones, stays well inside it.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+SUPPORTED_RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+MAX_DURATION = dt.timedelta(days=50 * 365 + 12)  # 50 years, leap days included
+MAX_DURATION_TEXT = "50 years"
+
+
+def out_of_range(value: dt.date | dt.datetime) -> str | None:
+    """Why a date or datetime lies outside the supported calendar (its date as written), or None when it is inside."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return f"{value.isoformat()} is outside the supported dates, {SUPPORTED_RANGE}"
+
+
+def check_range(value: dt.date | dt.datetime) -> None:
+    """ValueError with the plain message when ``value`` lies outside the supported calendar."""
+    problem = out_of_range(value)
+    if problem is not None:
+        raise ValueError(problem)
+
 
 def parse_duration(text: str) -> dt.timedelta:
     """'30d', '12h', '2w', '1w 3d' -> timedelta; ValueError with a plain message otherwise."""
     cleaned = text.strip().lower()
     pos = 0
     total = 0
+    longest = MAX_DURATION.days * 86400
     for match in _DURATION.finditer(cleaned):
         if cleaned[pos : match.start()].strip():
             break
-        total += int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        digits = match.group(1).lstrip("0") or "0"
+        # Past twelve digits every unit is longer than the longest duration; int() of thousands would raise.
+        total += (int(digits) if len(digits) <= 12 else longest + 1) * _UNIT_SECONDS[match.group(2)]
         pos = match.end()
     if not cleaned or pos == 0 or cleaned[pos:].strip():
-        raise ValueError(f"{text!r} is not {DURATION_HELP}")
+        raise ValueError(f"{_shown(text)} is not {DURATION_HELP}")
     if total <= 0:
-        raise ValueError(f"{text!r} must be longer than zero")
+        raise ValueError(f"{_shown(text)} must be longer than zero")
+    if total > longest:
+        raise ValueError(f"{_shown(text)} is longer than {MAX_DURATION_TEXT}, the longest duration supported")
     return dt.timedelta(seconds=total)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut short when long (a pasted paragraph is not repeated back whole)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
 
 
 def format_duration(delta: dt.timedelta) -> str:
@@ -45,15 +80,15 @@ def format_duration(delta: dt.timedelta) -> str:
 def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; ValueError with suggestions when it does not exist."""
     try:
-        if not name or name != name.strip():
+        if not name or name != name.strip() or len(name) > 64:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder ("Europe"), or a name too long for a file
         from difflib import get_close_matches
 
         close = get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else " (an IANA name such as Europe/Brussels)"
-        raise ValueError(f"unknown time zone {name!r}{hint}") from None
+        raise ValueError(f"unknown time zone {_shown(name)}{hint}") from None
 
 
 def now() -> dt.datetime:
@@ -94,14 +129,16 @@ def parse_instant(text: str, tz: dt.tzinfo = UTC) -> dt.datetime:
         try:
             day = dt.date.fromisoformat(cleaned)
         except ValueError:
-            raise ValueError(f"{text!r} is not a real calendar date") from None
+            raise ValueError(f"{_shown(text)} is not a real calendar date") from None
+        check_range(day)
         return last_instant(day, tz)
     try:
         value = dt.datetime.fromisoformat(cleaned.replace("z", "Z"))
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (2021-12-20) or a datetime with offset (2021-12-20T12:00:00Z)") from None
+        raise ValueError(f"{_shown(text)} is not a date (2021-12-20) or a datetime with offset (2021-12-20T12:00:00Z)") from None
     if value.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone offset; add one, e.g. {cleaned}Z or {cleaned}+01:00")
+        raise ValueError(f"{_shown(text)} has no time zone offset; add one, e.g. {cleaned}Z or {cleaned}+01:00")
+    check_range(value)
     return value
 
 
@@ -111,9 +148,11 @@ def parse_as_of(text: str) -> dt.date | dt.datetime:
     cleaned = text.strip()
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
         try:
-            return dt.date.fromisoformat(cleaned)
+            day = dt.date.fromisoformat(cleaned)
         except ValueError:
-            raise ValueError(f"{text!r} is not a real calendar date") from None
+            raise ValueError(f"{_shown(text)} is not a real calendar date") from None
+        check_range(day)
+        return day
     return parse_instant(cleaned)
 
 
