@@ -32,7 +32,7 @@ MIN_ADVANCE_SECONDS = 2
 # The board's filter keys (components/pages/board.py binds its widgets to these URL parameters).
 FILTER_PARAMS = {"statuses": "status", "actors": "actor", "targets": "target", "tags": "tag"}
 TEXT_PARAM = "q"
-_SHOWN = "_presenter_shown"  # (slide number, time.monotonic() when it was put up), for auto-advance
+_SHOWN = "_presenter_shown"  # slides.Shown: the slide and time.monotonic() when it was put up, for auto-advance
 
 
 def requested() -> bool:
@@ -84,16 +84,10 @@ def slide_from_url(items: list[Assessment]) -> int:
 
 
 def _auto_advance(number: int, total: int, interval: float | None) -> int:
-    """On a timed rerun, the next slide (after the last, the overview again) once the interval has passed."""
-    now = time.monotonic()
-    shown = st.session_state.get(_SHOWN)
-    if interval is None or shown is None or shown[0] != number:
-        st.session_state[_SHOWN] = (number, now)
-        return number
-    if now - shown[1] >= interval - 0.5:  # a tick may come a little early
-        number = number % total + 1
-        st.session_state[_SHOWN] = (number, now)
-    return number
+    """On a timed rerun, the next slide once the interval has passed (the rule: tracker.report.slides.auto_advance)."""
+    shown = slides.auto_advance(number, total, interval, st.session_state.get(_SHOWN), time.monotonic())
+    st.session_state[_SHOWN] = shown
+    return shown.number
 
 
 def _go(number: int) -> None:

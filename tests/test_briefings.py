@@ -522,7 +522,7 @@ def test_since_until_now_by_default(capsys: pytest.CaptureFixture[str]) -> None:
             "tracker: WHEN: the last briefing (2022-02-01 (end of day in each scenario's zone)) must be before --until "
             "(2021-12-20 (end of day in each scenario's zone))",
         ),
-        (["2999-01-01"], "tracker: WHEN: the last briefing (2999-01-01 (end of day in each scenario's zone)) must be before now ("),
+        (["2150-01-01"], "tracker: WHEN: the last briefing (2150-01-01 (end of day in each scenario's zone)) must be before now ("),
         (
             ["2021-12-20", "--until", "2021-12-20T10:00"],
             "tracker: --until: '2021-12-20T10:00' has no time zone offset; add one, e.g. 2021-12-20T10:00Z",
@@ -613,3 +613,15 @@ def test_since_with_bare_dates_judges_each_scenario_at_its_own_end_of_day(reader
         ("eu-economic-sanctions-expiry-2022-07", Status.UPCOMING, Status.WATCHING),
     }
     assert report.period_text == ("2021-12-20 (end of day in each scenario's zone) -> 2022-02-01 (end of day in each scenario's zone)")
+
+
+def test_the_deck_advances_one_slide_once_the_interval_has_passed_and_wraps_to_the_overview() -> None:
+    from tracker.report.slides import ADVANCE_EARLY_SECONDS, Shown, auto_advance
+
+    first = auto_advance(1, 5, 30.0, None, clock=100.0)
+    assert first == Shown(1, 100.0), "the first run puts the slide up and starts its clock"
+    assert auto_advance(1, 5, 30.0, first, clock=129.0) == first, "a tick before the interval keeps the slide"
+    assert auto_advance(1, 5, 30.0, first, clock=130.0 - ADVANCE_EARLY_SECONDS) == Shown(2, 129.5), "a tick may come a little early"
+    assert auto_advance(5, 5, 30.0, Shown(5, 0.0), clock=31.0) == Shown(1, 31.0), "after the last slide, the overview again"
+    assert auto_advance(3, 5, 30.0, Shown(2, 0.0), clock=500.0) == Shown(3, 500.0), "someone moved: the new slide gets its full time"
+    assert auto_advance(2, 5, None, Shown(2, 0.0), clock=500.0) == Shown(2, 500.0), "no interval: never moves"

@@ -287,12 +287,21 @@ def test_utf8_bom_is_accepted(write: Write) -> None:
     assert _ids(log) == ["e1"]
 
 
-def test_non_utf8_file_names_the_line(write: Write) -> None:
+def test_a_row_that_is_not_utf8_is_left_out_by_its_line_and_the_others_load(write: Write) -> None:
     path = write("events.csv", "")
-    path.write_bytes(f"{HEADER}\ne1,2021-12-07,T,,,,s,\ne2,2021-12-08,Sanktionen f".encode() + b"\xfcr,,,,s,\n")
+    latin1 = b"e2,2021-12-08,Sanktionen f\xfcr,,,,s,\n"
+    path.write_bytes(f"{HEADER}\ne1,2021-12-07,T,,,,s,\n".encode() + latin1 + b'e3,2021-12-09,"two\nlines",,,,s,\n')
     log = load_events(path)
-    assert _problems(log) == ["events.csv:3:1: error: file is not UTF-8 text; save the CSV as UTF-8"]
-    assert len(log) == 0
+    assert _problems(log) == ["events.csv:3:1: error: row is not UTF-8 text; save the CSV as UTF-8 (this row is left out)"]
+    assert _ids(log) == ["e1", "e3"]
+
+
+def test_a_bad_byte_inside_a_quoted_multiline_cell_leaves_out_that_row_only(write: Write) -> None:
+    path = write("events.csv", "")
+    path.write_bytes(f'{HEADER}\ne1,2021-12-07,"a\nb\nc",,,,s,\n'.encode() + b'e2,2021-12-08,"x\ny\xff",,,,s,\ne3,2021-12-09,T,,,,s,\n')
+    log = load_events(path)
+    assert _problems(log) == ["events.csv:5:1: error: row is not UTF-8 text; save the CSV as UTF-8 (this row is left out)"]
+    assert _ids(log) == ["e1", "e3"]
 
 
 def test_non_utf8_header(write: Write) -> None:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from tracker.log.events import EventLog, Revisions
 from tracker.problems import Problem, Severity
-from tracker.timeutil import to_ns
+from tracker.timeutil import FIRST_DAY, LAST_DAY, end_of_day, start_of_day, to_ns
 
 CORRECTS, RETRACTS = "corrects", "retracts"
 REVISION_COLUMNS = (CORRECTS, RETRACTS)
@@ -249,11 +249,21 @@ def logged_stamps(log: EventLog) -> tuple[np.ndarray, np.ndarray]:
     known = log.when_ns.copy()
     if LOGGED_AT not in log.table.column_names or len(log) == 0:
         return known, np.zeros(len(log), bool)
-    stamps = pc.utf8_trim_whitespace(log.table.column(LOGGED_AT).combine_chunks()).to_pylist()
-    parsed = pd.to_datetime(pd.Series(stamps, dtype="string"), utc=True, errors="coerce", format="ISO8601")
-    present = parsed.notna().to_numpy()
-    known[present] = parsed[present].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    stamps, present = parse_stamps(log.table.column(LOGGED_AT).combine_chunks())
+    known[present] = stamps[present]
     return known, present
+
+
+def parse_stamps(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 instants with offset (as `logged_at` holds them) -> (ns since the epoch, usable): unusable when blank,
+    unreadable or outside the supported calendar (pandas reads year 9999 in microseconds; in nanoseconds it would wrap)."""
+    texts = pc.utf8_trim_whitespace(column).to_pylist()
+    parsed = pd.to_datetime(pd.Series(texts, dtype="string"), utc=True, errors="coerce", format="ISO8601")
+    first, end = pd.Timestamp(start_of_day(FIRST_DAY, dt.UTC)), pd.Timestamp(end_of_day(LAST_DAY, dt.UTC))
+    usable = (parsed.notna() & (parsed >= first) & (parsed < end)).to_numpy(bool)
+    ns = np.zeros(len(texts), np.int64)
+    ns[usable] = parsed[usable].dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    return ns, usable
 
 
 def known_at(log: EventLog, at: dt.datetime) -> EventLog:

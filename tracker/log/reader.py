@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,21 +23,34 @@ import pyarrow.compute as pc
 
 from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table, log_files
 from tracker.log.index import DAY_NS
-from tracker.log.ledger import apply_revisions
+from tracker.log.ledger import LOGGED_AT, apply_revisions, parse_stamps
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import EVENT_KINDS
 from tracker.text import did_you_mean, did_you_mean_hint, fold, fold_array
-from tracker.timeutil import to_ns
+from tracker.timeutil import FIRST_DAY, LAST_DAY, SUPPORTED_RANGE, UTC, day_number, end_of_day, out_of_range, start_of_day, to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
 
 
-def _records(raw: bytes, errors: str = "replace") -> Iterator[tuple[int, list[str]]]:
-    """(first line, fields) of each CSV record after the header, skipping the lines pandas skips.
+# Python's csv module refuses cells over 131,072 characters with an exception; the loader reports long cells
+# itself (MAX_CELL_CHARS), by line, so the module may read any cell a file can hold.
+csv.field_size_limit(2**31 - 1)
 
-    pandas skips lines of only spaces and tabs, but keeps a line holding a quoted empty cell.
+MAX_CELL_CHARS = 32_767  # Excel's own limit: a longer cell is a pasted file, not a note on an event
+_SURROGATE = "[\udc80-\udcff]"  # bytes that were not UTF-8, kept by errors="surrogateescape"
+
+
+def _decoded(raw: bytes, errors: str) -> str:
+    return raw.decode("utf-8-sig", errors=errors)
+
+
+def _records(text: str) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each CSV record after the header, skipping the lines pandas skips.
+
+    Lines end with LF, CRLF or a lone CR (classic Mac), as pandas reads them. pandas skips lines of only
+    spaces and tabs, but keeps a line holding a quoted empty cell.
     """
-    lines = list(io.StringIO(raw.decode("utf-8-sig", errors=errors), newline=""))
+    lines = list(io.StringIO(text, newline=""))
     reader = csv.reader(lines)
     previous_end = 0
     for record in reader:
@@ -44,12 +58,12 @@ def _records(raw: bytes, errors: str = "replace") -> Iterator[tuple[int, list[st
         previous_end = reader.line_num
         if start == 1 or (previous_end == start and not lines[start - 1].strip(" \t\r\n")):
             continue
-        yield start, record
+        yield start, previous_end, record
 
 
-def _record_lines(raw: bytes) -> list[tuple[int, int]]:
-    """(first line, field count) of each non-blank CSV record after the header."""
-    return [(start, len(record)) for start, record in _records(raw)]
+def _record_lines(text: str) -> list[tuple[int, int, int]]:
+    """(first line, last line, field count) of each non-blank CSV record after the header."""
+    return [(start, end, len(record)) for start, end, record in _records(text)]
 
 
 @dataclass
@@ -59,51 +73,72 @@ class _FileRead:
     path: Path
     display: str
     header_len: int = 0
+    text: str | None = None  # the decoded file, when it had to be decoded in Python
+    unreadable: np.ndarray | None = None  # rows holding bytes that are not UTF-8
     _row_lines: list[int] | None = None
 
     def line_of(self, row: int) -> int:
         """The line a row of ``table`` starts on (rows with too many fields were skipped)."""
         if self._row_lines is None:
-            self._row_lines = [line for line, count in _record_lines(self.path.read_bytes()) if count <= self.header_len]
+            text = self.text if self.text is not None else _decoded(self.path.read_bytes(), "surrogateescape")
+            self._row_lines = [line for line, _, count in _record_lines(text) if count <= self.header_len]
         return self._row_lines[row] if row < len(self._row_lines) else 0
 
 
-def _failed(path: Path, display: str, line: int, message: str) -> _FileRead:
-    return _FileRead(empty_table(), [Problem(display, line, 1, message)], path, display)
+def _failed(path: Path, display: str, line: int, message: str, column: int = 1) -> _FileRead:
+    return _FileRead(empty_table(), [Problem(display, line, column, message)], path, display)
 
 
-def _read_header(path: Path) -> list[str]:
-    with path.open("rb") as handle:
-        first = handle.readline().decode("utf-8-sig")
-    return [h.strip() for h in next(csv.reader([first.rstrip("\r\n")]), [])]
+def _first_record(text: str) -> list[str]:
+    """The header: the first CSV record, read as the rows are (a quoted cell may hold a line break)."""
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
+def _header_problem(header: list[str]) -> str | None:
+    if not header or header == [""]:
+        return f"event log is empty; expected the header {','.join(COLUMNS)}"
+    broken = [i for i, name in enumerate(header, start=1) if "\n" in name or "\r" in name]
+    if broken:
+        return f"header: the name of column {broken[0]} holds a line break; the header is one line, {','.join(COLUMNS)}"
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        hints = [f"{name!r} (found {close!r}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
+        return f"header lacks required column(s) {', '.join(hints)}; expected {','.join(COLUMNS)}"
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        return f"header repeats column(s) {', '.join(duplicates)}"
+    return None
 
 
 def _read_one(path: Path, display: str) -> _FileRead:
     try:
-        header = _read_header(path)
+        raw = path.read_bytes()
     except OSError as exc:
         return _failed(path, display, 0, f"cannot read event log: {exc.strerror or exc}")
-    except UnicodeDecodeError:
+    # Bytes that are not UTF-8 are kept as lone surrogates, so that each row holding one is reported by its line
+    # and left out while the others load.
+    text = _decoded(raw, "surrogateescape")
+    try:
+        header = [h.strip() for h in _first_record(text)]
+    except csv.Error as exc:
+        return _failed(path, display, 1, f"header: not a readable CSV line ({exc})")
+    if any(re.search(_SURROGATE, h) for h in header):
         return _failed(path, display, 1, "file is not UTF-8 text; save the CSV as UTF-8")
-    if not header or header == [""]:
-        return _failed(path, display, 1, f"event log is empty; expected the header {','.join(COLUMNS)}")
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        hints = [f"{name!r} (found {close!r}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
-        return _failed(path, display, 1, f"header lacks required column(s) {', '.join(hints)}; expected {','.join(COLUMNS)}")
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        return _failed(path, display, 1, f"header repeats column(s) {', '.join(duplicates)}")
+    problem = _header_problem(header)
+    if problem is not None:
+        return _failed(path, display, 1, problem)
+    clean = not re.search(_SURROGATE, text)
     problems: list[Problem] = []
-    options = {"na_filter": False, "encoding": "utf-8-sig", "skipinitialspace": False}
+    options = {"na_filter": False, "skipinitialspace": False, "dtype": str}
+    source: Path | io.StringIO = path if clean else io.StringIO(re.sub(_SURROGATE, "\ufffd", text))
     try:
         try:
-            frame = pd.read_csv(path, **options)  # type: ignore[call-overload]
+            frame = pd.read_csv(source, encoding="utf-8-sig", **options) if clean else pd.read_csv(source, **options)  # type: ignore[call-overload]
             if not isinstance(frame.index, pd.RangeIndex):
                 # pandas silently turns the first column into the index when rows have one field too many.
                 raise pd.errors.ParserError("rows have more fields than the header")
         except pd.errors.ParserError as exc:
-            records = list(_records(path.read_bytes(), errors="strict"))
+            records = [(line, record) for line, _, record in _records(text)]
             if "EOF inside string" in str(exc):
                 # The record that opened the quote runs to the end of the file: every row after it would be lost.
                 line = records[-1][0] if records else 1
@@ -118,45 +153,66 @@ def _read_one(path: Path, display: str) -> _FileRead:
                 else:
                     rows.append(record + [""] * (width - len(record)))
             frame = pd.DataFrame(rows, columns=header, dtype=str)
-        # Keep every cell as the text written ("1.10" must not become 1.1).
-        inferred = [c for c in frame.columns if not pd.api.types.is_string_dtype(frame[c])]
-        if inferred and len(frame):
-            as_text = pd.read_csv(path, usecols=inferred, dtype=str, on_bad_lines="skip", **options)  # type: ignore[call-overload]
-            for column in inferred:
-                frame[column] = as_text[column]
-        elif inferred:
-            frame = frame.astype(str)
-    except UnicodeDecodeError as exc:
-        raw = path.read_bytes()
-        line = raw[: exc.start].count(b"\n") + 1 if exc.object == raw else 1
-        return _failed(path, display, line, "file is not UTF-8 text; save the CSV as UTF-8")
     except pd.errors.EmptyDataError:
         return _failed(path, display, 1, f"event log is empty; expected the header {','.join(COLUMNS)}")
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
+    except (pd.errors.ParserError, ValueError, OSError, csv.Error) as exc:
         return _failed(path, display, 1, f"not a readable CSV file: {exc}")
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.astype(str)  # every cell as the text written ("1.10" must not become 1.1)
+    unreadable = None
+    if not clean:
+        unreadable = _rows_touching(text, header_len=len(header), lines=_lines_matching(text, _SURROGATE))
+        if len(unreadable) != len(frame):  # pragma: no cover - the rows pandas read are the records counted here
+            return _failed(path, display, 1, "file is not UTF-8 text; save the CSV as UTF-8")
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.cast(pa.schema([pa.field(name, pa.large_string()) for name in table.column_names]))
     for name in COLUMNS:
         if name not in table.column_names:
             table = table.append_column(name, pa.array([""] * table.num_rows, pa.large_string()))
     ordered = [*COLUMNS, *[c for c in table.column_names if c not in COLUMNS]]
-    return _FileRead(table.select(ordered), problems, path, display, header_len=len(header))
+    return _FileRead(
+        table.select(ordered), problems, path, display, header_len=len(header), text=None if clean else text, unreadable=unreadable
+    )
+
+
+def _lines_matching(text: str, pattern: str) -> set[int]:
+    """The line numbers (1-based, LF, CRLF or CR endings) whose text matches ``pattern``."""
+    found = re.compile(pattern)
+    return {number for number, line in enumerate(io.StringIO(text, newline=""), start=1) if found.search(line)}
+
+
+def _rows_touching(text: str, *, header_len: int, lines: set[int]) -> np.ndarray:
+    """For each row the reader keeps, whether its record spans one of ``lines``."""
+    spans = [(start, end) for start, end, count in _record_lines(text) if count <= header_len]
+    return np.array([any(start <= line <= end for line in lines) for start, end in spans], bool)
 
 
 # --- validation -------------------------------------------------------------------------
+_FIRST_NS = to_ns(start_of_day(FIRST_DAY, UTC))
+_END_NS = to_ns(end_of_day(LAST_DAY, UTC))
+
+
 def _parse_occurred(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """-> (ns since epoch, date_only, valid). A datetime without offset is invalid: its zone is unknown."""
+    """-> (ns since epoch, date_only, valid). A datetime without offset is invalid: its zone is unknown.
+
+    One instant for each text, whichever path reads it: fractions of a second are cut to the microsecond (as
+    Python's datetime reads them), and only dates in the supported calendar are valid.
+    """
     values = column
     is_date = pc.equal(pc.utf8_length(values), 10)
     date_only = is_date.to_numpy(zero_copy_only=False)
     ns = np.zeros(len(values), np.int64)
-    try:  # Fast path: every value is valid.
+    try:  # Fast path: every value is valid (read as microseconds, which cannot wrap; nanoseconds wrap past 2262).
         days = pc.cast(pc.filter(values, is_date), pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
-        stamps = pc.cast(pc.filter(values, pc.invert(is_date)), pa.timestamp("ns", tz="UTC"))
-        ns[date_only] = days * DAY_NS
-        ns[~date_only] = pc.cast(stamps, pa.int64()).to_numpy(zero_copy_only=False)
-        return ns, date_only, np.ones(len(values), bool)
+        micros = pc.cast(pc.cast(pc.filter(values, pc.invert(is_date)), pa.timestamp("us", tz="UTC")), pa.int64())
+        micros_np = micros.to_numpy(zero_copy_only=False)
+        # Exactly in range when every date, and every datetime's UTC instant, lies in the calendar; a datetime near
+        # an edge (its own date in range, its UTC instant a few hours outside) is judged row by row below.
+        inside = (days >= day_number(FIRST_DAY)).all() and (days <= day_number(LAST_DAY)).all()
+        if inside and (micros_np >= _FIRST_NS // 1000).all() and (micros_np < _END_NS // 1000).all():
+            ns[date_only] = days * DAY_NS
+            ns[~date_only] = micros_np * 1000
+            return ns, date_only, np.ones(len(values), bool)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     valid = np.zeros(len(values), bool)
@@ -167,9 +223,7 @@ def _parse_occurred(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return ns, date_only, valid
 
 
-def parse_occurred(text: str) -> dt.date | dt.datetime | None:
-    """One `occurred` cell as the log reads it: a date (YYYY-MM-DD), or an aware datetime with its own offset;
-    None when it is neither (a datetime without offset included: its zone is unknown)."""
+def _read_occurred(text: str) -> dt.date | dt.datetime | None:
     text = text.strip()
     try:
         if len(text) == 10:
@@ -178,6 +232,13 @@ def parse_occurred(text: str) -> dt.date | dt.datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo is not None else None
+
+
+def parse_occurred(text: str) -> dt.date | dt.datetime | None:
+    """One `occurred` cell as the log reads it: a date (YYYY-MM-DD), or an aware datetime with its own offset,
+    in the supported calendar; None when it is neither (a datetime without offset included: its zone is unknown)."""
+    value = _read_occurred(text)
+    return value if value is not None and out_of_range(value) is None else None
 
 
 def _parse_one(text: str) -> tuple[int, bool] | None:
@@ -193,15 +254,23 @@ def _explain_occurred(text: str) -> str:
     text = text.strip()
     if not text:
         return "occurred: is empty; give a date like 2022-02-22 or a datetime with offset like 2022-02-22T15:00:00Z"
+    value = _read_occurred(text)
+    if value is not None and out_of_range(value) is not None:
+        return f"occurred: {_quoted(text)} is outside the supported dates, {SUPPORTED_RANGE}"
     if len(text) == 10:
-        return f"occurred: {text!r} is not a real date (expected YYYY-MM-DD)"
+        return f"occurred: {_quoted(text)} is not a real date (expected YYYY-MM-DD)"
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        return f"occurred: {text!r} is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)"
+        return f"occurred: {_quoted(text)} is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)"
     if parsed.tzinfo is None:
-        return f"occurred: {text!r} has no time zone offset; add one, e.g. {text}Z or {text}+01:00"
-    return f"occurred: {text!r} is out of range"
+        return f"occurred: {_quoted(text)} has no time zone offset; add one, e.g. {text}Z or {text}+01:00"
+    return f"occurred: {_quoted(text)} is out of range"  # pragma: no cover - every aware datetime is in or out of the calendar
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    """A cell quoted in a message, cut short when long."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
 
 
 def _is_blank(column: pa.Array) -> np.ndarray:
@@ -257,20 +326,40 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             shown, line = where(int(pos))
             problems.append(Problem(shown, line, _COLUMN_NUMBER[column], message.format(value=_cell(table, column, int(pos))), severity))  # type: ignore[arg-type]
 
+    keep_rows = np.ones(table.num_rows, bool)
+    for part, read in enumerate(reads):
+        if read.unreadable is not None and read.unreadable.any():
+            rows = np.flatnonzero(read.unreadable) + int(starts[part])
+            for row in rows.tolist():
+                shown, line = where(row)
+                problems.append(Problem(shown, line, 1, "row is not UTF-8 text; save the CSV as UTF-8 (this row is left out)"))
+            keep_rows[rows] = False
+    for column in table.column_names:
+        long = pc.greater(pc.utf8_length(table.column(column)), MAX_CELL_CHARS).to_numpy(zero_copy_only=False) & keep_rows
+        for row in np.flatnonzero(long).tolist():
+            shown, line = where(row)
+            length = len(_cell(table, column, row))
+            number = table.column_names.index(column) + 1
+            problems.append(
+                Problem(shown, line, number, f"{column}: a cell of {length:,} characters; the most a cell holds is {MAX_CELL_CHARS:,}")
+            )
+        keep_rows &= ~long
     ids = table.column("id").combine_chunks()
     # Hashing a million ids is the slowest check; run it beside the others.
     with ThreadPoolExecutor(max_workers=1) as pool:
         repeated = pool.submit(_duplicates, ids)
         ns, date_only, keep = _parse_occurred(table.column("occurred").combine_chunks())
-        if not keep.all():
-            for pos in np.flatnonzero(~keep):
+        unparsed = ~keep & keep_rows
+        keep &= keep_rows
+        if unparsed.any():
+            for pos in np.flatnonzero(unparsed):
                 shown, line = where(int(pos))
                 problems.append(Problem(shown, line, _COLUMN_NUMBER["occurred"], _explain_occurred(_cell(table, "occurred", int(pos)))))
-        blank_id = _is_blank(ids)
+        blank_id = _is_blank(ids) & keep_rows
         if blank_id.any():
             report(blank_id, "id", "id: is empty; every event needs a unique id")
             keep &= ~blank_id
-        blank_title = _is_blank(table.column("title").combine_chunks())
+        blank_title = _is_blank(table.column("title").combine_chunks()) & keep_rows
         if blank_title.any():
             report(blank_title, "title", "title: is empty; say what happened")
             keep &= ~blank_title
@@ -284,6 +373,21 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         no_source = _is_blank(table.column("source").combine_chunks()) & keep
         if no_source.any():
             report(no_source, "source", "source: is empty; cite a publisher and title, or a link", "warning")
+        if LOGGED_AT in table.column_names:
+            for row in np.flatnonzero(_unreadable_stamps(table.column(LOGGED_AT).combine_chunks()) & keep).tolist():
+                shown, line = where(row)
+                column = table.column_names.index(LOGGED_AT) + 1
+                value = _quoted(_cell(table, LOGGED_AT, row))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        column,
+                        f"logged_at: {value} is not a datetime with offset in the supported dates ({SUPPORTED_RANGE}); "
+                        "the event counts as known from when it occurred",
+                        "warning",
+                    )
+                )
         duplicate = repeated.result() & ~blank_id
     if duplicate.any():
         first_line: dict[str, tuple[str, int]] = {}
@@ -305,6 +409,15 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         return log
 
     return apply_revisions(log, lambda row: where(int(kept[row])))
+
+
+def _unreadable_stamps(column: pa.Array) -> np.ndarray:
+    """Rows whose `logged_at` is written but is not an instant the log can use (they count from `occurred`)."""
+    written: np.ndarray = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0).to_numpy(zero_copy_only=False)
+    if not written.any():
+        return written
+    result: np.ndarray = written & ~parse_stamps(column)[1]
+    return result
 
 
 def _unknown_kinds(column: pa.Array) -> np.ndarray:

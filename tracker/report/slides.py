@@ -20,7 +20,27 @@ from tracker.report.views import Countdown, audience_deadline, countdown, open_l
 from tracker.scenario.model import deadline_text
 from tracker.text import source_link
 
-ONE_COLUMN_LIMIT = 12  # one scenario a line while they fit a 720-line screen; two columns beyond that
+ONE_COLUMN_LIMIT = 12
+ADVANCE_EARLY_SECONDS = 0.5  # a timer's tick may come a little before the interval is up
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The slide on screen and the clock reading (any monotonic clock, in seconds) when it was put up."""
+
+    number: int
+    since: float
+
+
+def auto_advance(number: int, total: int, interval: float | None, shown: Shown | None, clock: float) -> Shown:
+    """The slide to show on a timed rerun: the next one (after the last, the overview) once ``interval`` seconds have
+    passed since ``shown`` went up; the same one before that, or after someone moved to another slide."""
+    if interval is None or shown is None or shown.number != number:
+        return Shown(number, clock)
+    if clock - shown.since >= interval - ADVANCE_EARLY_SECONDS:
+        return Shown(number % total + 1, clock)
+    return shown  # one scenario a line while they fit a 720-line screen; two columns beyond that
+
 
 # The slides' stylesheet (templates/slides.css in a <style> block), put on the page once per run.
 STYLE = render("slide-style.html")

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,7 +22,16 @@ from pydantic import (
 )
 
 from tracker.text import source_link
-from tracker.timeutil import DURATION_HELP, end_of_day, format_duration, last_day, parse_duration, start_of_day, zone
+from tracker.timeutil import (
+    DURATION_HELP,
+    check_range,
+    end_of_day,
+    format_duration,
+    last_day,
+    parse_duration,
+    start_of_day,
+    zone,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -62,8 +72,10 @@ def _date_or_aware_datetime(value: Any) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"{value.isoformat()} has no time zone offset; write e.g. {value.isoformat()}+01:00, or give just the date")
+        check_range(value)
         return value
     if isinstance(value, dt.date):
+        check_range(value)
         return value
     raise ValueError(f"expected a date like 2021-12-25 or a datetime with offset like 2021-12-25T18:00:00+01:00 (unquoted), got {value!r}")
 
@@ -95,6 +107,15 @@ Deadline = Annotated[
         "A date (the END of that day in `timezone`) or a datetime with an offset.", ["2021-12-25", "2022-01-15T18:00:00+01:00"]
     ),
 ]
+
+
+def _supported_day(value: dt.date) -> dt.date:
+    check_range(value)
+    return value
+
+
+# A calendar day inside the supported dates (checked before any time arithmetic can overflow).
+Day = Annotated[dt.date, AfterValidator(_supported_day)]
 
 Labels = Annotated[list[Annotated[str, Field(min_length=1)]], Field(default_factory=list)]
 
@@ -233,7 +254,7 @@ class Source(_Strict):
 class Withdrawn(_Strict):
     """The scenario is no longer tracked from a given day."""
 
-    on: dt.date = Field(description="Tracking ends from the start of this day (in `timezone`).", examples=["2021-11-16"])
+    on: Day = Field(description="Tracking ends from the start of this day (in `timezone`).", examples=["2021-11-16"])
     reason: str = Field(
         min_length=1,
         description="Why the scenario is no longer tracked.",
@@ -400,7 +421,7 @@ class Scenario(_Strict):
     actors: Labels = Field(description="Who acts.", examples=[["US", "EU", "UK"]])
     targets: Labels = Field(description="Who is targeted.", examples=[["Russia"]])
     tags: Labels = Field(description="Free labels for filtering.", examples=[["ukraine", "sanctions"]])
-    opened: dt.date = Field(description="Tracking starts on this day; earlier events are ignored.", examples=["2021-12-03"])
+    opened: Day = Field(description="Tracking starts on this day; earlier events are ignored.", examples=["2021-12-03"])
     deadline: Deadline | None = Field(
         default=None,
         description="The deadline (exactly one of `deadline` or `deadlines`): a date (the END of that day in `timezone`) "

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 from slugify import slugify as _slugify
@@ -18,7 +18,7 @@ from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_text
 from tracker.scenario.model import EVENT_KINDS, SLUG_PATTERN, Scenario, scenario_json_schema_text
 from tracker.scenario.yamlsafe import YamlError, parse_yaml
 from tracker.text import did_you_mean_hint, fold
-from tracker.timeutil import format_duration, parse_duration, zone
+from tracker.timeutil import format_duration, out_of_range, parse_duration, zone
 
 MATCH_KEYS = ("actors", "targets", "tags", "ids", "kinds")
 MATCH_HELP = (
@@ -92,12 +92,15 @@ def parse_within(text: str) -> dt.timedelta:
         raise ScaffoldError(f"--within: {exc}") from None
 
 
+_When = TypeVar("_When", dt.date, dt.datetime)
+
+
 def parse_deadline(text: str) -> dt.date | dt.datetime:
-    """A date (2026-03-31) or a datetime with offset (2026-03-31T18:00:00+02:00)."""
+    """A date (2026-03-31) or a datetime with offset (2026-03-31T18:00:00+02:00), in the supported calendar."""
     cleaned = text.strip()
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
         try:
-            return dt.date.fromisoformat(cleaned)
+            return _supported("--deadline", dt.date.fromisoformat(cleaned))
         except ValueError:
             raise ScaffoldError(f"--deadline: {text!r} is not a real calendar date") from None
     try:
@@ -108,14 +111,22 @@ def parse_deadline(text: str) -> dt.date | dt.datetime:
         ) from None
     if value.tzinfo is None:
         raise ScaffoldError(f"--deadline: {text!r} has no time zone offset; add one, e.g. {cleaned}+01:00, or give just the date")
+    return _supported("--deadline", value)
+
+
+def _supported(flag: str, value: _When) -> _When:
+    problem = out_of_range(value)
+    if problem is not None:
+        raise ScaffoldError(f"{flag}: {problem}")
     return value
 
 
 def parse_opened(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ScaffoldError(f"--opened: {text!r} is not a date like 2026-01-15") from None
+    return _supported("--opened", day)
 
 
 def _scalar(text: str, *, in_list: bool = False) -> str:
