@@ -149,6 +149,14 @@ def test_bad_as_of_in_link_falls_back_to_now_with_a_message() -> None:
     assert any("could not be read" in w.value for w in at.sidebar.warning)
 
 
+@pytest.mark.parametrize("as_of", ["2606-07-11", "0001-01-01T00:00+05:00"])
+def test_an_as_of_outside_the_calendar_in_a_link_says_so_and_shows_now(as_of: str) -> None:
+    at = run({"as_of": as_of})
+    assert not at.exception
+    notes = [w.value for w in at.sidebar.warning]
+    assert any("could not be read" in n and "is outside the supported dates, 1900-01-01 to 2199-12-31" in n for n in notes), notes
+
+
 def test_timeline_page_renders_a_chart() -> None:
     at = run({"as_of": "2022-03-01"}, page="timeline")
     assert at.title[0].value == "Timeline"

@@ -54,6 +54,9 @@ def test_a_good_draft_has_no_errors_and_gets_a_fresh_id() -> None:
             "2022-02-22T15:00",
             "occurred: '2022-02-22T15:00' has no time zone offset; add one, e.g. 2022-02-22T15:00Z or 2022-02-22T15:00+01:00",
         ),
+        # A typo for 2026 is refused, not saved to wrap around in the log's 64-bit nanoseconds.
+        ("2606-07-11", "occurred: '2606-07-11' is outside the supported dates, 1900-01-01 to 2199-12-31"),
+        ("1500-01-01T00:00:00Z", "occurred: '1500-01-01T00:00:00Z' is outside the supported dates, 1900-01-01 to 2199-12-31"),
     ],
 )
 def test_occurred_errors(occurred: str, message: str) -> None:
