@@ -61,7 +61,16 @@ def team(tmp_path: Path, scenario: str | bytes = CHRISTMAS, log: str | bytes | N
     (tmp_path / "scenarios" / "good-neighbour.yaml").write_text(good, encoding="utf-8")
     rows = log if log is not None else f"{HEADER}\n{CALM_ROW}\n"
     (tmp_path / "data" / "events.csv").write_bytes(rows if isinstance(rows, bytes) else rows.encode("utf-8"))
+    (tmp_path / "export.csv").write_text("date,what,who,link\n2021-12-21,Talks in Geneva,Russia;US,https://example.org/geneva\n")
     return tmp_path
+
+
+def dry_import(folder: Path) -> tuple[int, str, str]:
+    """`tracker import --dry-run` of a good export beside the (maybe hostile) files: it reads both for its preview."""
+    mapping = ["--map", "occurred=date", "--map", "title=what", "--map", "actors=who", "--map", "source=link"]
+    code, out, err = run(folder, "import", "export.csv", "--dry-run", *mapping, "--as-of", "2021-12-27")
+    assert code in (0, 1), err
+    return code, out, err
 
 
 SCENARIO_VALUES = {
@@ -128,6 +137,7 @@ def test_out_of_range_scenario_values_are_located_errors_and_the_other_files_loa
     assert code == 0
     assert [row["id"] for row in json.loads(out)] == ["good-neighbour"]
     assert expected.split("error: ")[1] in err
+    dry_import(folder)
 
 
 LOG_ROWS = {
@@ -154,6 +164,7 @@ def test_a_bad_row_is_one_located_error_and_never_decides_a_status(tmp_path: Pat
     code, out, _ = run(folder, "status", "--as-of", "2021-12-27", "--format", "json")
     statuses = {row["id"]: row["status"] for row in json.loads(out)}
     assert statuses[CHRISTMAS_ID] == "triggered", "the bad row was left out, so nothing averted the scenario"
+    dry_import(folder)
 
 
 def test_the_edges_of_the_supported_calendar_load_and_one_step_beyond_does_not(tmp_path: Path) -> None:
@@ -222,6 +233,7 @@ def test_odd_log_files_load_what_they_can_and_locate_the_rest(tmp_path: Path, ca
     assert sorted(log.table.column("id").to_pylist()) == sorted(loaded)
     code, out, _ = run(folder, "status", "--as-of", "2021-12-27", "--format", "json")
     assert code == 0 and json.loads(out)
+    dry_import(folder)
 
 
 @pytest.mark.parametrize(
