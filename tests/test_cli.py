@@ -290,6 +290,10 @@ def test_schema_prints_a_valid_json_schema() -> None:
 # --- never a traceback -------------------------------------------------------------------------
 NASTY_FILES = {
     "scenarios/binary.yaml": b"\x00\x01\x02\xff\xfe",
+    "scenarios/nul.yaml": b"id: nul\x00\n",
+    "scenarios/colours.yaml": b"id: colours\ntitle: \x1b[31mred\x1b[0m\n",
+    "scenarios/c1.yaml": "id: c1\ntitle: \x85\x9b\n".encode(),
+    "scenarios/number.yaml": b"id: " + b"9" * 5_000 + b"\n",
     "scenarios/deep.yaml": b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
     "scenarios/tags.yaml": b"id: !!python/object/apply:os.system ['echo pwned']\n",
     "scenarios/inf.yaml": b"id: inf\ntitle: .inf\nopened: 2021-12-03\ndeadline: 2021-12-25\ntrigger: {when: {tags: [.nan]}}\n",

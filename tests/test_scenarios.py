@@ -427,6 +427,16 @@ def test_non_utf8_file(write: Write) -> None:
     assert [str(p) for p in problems] == ["s.yaml:2:20: error: file is not UTF-8 text; save it as UTF-8"]
 
 
+def test_pasted_terminal_colours_are_a_located_problem(write: Write) -> None:
+    path = write("scenarios/s.yaml", "")
+    path.write_bytes(MINIMAL.replace("title: T", "title: \x1b[31mT\x1b[0m").encode())
+    scenario, problems, doc = load_scenario_file(path, "s.yaml")
+    assert (scenario, doc) == (None, None)
+    assert [str(p) for p in problems] == [
+        "s.yaml:2:8: error: control character U+001B (ESC) is not allowed in a scenario file; remove it (pasted terminal colours?)"
+    ]
+
+
 def test_utf8_bom_is_accepted(write: Write) -> None:
     path = write("scenarios/s.yaml", "")
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
