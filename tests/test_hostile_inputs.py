@@ -114,6 +114,18 @@ SCENARIO_VALUES = {
         christmas("timezone: Europe/Brussels", "timezone: " + "A" * 300),
         "12:11: error: timezone: unknown time zone 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'... (an IANA name such as Europe/Brussels)",
     ),
+    "a NUL in a title": (
+        christmas("Joint US-EU-UK", "Joint\x00US"),
+        "3:13: error: control character U+0000 (NUL) is not allowed in a scenario file; remove it",
+    ),
+    "pasted terminal colours": (
+        christmas("Joint US-EU-UK", "Joint \x1b[31mUS"),
+        "3:14: error: control character U+001B (ESC) is not allowed in a scenario file; remove it (pasted terminal colours?)",
+    ),
+    "a number of 5,000 digits": (
+        christmas("warn_within: 7d", "warn_within: " + "9" * 5000),
+        "13:14: error: a number of more than 100 digits; put it in quotes if it is text",
+    ),
     "a test as of year 9999": (
         christmas("as_of: 2021-12-20\n", "as_of: 9999-12-31\n"),
         "error: tests[1].as_of: 9999-12-31 is outside the supported dates, 1900-01-01 to 2199-12-31",
