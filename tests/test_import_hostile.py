@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2022, 3, 1, 9, 0, tzinfo=dt.UTC)
 MAPPING = ImportMapping({"occurred": "When", "title": "Event", "source": "Source"})
 MAPS = ["--map", "occurred=When", "--map", "title=Event", "--map", "source=Source"]
+OUTSIDE = "is outside the supported dates, 1900-01-01 to 2199-12-31"
 LINE_BREAK = "title: contains a line break; write it on one line (the log keeps one event per line so git can merge it)"
 
 
@@ -400,7 +401,9 @@ ROW_PROBLEMS: list[tuple[str, str, str]] = [  # (case, the A2 cell, the problem 
     ("a date past 9999", '<c r="A2" s="1"><v>99999999</v></c>', f"column 'When': 99999999 {NOT_A_DATE}"),
     ("a negative date", '<c r="A2" s="2"><v>-3.5</v></c>', f"column 'When': -3.5 {NOT_A_DATE}"),
     ("a date of 5,000 digits", f'<c r="A2" s="1"><v>{"9" * 5000}</v></c>', f"column 'When': {'9' * 40} {NOT_A_DATE}"),
+    ("a date cell in 9999", '<c r="A2" s="1"><v>2958465</v></c>', f"occurred: 9999-12-31 {OUTSIDE}"),
     ("a time of day, no date", '<c r="A2" s="2"><v>0.5</v></c>', f"occurred: '12:00:00' {NO_OFFSET_DATE}"),
+    ("an ISO date cell in 2606", '<c r="A2" t="d"><v>2606-07-11T00:00:00</v></c>', f"occurred: 2606-07-11 {OUTSIDE}"),
     (
         "an ISO date cell that is not one",
         '<c r="A2" t="d"><v>2022-02-30</v></c>',
@@ -557,6 +560,44 @@ def test_a_csv_that_cannot_be_read_is_one_clear_message(case: str, data: bytes, 
     assert refusal("x.csv", data) == expected
     code, out, err = cli(capsys, "x.csv", data, *CSV_MAPS)
     assert (code, out, err) == (1, "", f"tracker: {expected}\n")
+
+
+# --- the supported calendar ---------------------------------------------------------------------------
+def test_an_occurred_outside_the_supported_dates_is_a_row_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    data = (
+        b"date,what,src\n1899-12-31,a,s\n1900-01-01,b,s\n2199-12-31,c,s\n2200-01-01,d,s\n2606-07-11,e,s\n"
+        b"2300-01-01T00:00:00Z,f,s\n2022-02-24T05:00:00+02:00,g,s\n"
+    )
+    assert failed("x.csv", data, CSV_MAPPING) == [
+        (2, f"occurred: 1899-12-31 {OUTSIDE}"),
+        (5, f"occurred: 2200-01-01 {OUTSIDE}"),
+        (6, f"occurred: 2606-07-11 {OUTSIDE}"),
+        (7, f"occurred: 2300-01-01T00:00:00+00:00 {OUTSIDE}"),
+    ]
+    assert plan("x.csv", data, CSV_MAPPING).row_numbers == [3, 4, 8]
+    code, out, err = cli(capsys, "x.csv", data, *CSV_MAPS)
+    assert code == 1
+    assert f"x.csv: row 6: error: occurred: 2606-07-11 {OUTSIDE}\n" in err
+    assert out.startswith("x.csv: 7 row(s): 3 to append, 4 with errors")
+
+
+def test_a_date_format_giving_a_year_outside_the_supported_dates_is_a_row_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    data = b"date,what,src\n01/01/1600,a,s\n24/02/2022,b,s\n31/12/9999,c,s\n"
+    mapping = ImportMapping(CSV_MAPPING.columns, "%d/%m/%Y")
+    assert failed("x.csv", data, mapping) == [(2, f"occurred: 1600-01-01 {OUTSIDE}"), (4, f"occurred: 9999-12-31 {OUTSIDE}")]
+    timed = ImportMapping(CSV_MAPPING.columns, "%d/%m/%Y %H:%M%z")
+    assert failed("x.csv", b"date,what,src\n01/01/2500 10:00+0000,a,s\n", timed) == [(2, f"occurred: 2500-01-01T10:00:00+00:00 {OUTSIDE}")]
+    code, _, err = cli(capsys, "x.csv", data, *CSV_MAPS, "--date-format", "%d/%m/%Y")
+    assert (code, err.splitlines()[0]) == (1, f"x.csv: row 2: error: occurred: 1600-01-01 {OUTSIDE}")
+
+
+def test_the_range_check_does_not_lean_on_the_log_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the log's reader makes of these dates (it is getting a range check of its own), the importer refuses
+    them first: here with a reader that accepts anything."""
+    monkeypatch.setattr(importer, "check_rows", lambda rows, log: [[] for _ in rows])
+    result = plan("x.csv", b"date,what,src\n2606-07-11,t,s\n2022-02-22,u,s\n2022-02-23T10:00:00+00:00,v,s\n", CSV_MAPPING)
+    assert [(i.row, i.message) for i in result.failed] == [(2, f"occurred: 2606-07-11 {OUTSIDE}")]
+    assert result.row_numbers == [3, 4]
 
 
 # --- the limits -----------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from tracker.log.ledger import raw_rows
 from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
 from tracker.log.xlsx import column_letters
 from tracker.problems import TrackerError, display_path
-from tracker.timeutil import parse_instant
+from tracker.timeutil import out_of_range, parse_instant
 
 # id, occurred, title, actors, targets, tags, source, notes, and the event's kind (threat, statement, ... report),
 # which the loader checks like any other cell: an unknown kind fails its row with the log's own "did you mean".
@@ -504,11 +504,27 @@ def _occurred(value: str, date_format: str | None) -> tuple[str, FieldError | No
     return parsed.date().isoformat(), None
 
 
+def _outside_calendar(occurred: str) -> FieldError | None:
+    """The row problem of an ISO date or datetime outside the supported calendar (None for any other text).
+
+    Checked here, before the log's own rules, so that no such date is ever appended: the log counts nanoseconds in
+    64 bits, and a date past 2262 would wrap around to another one.
+    """
+    value: dt.date | dt.datetime
+    try:
+        value = dt.date.fromisoformat(occurred) if len(occurred) == 10 else dt.datetime.fromisoformat(occurred)
+    except ValueError:
+        return None  # not an ISO date: the log's own rules say what is wrong with it
+    problem = out_of_range(value)
+    return FieldError("occurred", f"occurred: {problem}") if problem else None
+
+
 def map_row(mapping: ImportMapping, header: Sequence[str], cells: Sequence[str]) -> tuple[EventDraft, list[FieldError]]:
     """One export row as a draft of the log's fields."""
     named = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
     values = {name: _fill(spec, named) for name, spec in mapping.columns.items()}
     occurred, error = _occurred(values.get("occurred", ""), mapping.date_format)
+    error = error or _outside_calendar(occurred)
     draft = EventDraft(
         occurred=occurred,
         title=values.get("title", ""),
