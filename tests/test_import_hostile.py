@@ -772,3 +772,17 @@ def test_a_mangled_csv_is_refused_or_read_row_by_row(mutations: list[tuple[str, 
     for mutation in mutations:
         data = _mutate(data, mutation)
     _read_or_refuse("m.csv", data)
+
+
+def test_the_readme_states_the_limits() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    limits = readme[readme.index("**Limits.**") :][:1200]
+    for stated in (
+        f"a file of {importer.MAX_FILE_BYTES // 1024**2} MB",
+        f"{importer.MAX_ROWS:,} rows below the header",
+        f"{importer.MAX_COLUMNS} columns",
+        f"{importer.MAX_CELL_CHARS:,} characters in one cell",
+        f"{importer.MAX_CELLS:,} cells in all",
+        f"{importer.MAX_XML_BYTES // 1024**2} MB of XML",
+    ):
+        assert stated in limits
