@@ -23,6 +23,9 @@ from tracker.engine.impact import Impact, preview_impact
 from tracker.log.events import COLUMNS, KIND
 from tracker.log.importer import (
     MAPPABLE,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
     REQUIRED_MAPPED,
     ExportTable,
     ImportMapping,
@@ -241,7 +244,10 @@ def import_section(ctx: Context) -> None:
         key=f"{KEY}:{gen}:file",
     )
     if upload is None:
-        st.caption("You map its columns to the log's and see every row checked before anything is appended.")
+        st.caption(
+            "You map its columns to the log's and see every row checked before anything is appended. "
+            f"Up to {MAX_FILE_BYTES // (1024 * 1024)} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS} columns."
+        )
         return
     st.session_state.pop(_state("outcome"), None)
     data = upload.getvalue()

@@ -683,9 +683,14 @@ def test_an_excel_export_is_read(writable: Path) -> None:
 def test_an_unreadable_upload_is_a_message(writable: Path) -> None:
     at = open_app()
     upload(at, "broken.csv", b"\xff\xfe not text")
-    assert [e.value for e in at.error] == ["broken.csv: not UTF-8 text (byte 0); save the export as CSV UTF-8"]
+    assert [e.value for e in at.error] == ["broken.csv: row 1 (the header), column 1 (A): not UTF-8 text; save the export as CSV UTF-8"]
     upload(at, "empty.csv", b"\n\n")
     assert [e.value for e in at.error] == ["empty.csv: the first row should name the columns, but it is empty"]
+    # One row that is not UTF-8 fails alone, by its row number; the others are appended.
+    upload(at, "latin.csv", "date,title,source\n2022-02-22,Caf\xe9 talks,Le Monde\n2022-02-23,Talks,Reuters\n".encode("latin-1"))
+    plan = at.session_state["import:plan"].plan
+    assert [(i.row, i.message) for i in plan.failed] == [(2, "column 'title': not UTF-8 text; save the export as CSV UTF-8")]
+    assert plan.row_numbers == [3] and list(frame_with(at, "Problem")["Row"]) == [2]
 
 
 # --- start-up repair --------------------------------------------------------------------------

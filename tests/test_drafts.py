@@ -15,9 +15,11 @@ from tracker.log.drafts import (
     EventDraft,
     FieldError,
     check_draft,
+    check_rows,
     correction_draft,
     current_version,
     draft_for_scenario,
+    make_row,
     retraction_draft,
     submit,
 )
@@ -94,6 +96,23 @@ def test_line_breaks_are_refused_so_that_git_can_merge_the_log() -> None:
     assert _errors(GOOD.replace(notes="First paragraph.\n\nSecond.", title="A\r\nB")) == [
         ("title", "title: contains a line break; write it on one line (the log keeps one event per line so git can merge it)"),
         ("notes", "notes: contains a line break; write it on one line (the log keeps one event per line so git can merge it)"),
+    ]
+
+
+def test_a_bare_cr_keeps_every_row_s_problems_on_that_row() -> None:
+    """The rows are checked in a scratch CSV where csv.writer leaves a bare CR unquoted and the loader ends a line at
+    it: the row split in two, and the later rows' problems landed on the wrong row, or on none (KeyError)."""
+    rows = [
+        make_row(draft, now=NOW, logged_by="ana")
+        for draft in (GOOD.replace(title="A\rB"), GOOD.replace(occurred="2022-13-01"), GOOD.replace(id="x\ry"), GOOD.replace(title="C"))
+    ]
+    problems = [[(e.field, e.message) for e in errors] for errors in check_rows(rows, EventLog.empty())]
+    line_break = "contains a line break; write it on one line (the log keeps one event per line so git can merge it)"
+    assert problems == [
+        [("title", f"title: {line_break}")],
+        [("occurred", "occurred: '2022-13-01' is not a real date (expected YYYY-MM-DD)")],
+        [("id", f"id: {line_break}")],
+        [],
     ]
 
 

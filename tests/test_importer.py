@@ -16,6 +16,7 @@ from tracker.log.importer import (
     ExportTable,
     ImportMapping,
     MappingError,
+    ReadProblem,
     SavedMapping,
     load_mapping,
     mapping_errors,
@@ -178,8 +179,12 @@ def test_unreadable_exports(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_text("x")
     with pytest.raises(TrackerError, match=r"^a\.pdf: not a CSV \(\.csv, \.tsv\) or Excel \(\.xlsx\) file$"):
         read_export(tmp_path / "a.pdf")
+    # A cell that is not UTF-8 fails its row only (tests/test_import_hostile.py); in the header, the whole file.
     (tmp_path / "b.csv").write_bytes("date,what\n2022-01-01,Caf\xe9\n".encode("latin-1"))
-    with pytest.raises(TrackerError, match=r"^b\.csv: not UTF-8 text \(byte 24\); save the export as CSV UTF-8$"):
+    problem = ReadProblem(2, "what", "column 'what': not UTF-8 text; save the export as CSV UTF-8")
+    assert read_export(tmp_path / "b.csv").problems == [problem]
+    (tmp_path / "b.csv").write_bytes("date,quoi de neuf\xa0?\n".encode("latin-1"))
+    with pytest.raises(TrackerError, match=r"^b\.csv: row 1 \(the header\), column 2 \(B\): not UTF-8 text; save the export as CSV UTF-8$"):
         read_export(tmp_path / "b.csv")
     (tmp_path / "c.csv").write_text("\n\n")
     with pytest.raises(TrackerError, match=r"^c\.csv: the first row should name the columns, but it is empty$"):

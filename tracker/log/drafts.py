@@ -113,6 +113,16 @@ def _field_of(message: str) -> str:
     return name if name in WRITE_COLUMNS else ""
 
 
+def _one_line(value: str) -> str:
+    """A cell as the scratch file holds it: line breaks as spaces.
+
+    csv.writer leaves a bare CR unquoted and the loader ends a line at one, so a cell holding a line break could turn
+    one candidate into two rows, and the problems of every later row would land on the wrong one (or on none). Such a
+    cell is refused anyway (`line_break_errors`, on the row itself); here it only has to stay on its row's one line.
+    """
+    return value.replace("\r", " ").replace("\n", " ") if "\r" in value or "\n" in value else value
+
+
 def read_rows(rows: Sequence[Mapping[str, str]]) -> tuple[EventLog, list[list[FieldError]]]:
     """The rows as the loader reads them (valid ones, unresolved) and each row's problems."""
     header = list(WRITE_COLUMNS)
@@ -120,7 +130,7 @@ def read_rows(rows: Sequence[Mapping[str, str]]) -> tuple[EventLog, list[list[Fi
     first_line: dict[int, int] = {}
     line = 2
     for index, row in enumerate(rows):
-        chunk = encode_rows([[row.get(column, "") for column in header]], "\n")
+        chunk = encode_rows([[_one_line(row.get(column, "")) for column in header]], "\n")
         first_line[line] = index
         line += chunk.count(b"\n")
         chunks.append(chunk)

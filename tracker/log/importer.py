@@ -9,6 +9,9 @@ under a name in ``import-mappings/<name>.json`` beside the log and used again.
 rules by their row number in the export (the header is row 1, as a spreadsheet shows
 it), and sets aside duplicates (same id, or same occurred + title + source, as the log
 or as an earlier row). `run_import` appends the rest in one durable step.
+
+Reading is bounded (the MAX_* limits below) and never trusts the file: a damaged or oversized export is one
+TrackerError, and a cell that cannot be read (not UTF-8, a damaged Excel value) fails its row only.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ import datetime as dt
 import io
 import json
 import re
-import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -28,12 +30,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from tracker.log import xlsx
 from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
 from tracker.log.events import COLUMNS, KIND, MULTI_VALUED, EventLog, split_values
 from tracker.log.ledger import raw_rows
 from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
+from tracker.log.xlsx import column_letters
 from tracker.problems import TrackerError, display_path
-from tracker.timeutil import parse_instant
+from tracker.timeutil import out_of_range, parse_instant
 
 # id, occurred, title, actors, targets, tags, source, notes, and the event's kind (threat, statement, ... report),
 # which the loader checks like any other cell: an unknown kind fails its row with the log's own "did you mean".
@@ -152,75 +156,227 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
 
 
 # --- reading an export -------------------------------------------------------------------
+# An import holds the export in memory and checks every row, so what it reads is bounded, and each bound is checked as
+# soon as it is crossed, with a message that names it and says what to do. With these, reading takes well under 1 GB
+# and no step is worse than linear in the file.
+MAX_FILE_BYTES = 100 * 1024 * 1024  # the export file as uploaded or on disk
+MAX_ROWS = 250_000  # rows below the header
+MAX_COLUMNS = 512  # a value past column 512 (SR) is refused, in the header or below it
+MAX_CELL_CHARS = 32_767  # characters in one cell: Excel's own limit
+MAX_CELLS = 10_000_000  # cells held, each row up to its last value: bounds memory when many rows are wide
+MAX_XML_BYTES = 512 * 1024 * 1024  # one XML part of an .xlsx (its sheet, shared strings, styles) once unpacked: zip bombs
+SPLIT = "split the export into smaller files"
+NOT_UTF8 = "not UTF-8 text; save the export as CSV UTF-8"
+_ESCAPED = re.compile("[\udc80-\udcff]")  # the bytes that are not UTF-8, as errors="surrogateescape" decodes them
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """A cell of an export that could not be read (bytes that are not UTF-8, a damaged Excel value).
+
+    It fails its row only if the mapping uses its column: a column that is not imported cannot spoil a row.
+    """
+
+    row: int  # row number in the export (header = 1)
+    column: str  # the header's name of the cell's column
+    message: str
+
+
 @dataclass(frozen=True)
 class ExportTable:
-    """An export's header and its non-blank rows, each with its row number (the header is row 1)."""
+    """An export's header and its non-blank rows, each with its row number (the header is row 1), and its cells that
+    could not be read."""
 
     path: Path
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    problems: list[ReadProblem] = field(default_factory=list)
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) and value.tzinfo is None else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+# (row number, cells from the first column on, unreadable cells as (column number, what is wrong))
+_Record = tuple[int, list[str], list[tuple[int, str]]]
 
 
-def _read_csv(data: bytes, shown: str, delimiter: str) -> list[list[str]]:
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024):,} MB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
+
+
+def _check_size(shown: str, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise TrackerError(f"{shown}: the file is larger than {_size(MAX_FILE_BYTES)}, the most an import reads; {SPLIT}")
+
+
+def _cell_too_long(shown: str, row: int, csv_file: bool) -> TrackerError:
+    hint = '; if a quote (") in that row is never closed, close it' if csv_file else ""
+    return TrackerError(
+        f"{shown}: row {row:,}: a cell holds more than {MAX_CELL_CHARS:,} characters, the most one cell may hold (as in Excel); "
+        f"shorten it{hint}"
+    )
+
+
+class _Lines:
+    """A text stream's lines as csv.reader takes them, keeping those of the record being read and whether any of them
+    holds bytes that are not UTF-8."""
+
+    def __init__(self, stream: Iterator[str]) -> None:
+        self.stream = stream
+        self.taken: list[str] = []
+        self.escaped = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.stream)
+        self.taken.append(line)
+        if not self.escaped and _ESCAPED.search(line):
+            self.escaped = True
+        return line
+
+
+def _ends_in_open_quote(text: str, delimiter: str) -> bool:
+    """Whether a record's text ends inside a quoted cell, by the csv module's own (non-strict) rules: a quote opens a
+    quoted cell only at the start of a cell, and two quotes inside one stand for one."""
+    quoted = after_quote = False
+    at_start = True
+    for char in text:
+        if quoted:
+            if char == '"':
+                quoted, after_quote = False, True
+            continue
+        if after_quote and char == '"':
+            quoted, after_quote = True, False
+            continue
+        after_quote = False
+        if char == '"' and at_start:
+            quoted, at_start = True, False
+            continue
+        at_start = char in (delimiter, "\r", "\n")
+    return quoted
+
+
+def _csv_records(data: bytes, shown: str, delimiter: str) -> Iterator[_Record]:
+    # Decoded as read, so the text is never held twice; bytes that are not UTF-8 are kept (as lone surrogates) to be
+    # found in their cell: one mistyped row fails alone, the others import.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline="")
+    lines = _Lines(stream)
+    reader = csv.reader(lines, delimiter=delimiter)
+    number = 0
+    last: list[str] = []
+    while True:
+        lines.taken, lines.escaped = [], False
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # the csv module's own cell limit (131,072 characters) is past ours
+            if "field larger than field limit" in str(exc):
+                raise _cell_too_long(shown, number + 1, True) from None
+            raise TrackerError(f"{shown}: row {number + 1:,}: not readable as CSV ({exc})") from None
+        number += 1
+        last = lines.taken
+        issues: list[tuple[int, str]] = []
+        if lines.escaped:
+            for index, cell in enumerate(cells):
+                if _ESCAPED.search(cell):
+                    issues.append((index + 1, NOT_UTF8))
+                    cells[index] = _ESCAPED.sub("\ufffd", cell)
+        yield number, cells, issues
+    if _ends_in_open_quote("".join(last), delimiter):  # the rows after the quote would be lost in one cell
+        raise TrackerError(f'{shown}: row {number:,}: a quoted cell is never closed: its " runs to the end of the file; close the quote')
+
+
+def _xlsx_records(data: bytes, shown: str, sheet: str | None) -> Iterator[_Record]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TrackerError(f"{shown}: not UTF-8 text (byte {exc.start}); save the export as CSV UTF-8") from None
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise TrackerError(f"{shown}: not a readable CSV file ({exc})") from None
+        for row in xlsx.read_sheet(data, sheet, max_xml_bytes=MAX_XML_BYTES, max_cell_chars=MAX_CELL_CHARS, max_columns=MAX_COLUMNS):
+            yield row.number, row.cells, row.issues
+    except xlsx.NoSuchSheet as exc:
+        raise TrackerError(f"{shown}: no sheet {exc.sheet!r}; the sheets are {', '.join(exc.names)}") from None
+    except xlsx.NoWorksheet:
+        raise TrackerError(f"{shown}: not a readable Excel workbook (it has no worksheet)") from None
+    except xlsx.PartTooLarge as exc:
+        raise TrackerError(
+            f"{shown}: {exc.part} unpacks to more than {_size(MAX_XML_BYTES)} of XML, more than an import reads; {SPLIT}"
+        ) from None
+    except xlsx.CellTooLong as exc:
+        raise _cell_too_long(shown, exc.row, False) from None
+    except xlsx.ColumnPastLimit as exc:
+        raise _column_past_limit(shown, exc.row, exc.column) from None
+    except xlsx.Unreadable as exc:
+        raise TrackerError(f"{shown}: not a readable Excel workbook ({exc}); open it in Excel and save it again") from None
 
 
-def _read_xlsx(data: bytes, shown: str, sheet: str | None) -> list[list[str]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _column_name(number: int) -> str:
+    return f"{number:,} ({column_letters(number)})"
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TrackerError(f"{shown}: not a readable Excel workbook ({exc})") from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise TrackerError(f"{shown}: no sheet {sheet!r}; the sheets are {', '.join(book.sheetnames)}")
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, values_only=True)]
-    finally:
-        book.close()
+
+def _column_past_limit(shown: str, row: int, column: int) -> TrackerError:
+    return TrackerError(
+        f"{shown}: row {row:,} has a value in column {_column_name(column)}, past the {MAX_COLUMNS} columns an import reads; "
+        "delete the columns you do not import"
+    )
+
+
+def _table(shown: str, records: Iterable[_Record], csv_file: bool) -> ExportTable:
+    """The header and the non-blank rows of an export's records, every limit checked as the rows come."""
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[ReadProblem] = []
+    held = 0
+    for number, cells, issues in records:
+        last = len(cells)
+        while last and not cells[last - 1].strip():
+            last -= 1
+        if last > MAX_COLUMNS:
+            raise _column_past_limit(shown, number, last)
+        if any(len(cell) > MAX_CELL_CHARS for cell in cells[:last]):
+            raise _cell_too_long(shown, number, csv_file)
+        if header is None:
+            if number != 1 or not last:
+                raise TrackerError(f"{shown}: the first row should name the columns, but it is empty")
+            if issues:
+                column, message = issues[0]
+                raise TrackerError(f"{shown}: row 1 (the header), column {_column_name(column)}: {message}")
+            header = [cell.strip() for cell in cells[:last]]
+            repeated = sorted({h for h in header if h and header.count(h) > 1})
+            if repeated:
+                raise TrackerError(f"{shown}: the header repeats column(s) {', '.join(repeated)}")
+            continue
+        # Cells under no name in the header cannot be mapped: they are not kept, nor are problems in them.
+        kept = cells[: min(last, len(header))]
+        found = [
+            ReadProblem(number, header[column - 1], f"column {header[column - 1]!r}: {message}")
+            for column, message in issues
+            if column <= len(header) and header[column - 1]
+        ]
+        if not found and not any(cell.strip() for cell in kept):
+            continue
+        if number > MAX_ROWS + 1:
+            raise TrackerError(f"{shown}: more than {MAX_ROWS:,} rows below the header (row {number:,} has data); {SPLIT}")
+        held += len(kept)
+        if held > MAX_CELLS:
+            raise TrackerError(f"{shown}: more than {MAX_CELLS:,} cells by row {number:,} (rows times columns); {SPLIT}")
+        rows.append((number, kept))
+        problems += found
+    if header is None:
+        raise TrackerError(f"{shown}: the first row should name the columns, but it is empty")
+    return ExportTable(Path(shown), header, rows, problems)
 
 
 def read_export_data(name: str, data: bytes, sheet: str | None = None) -> ExportTable:
     """Read an export from its bytes (an upload in the dashboard); ``name`` gives its kind (.csv, .tsv, .xlsx) and names it in messages."""
-    path = Path(name)
-    suffix = path.suffix.lower()
+    suffix = Path(name).suffix.lower()
+    records: Iterable[_Record]
     if suffix in (".xlsx", ".xlsm"):
-        records = _read_xlsx(data, name, sheet)
+        records = _xlsx_records(data, name, sheet)
     elif suffix in (".csv", ".tsv", ".tab", ".txt"):
         if sheet is not None:
             raise TrackerError(f"{name}: a sheet can be chosen in Excel workbooks only")
-        records = _read_csv(data, name, "\t" if suffix in (".tsv", ".tab") else ",")
+        records = _csv_records(data, name, "\t" if suffix in (".tsv", ".tab") else ",")
     else:
         raise TrackerError(f"{name}: not a CSV (.csv, .tsv) or Excel (.xlsx) file")
-    if not records or not any(c.strip() for c in records[0]):
-        raise TrackerError(f"{name}: the first row should name the columns, but it is empty")
-    header = [c.strip() for c in records[0]]
-    repeated = sorted({h for h in header if h and header.count(h) > 1})
-    if repeated:
-        raise TrackerError(f"{name}: the header repeats column(s) {', '.join(repeated)}")
-    rows = [(number, cells) for number, cells in enumerate(records[1:], start=2) if any(c.strip() for c in cells)]
-    return ExportTable(path, header, rows)
+    _check_size(name, len(data))
+    return _table(name, records, csv_file=suffix not in (".xlsx", ".xlsm"))
 
 
 def read_export(path: Path, sheet: str | None = None) -> ExportTable:
@@ -229,6 +385,7 @@ def read_export(path: Path, sheet: str | None = None) -> ExportTable:
     if not path.is_file():
         raise TrackerError(f"{shown}: no such file")
     try:
+        _check_size(shown, path.stat().st_size)  # before reading a byte of it
         data = path.read_bytes()
     except OSError as exc:
         raise TrackerError(f"{shown}: cannot read ({exc.strerror or exc})") from None
@@ -347,11 +504,27 @@ def _occurred(value: str, date_format: str | None) -> tuple[str, FieldError | No
     return parsed.date().isoformat(), None
 
 
+def _outside_calendar(occurred: str) -> FieldError | None:
+    """The row problem of an ISO date or datetime outside the supported calendar (None for any other text).
+
+    Checked here, before the log's own rules, so that no such date is ever appended: the log counts nanoseconds in
+    64 bits, and a date past 2262 would wrap around to another one.
+    """
+    value: dt.date | dt.datetime
+    try:
+        value = dt.date.fromisoformat(occurred) if len(occurred) == 10 else dt.datetime.fromisoformat(occurred)
+    except ValueError:
+        return None  # not an ISO date: the log's own rules say what is wrong with it
+    problem = out_of_range(value)
+    return FieldError("occurred", f"occurred: {problem}") if problem else None
+
+
 def map_row(mapping: ImportMapping, header: Sequence[str], cells: Sequence[str]) -> tuple[EventDraft, list[FieldError]]:
     """One export row as a draft of the log's fields."""
     named = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
     values = {name: _fill(spec, named) for name, spec in mapping.columns.items()}
     occurred, error = _occurred(values.get("occurred", ""), mapping.date_format)
+    error = error or _outside_calendar(occurred)
     draft = EventDraft(
         occurred=occurred,
         title=values.get("title", ""),
@@ -403,8 +576,16 @@ def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, n
         columns = [existing.table.column(c).to_pylist() for c in ("occurred", "title", "source", "id")]
         for occurred, title, source, event_id in zip(*columns, strict=True):
             known_triples.setdefault((occurred.strip(), title.strip(), source.strip()), f"event {event_id!r} in the event log")
+    used = {column for spec in mapping.columns.values() for column in _sources(spec)}
+    unreadable: dict[int, list[str]] = {}
+    for problem in export.problems:
+        if problem.column in used:
+            unreadable.setdefault(problem.row, []).append(problem.message)
     candidates: list[tuple[int, dict[str, str]]] = []
     for number, cells in export.rows:
+        if number in unreadable:
+            plan.failed += [RowIssue(number, message) for message in unreadable[number]]
+            continue
         draft, conversion = map_row(mapping, export.header, cells)
         row = make_row(draft, now=now, logged_by=logged_by)
         if conversion:
