@@ -224,7 +224,8 @@ def test_status_reports_invalid_files_on_stderr_and_the_rest_on_stdout(team: Pat
     assert result.stderr.splitlines() == [
         "data/events.csv:4:2: error: occurred: 'someday' is not a date (2022-02-22) "
         "or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)",
-        "scenarios/broken.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 8)",
+        "scenarios/broken.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 2, column 8)",
         "scenarios/lol.yaml:1:4: error: anchors (&a) are not allowed in scenario files; write the value out",
     ]
 

@@ -109,7 +109,8 @@ def test_history_spells_out_each_change_with_author_date_and_message(repo: Scrat
     broken = revisions[3]
     assert broken.scenario is None
     assert [str(p) for p in broken.problems] == [
-        f"{shas['broken'][:7]}:scenarios/xmas.yaml:4:7: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3, column 8)"
+        f"{shas['broken'][:7]}:scenarios/xmas.yaml:4:7: error: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 3, column 8)"
     ]
     assert revisions[4].scenario is not None and revisions[4].scenario.deadline == dt.date(2022, 1, 15)
 
@@ -136,7 +137,8 @@ def test_history_command_prints_the_record(repo: ScratchRepo, capsys: pytest.Cap
         f"\n{shas['broken']}  2021-12-21 10:00 +0100  Carol Clerk <carol@example.org>\n"
         "    Reword the title\n"
         "    - changed, and does not load in this commit:\n"
-        f"        {shas['broken']}:scenarios/xmas.yaml:4:7: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3, column 8)\n"
+        f"        {shas['broken']}:scenarios/xmas.yaml:4:7: error: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 3, column 8)\n"
         f"\n{shas['moved']}  2021-12-20 14:03 +0100  Bob Reviewer <bob@example.org>\n"
         "    Move the deadline after the summit\n"
         "\n"

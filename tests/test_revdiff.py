@@ -119,7 +119,8 @@ def test_files_that_do_not_load_at_a_revision(briefings: dict[str, str], repo: S
     broken = repo.commit("Break gas")[:7]
     result = diff_revisions(Path("scenarios"), Path("data/events.csv"), "HEAD~1", "HEAD", parse_instant(AS_OF))
     assert [str(p) for p in result.problems] == [
-        f"{broken}:scenarios/gas.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 8)"
+        f"{broken}:scenarios/gas.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 2, column 8)"
     ]
     gas = result.scenarios[0]
     assert (gas.scenario_id, gas.kind, [c.summary for c in gas.changes]) == ("gas", "changed", [f"does not load at HEAD ({broken})"])
@@ -127,8 +128,8 @@ def test_files_that_do_not_load_at_a_revision(briefings: dict[str, str], repo: S
     assert [c.summary for c in back.scenarios[0].changes] == [f"loads now; did not load at HEAD ({broken})"]
     assert main(["diff", "HEAD~1", "HEAD", "--as-of", AS_OF]) == 0
     assert (
-        capsys.readouterr().err
-        == f"{broken}:scenarios/gas.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 8)\n"
+        capsys.readouterr().err == f"{broken}:scenarios/gas.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 2, column 8)\n"
     )
 
 
