@@ -44,6 +44,7 @@ from tracker.timeutil import out_of_range, parse_instant
 MAPPABLE = (*COLUMNS, KIND)
 REQUIRED_MAPPED = ("occurred", "title", "source")
 MAPPINGS_FOLDER = "import-mappings"
+MAX_MAPPING_BYTES = 64 * 1024
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _DATE_PARTS = ("%H", "%I", "%M", "%S", "%f", "%p", "%z", "%X", "%c")
@@ -645,11 +646,18 @@ def load_mapping(folder: Path, name: str) -> ImportMapping | None:
     path = _mapping_path(folder, name)
     if not path.is_file():
         return None
+    shown = display_path(path)
     try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise MappingError(f"{shown}: larger than {MAX_MAPPING_BYTES // 1024} KiB; a mapping names a few columns")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{display_path(path)}: not valid JSON ({exc})") from None
-    return ImportMapping.from_json(data, display_path(path))
+        raise MappingError(f"{shown}: not valid JSON ({exc})") from None
+    except RecursionError:  # brackets nested thousands deep
+        raise MappingError(f"{shown}: not a mapping file (nested too deep)") from None
+    except OSError as exc:
+        raise MappingError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    return ImportMapping.from_json(data, shown)
 
 
 def save_mapping(folder: Path, name: str, mapping: ImportMapping) -> Path:
