@@ -260,7 +260,7 @@ def test_saved_mappings_are_remembered_and_updated(tmp_path: Path) -> None:
         ('{"columns": {}, "Date_Format": "%Y"}', "x.json: unknown key 'Date_Format'; expected columns and date_format"),
         ("[" * 100_000 + "]" * 100_000, "x.json: larger than 64 KiB; a mapping names a few columns"),
         ("[" * 30_000 + "]" * 30_000, "x.json: not a mapping file (nested too deep)"),
-        ("{\"columns\": {,}}", "x.json: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 14 (char 13))"),
+        ('{"columns": {,}}', "x.json: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 14 (char 13))"),
     ],
 )
 def test_a_bad_mapping_file_is_refused_at_the_key_that_is_wrong(
