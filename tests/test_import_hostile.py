@@ -786,3 +786,13 @@ def test_the_readme_states_the_limits() -> None:
         f"{importer.MAX_XML_BYTES // 1024**2} MB of XML",
     ):
         assert stated in limits
+
+
+def test_the_dashboard_accepts_no_upload_larger_than_an_import_reads() -> None:
+    import tomllib
+
+    from tests.conftest import ROOT
+    from tracker.log.importer import MAX_FILE_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
