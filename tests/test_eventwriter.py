@@ -129,6 +129,19 @@ def test_a_folder_log_gets_events_csv_and_ids_are_unique_across_its_files(write:
     assert len(load_events(folder)) == 2
 
 
+def test_a_row_that_is_not_utf8_does_not_stop_logging_and_keeps_its_bytes(tmp_path: Path) -> None:
+    """The loader leaves that row out by its line; the rest of the team can still log."""
+    latin1 = tmp_path / "c.csv"
+    before = HEADER.encode() + "x,2022-02-22,Caf\xe9,,,,s,,,,,\n".encode("latin-1")
+    latin1.write_bytes(before)
+    append_rows(latin1, [_row("B")], now=NOW)
+    after = latin1.read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
+    log = load_events(latin1)
+    assert [(p.line, p.message) for p in log.problems] == [(2, "row is not UTF-8 text; save the CSV as UTF-8 (this row is left out)")]
+    assert log.table.column("title").to_pylist() == ["B"]
+
+
 def test_unusable_logs_are_refused_with_a_reason(write: Write, tmp_path: Path) -> None:
     no_id = write("a.csv", "title,occurred\nA,2022-02-22\n")
     with pytest.raises(TrackerError, match=r"^a\.csv:1: header lacks required column\(s\) id; expected id,occurred,title,actors,"):
@@ -136,10 +149,6 @@ def test_unusable_logs_are_refused_with_a_reason(write: Write, tmp_path: Path) -
     twice = write("b.csv", "id,occurred,title,title\n")
     with pytest.raises(TrackerError, match=r"^b\.csv:1: header repeats column\(s\) title\. Nothing was written$"):
         append_rows(twice, [_row("B")], now=NOW)
-    latin1 = tmp_path / "c.csv"
-    latin1.write_bytes(HEADER.encode() + "x,2022-02-22,Caf\xe9,,,,s,,,,,\n".encode("latin-1"))
-    with pytest.raises(TrackerError, match=r"c\.csv:2: the event log is not UTF-8 text; save the CSV as UTF-8 before logging"):
-        append_rows(latin1, [_row("B")], now=NOW)
     with pytest.raises(TrackerError, match=r"the folder .*missing does not exist"):
         append_rows(tmp_path / "missing" / "events.csv", [_row("B")], now=NOW)
 

@@ -226,11 +226,9 @@ def _scan(path: Path) -> _Scan:
     scan = _Scan(data)
     if not data:
         return scan
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise TrackerError(f"{display_path(path)}:{line}: the event log is not UTF-8 text; save the CSV as UTF-8 before logging") from None
+    # A row that is not UTF-8 is the loader's to report (it leaves that row out); appending after it is safe, so its
+    # bytes are kept as they are (surrogateescape) and every offset below is counted in the file's own bytes.
+    text = data.decode("utf-8", errors="surrogateescape")
     pieces = text.split("\n")  # only \n ends a line here, as for the loader
     fed = itertools.chain(map(operator.add, pieces[:-1], itertools.repeat("\n")), [pieces[-1]] if pieces[-1] else [])
     reader = csv.reader(fed)
@@ -239,7 +237,7 @@ def _scan(path: Path) -> _Scan:
         for record in reader:
             if not scan.header and first_line == 1:
                 scan.header = [h.strip().lstrip("\ufeff").strip() for h in record]
-                scan.header_end = len("\n".join(pieces[: reader.line_num]).encode()) + 1
+                scan.header_end = len(_raw("\n".join(pieces[: reader.line_num]))) + 1
                 scan.terminator = "\r\n" if pieces[reader.line_num - 1].endswith("\r") else "\n"
             else:
                 scan.records.append(record)
@@ -250,12 +248,17 @@ def _scan(path: Path) -> _Scan:
             f"{display_path(path)}:{first_line}: the event log is not valid CSV ({exc}); fix that line before logging"
         ) from None
     tail = "\n".join(pieces[last_line - 1 :])
-    tail_start = len(data) - len(tail.encode())
+    tail_start = len(data) - len(_raw(tail))
     if not data.endswith(b"\n"):
         scan.partial = Partial(tail_start, last_line, "it has no line end")
     elif tail.count('"') % 2 and _unterminated(tail):
         scan.partial = Partial(tail_start, last_line, "it ends inside a quoted cell")
     return scan
+
+
+def _raw(text: str) -> bytes:
+    """``text`` as the bytes it was read from (bytes that were not UTF-8 included)."""
+    return text.encode("utf-8", errors="surrogateescape")
 
 
 def _unterminated(record: str) -> bool:
