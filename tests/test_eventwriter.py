@@ -142,6 +142,16 @@ def test_a_row_that_is_not_utf8_does_not_stop_logging_and_keeps_its_bytes(tmp_pa
     assert log.table.column("title").to_pylist() == ["B"]
 
 
+def test_a_log_with_classic_mac_line_ends_is_refused_for_logging_with_what_to_do(tmp_path: Path) -> None:
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(HEADER.replace("\n", "\r").encode() + b"calm,2021-12-20,Calm,,,,S,,,,,\r")
+    before = mac.read_bytes()
+    with pytest.raises(TrackerError, match=r"mac\.csv:1: this line ends with a lone CR \(classic Mac line ends\); save the log with LF"):
+        append_rows(mac, [_row("B")], now=NOW)
+    assert mac.read_bytes() == before
+    assert load_events(mac).table.column("id").to_pylist() == ["calm"], "reading it still works"
+
+
 def test_unusable_logs_are_refused_with_a_reason(write: Write, tmp_path: Path) -> None:
     no_id = write("a.csv", "title,occurred\nA,2022-02-22\n")
     with pytest.raises(TrackerError, match=r"^a\.csv:1: header lacks required column\(s\) id; expected id,occurred,title,actors,"):

@@ -244,6 +244,11 @@ def _scan(path: Path) -> _Scan:
                 scan.lines.append(first_line)
             last_line, first_line = first_line, reader.line_num + 1
     except csv.Error as exc:
+        if "new-line character" in str(exc):  # a lone CR outside quotes: the loader reads it, an append would not line up
+            raise TrackerError(
+                f"{display_path(path)}:{first_line}: this line ends with a lone CR (classic Mac line ends); "
+                "save the log with LF or CRLF line ends before logging"
+            ) from None
         raise TrackerError(
             f"{display_path(path)}:{first_line}: the event log is not valid CSV ({exc}); fix that line before logging"
         ) from None
