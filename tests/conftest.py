@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import textwrap
 from collections.abc import Callable
@@ -13,6 +14,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SCENARIOS = ROOT / "scenarios"
 DEMO_EVENTS = ROOT / "data" / "events.csv"
+
+
+def demo_workspace(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``folder`` as a team's checkout holds the demo: data/events.csv and scenarios/, the working folder, no overrides."""
+    (folder / "data").mkdir()
+    shutil.copy(DEMO_EVENTS, folder / "data" / "events.csv")
+    shutil.copytree(DEMO_SCENARIOS, folder / "scenarios")
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("TRACKER_EVENTS", raising=False)
+    monkeypatch.delenv("TRACKER_SCENARIOS", raising=False)
+    return folder
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.conftest import DEMO_EVENTS, demo_workspace
 from tests.exports import ACLED_MAP, write_acled
 from tracker.cli import main
 from tracker.log.reader import load_events
@@ -19,13 +18,7 @@ PULLBACK += ["--actors", "Russia", "--tags", "de-escalation;military", "--by", "
 
 @pytest.fixture(autouse=True)
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "data").mkdir()
-    shutil.copy(DEMO_EVENTS, tmp_path / "data" / "events.csv")
-    shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TRACKER_EVENTS", raising=False)
-    monkeypatch.delenv("TRACKER_SCENARIOS", raising=False)
-    return tmp_path
+    return demo_workspace(tmp_path, monkeypatch)
 
 
 # The line a half-written row appended to the demo log stands on.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.conftest import demo_workspace
 from tracker.cli import main
 from tracker.log import importer, xlsx
 from tracker.log.events import EventLog
@@ -41,13 +40,7 @@ LINE_BREAK = "title: contains a line break; write it on one line (the log keeps 
 
 @pytest.fixture(autouse=True)
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "data").mkdir()
-    shutil.copy(DEMO_EVENTS, tmp_path / "data" / "events.csv")
-    shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TRACKER_EVENTS", raising=False)
-    monkeypatch.delenv("TRACKER_SCENARIOS", raising=False)
-    return tmp_path
+    return demo_workspace(tmp_path, monkeypatch)
 
 
 def plan(name: str, data: bytes, mapping: ImportMapping = MAPPING) -> ImportPlan:

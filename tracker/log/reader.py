@@ -117,7 +117,10 @@ def _read_one(path: Path, display: str) -> _FileRead:
         return _failed(path, display, 0, f"cannot read event log: {exc.strerror or exc}")
     # Bytes that are not UTF-8 are kept as lone surrogates, so that each row holding one is reported by its line
     # and left out while the others load.
-    text = _decoded(raw, "surrogateescape")
+    try:  # the strict decoder is C-fast; only a file with a bad byte is decoded again, keeping its bad bytes
+        text, clean = _decoded(raw, "strict"), True
+    except UnicodeDecodeError:
+        text, clean = _decoded(raw, "surrogateescape"), False
     try:
         header = [h.strip() for h in _first_record(text)]
     except csv.Error as exc:
@@ -127,10 +130,10 @@ def _read_one(path: Path, display: str) -> _FileRead:
     problem = _header_problem(header)
     if problem is not None:
         return _failed(path, display, 1, problem)
-    clean = not re.search(_SURROGATE, text)
     problems: list[Problem] = []
     options = {"na_filter": False, "skipinitialspace": False, "dtype": str}
-    source: Path | io.StringIO = path if clean else io.StringIO(re.sub(_SURROGATE, "\ufffd", text))
+    # The bytes already read, not the file again.
+    source: io.BytesIO | io.StringIO = io.BytesIO(raw) if clean else io.StringIO(re.sub(_SURROGATE, "\ufffd", text))
     try:
         try:
             frame = pd.read_csv(source, encoding="utf-8-sig", **options) if clean else pd.read_csv(source, **options)  # type: ignore[call-overload]
