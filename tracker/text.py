@@ -65,3 +65,14 @@ def did_you_mean_hint(word: str, choices: Iterable[str], *, cutoff: float = 0.6,
     """The end of an error message: "; did you mean 'x'?" for a misspelt ``word``, else ``otherwise``."""
     close = did_you_mean(word, choices, cutoff=cutoff)
     return f"; did you mean {close!r}?" if close else otherwise
+
+
+EXCERPT_CHARS = 60
+
+
+def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
+    """A user's value quoted in a message: escaped (control characters, quotes) and cut at ``limit`` characters.
+
+    Messages reach every reader of the dashboard and CI logs: they quote no more of a file than locates the problem.
+    """
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"

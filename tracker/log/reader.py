@@ -26,7 +26,7 @@ from tracker.log.index import DAY_NS
 from tracker.log.ledger import LOGGED_AT, apply_revisions, parse_stamps
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import EVENT_KINDS
-from tracker.text import did_you_mean, did_you_mean_hint, fold, fold_array
+from tracker.text import did_you_mean, did_you_mean_hint, excerpt, fold, fold_array
 from tracker.timeutil import FIRST_DAY, LAST_DAY, SUPPORTED_RANGE, UTC, day_number, end_of_day, out_of_range, start_of_day, to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
@@ -259,21 +259,16 @@ def _explain_occurred(text: str) -> str:
         return "occurred: is empty; give a date like 2022-02-22 or a datetime with offset like 2022-02-22T15:00:00Z"
     value = _read_occurred(text)
     if value is not None and out_of_range(value) is not None:
-        return f"occurred: {_quoted(text)} is outside the supported dates, {SUPPORTED_RANGE}"
+        return f"occurred: {excerpt(text)} is outside the supported dates, {SUPPORTED_RANGE}"
     if len(text) == 10:
-        return f"occurred: {_quoted(text)} is not a real date (expected YYYY-MM-DD)"
+        return f"occurred: {excerpt(text)} is not a real date (expected YYYY-MM-DD)"
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        return f"occurred: {_quoted(text)} is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)"
+        return f"occurred: {excerpt(text)} is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)"
     if parsed.tzinfo is None:
-        return f"occurred: {_quoted(text)} has no time zone offset; add one, e.g. {text}Z or {text}+01:00"
-    return f"occurred: {_quoted(text)} is out of range"  # pragma: no cover - every aware datetime is in or out of the calendar
-
-
-def _quoted(text: str, limit: int = 60) -> str:
-    """A cell quoted in a message, cut short when long."""
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
+        return f"occurred: {excerpt(text)} has no time zone offset; add one, e.g. {text}Z or {text}+01:00"
+    return f"occurred: {excerpt(text)} is out of range"  # pragma: no cover - every aware datetime is in or out of the calendar
 
 
 def _is_blank(column: pa.Array) -> np.ndarray:
@@ -380,7 +375,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             for row in np.flatnonzero(_unreadable_stamps(table.column(LOGGED_AT).combine_chunks()) & keep).tolist():
                 shown, line = where(row)
                 column = table.column_names.index(LOGGED_AT) + 1
-                value = _quoted(_cell(table, LOGGED_AT, row))
+                value = excerpt(_cell(table, LOGGED_AT, row))
                 problems.append(
                     Problem(
                         shown,
