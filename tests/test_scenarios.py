@@ -243,7 +243,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "duration as a bare number": (
         MINIMAL + "warn_within: 30\n",
-        ["8:14: warn_within: expected a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes), got 30"],
+        ["8:14: warn_within: expected a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes), got the number 30"],
     ),
     "duration as quoted number is not coerced": (
         MINIMAL + "warn_within: '30'\n",

@@ -9,6 +9,7 @@ from tracker.log.events import EventLog, csv_files
 from tracker.log.reader import load_events
 from tracker.problems import Problem, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
+from tracker.text import excerpt
 
 
 @dataclass
@@ -36,7 +37,8 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
                     loc = (*where, "ids", index)
                     line, col = doc.locate(loc) if doc else (1, 1)
                     dotted = ".".join(str(p) for p in where)
-                    problems.append(Problem(path, line, col, f"{dotted}.ids[{index}]: no event with id {event_id!r} in the event log"))
+                    message = f"{dotted}.ids[{index}]: no event with id {excerpt(event_id)} in the event log"
+                    problems.append(Problem(path, line, col, message))
         # Scenario tests that run against the log may only name its events (cases with their own events are checked on load).
         for case_index, case in enumerate(scenario.tests):
             if case.events is not None:
@@ -44,7 +46,7 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
             for index, event_id in enumerate(case.decided_by or []):
                 if not events.has_id(event_id):
                     line, col = doc.locate(("tests", case_index, "decided_by", index)) if doc else (1, 1)
-                    message = f"tests[{case_index}].decided_by[{index}]: no event with id {event_id!r} in the event log"
+                    message = f"tests[{case_index}].decided_by[{index}]: no event with id {excerpt(event_id)} in the event log"
                     problems.append(Problem(path, line, col, message))
     return problems
 
@@ -65,7 +67,9 @@ def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
     event_files: list[Path] = []
     errors: list[str] = []
     for path in paths:
-        if not path.exists():
+        if path.is_symlink() and path.suffix in SCENARIO_SUFFIXES:
+            scenario_files.append(path)  # pre-commit names committed links too: the loader refuses it, saying why
+        elif not path.exists():
             errors.append(f"{display_path(path)}: no such file or folder")
         elif path.is_dir():
             found_yaml = scenario_paths(path)

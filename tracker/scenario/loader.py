@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tracker.files import InputRefused, read_input
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import (
     CrossFieldError,
@@ -22,9 +24,10 @@ from tracker.scenario.model import (
     Source,
     Trigger,
     Withdrawn,
+    describe_input,
 )
-from tracker.scenario.yamlsafe import MAX_FILE_BYTES, Document, YamlError, parse_yaml
-from tracker.text import did_you_mean_hint
+from tracker.scenario.yamlsafe import MAX_FILE_BYTES, Document, YamlError, as_written, parse_yaml
+from tracker.text import did_you_mean_hint, excerpt
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 DEADLINE_MISSING = "deadline: required field is missing"
@@ -74,37 +77,19 @@ def _field_path(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            text += f".{as_written(part)}" if text else as_written(part)
     return text or "(top level)"
-
-
-def _describe_input(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, dt.datetime):
-        return f"the datetime {value.isoformat()}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return repr(value)
 
 
 def _message(error: Any, loc: tuple[Any, ...]) -> str:
     kind = error["type"]
     where = _field_path(loc)
-    got = _describe_input(error.get("input"))
+    got = describe_input(error.get("input"))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = list(_model_at(loc[:-1]).model_fields)
         hint = did_you_mean_hint(key, allowed, otherwise=f" (allowed: {', '.join(allowed)})")
-        return f"{where}: unknown field {key!r}{hint}"
+        return f"{where}: unknown field {excerpt(key)}{hint}"
     if kind == "missing":
         return f"{where}: required field is missing"
     if kind == "string_type":
@@ -177,17 +162,22 @@ def _missing_alternatives(path: str, data: dict[str, Any]) -> list[Problem]:
     return found
 
 
-def load_scenario_file(path: Path, display: str | None = None) -> tuple[Scenario | None, list[Problem], Document | None]:
-    """One file -> its scenario, or the problems that stop it (never raises for bad content)."""
+def load_scenario_file(
+    path: Path, display: str | None = None, folder: Path | None = None
+) -> tuple[Scenario | None, list[Problem], Document | None]:
+    """One file -> its scenario, or the problems that stop it (never raises for bad content).
+
+    The file is read only if it is a regular file (inside ``folder``, when given): a link, even one named on the command
+    line, is refused with a message that quotes nothing of what it points to, since anyone who commits may add one.
+    """
     shown = display or str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return (
-                None,
-                [Problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; is it really a scenario?")],
-                None,
-            )
-        raw = path.read_bytes()
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; is it really a scenario?")], None
+        raw = read_input(path, folder=folder, max_bytes=MAX_FILE_BYTES, follow=False)
+    except InputRefused as exc:
+        return None, [Problem(shown, 0, 0, f"{exc}; keep each scenario as a regular file in the scenario folder")], None
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")], None
     return load_scenario_bytes(raw, path.stem, shown)
@@ -212,7 +202,7 @@ def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | N
     except YamlError as exc:
         return None, [Problem(shown, exc.line, exc.column, exc.message)], None
     if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"{_describe_input(doc.data)}, not a mapping of fields"
+        what = "empty" if doc.data is None else f"{describe_input(doc.data)}, not a mapping of fields"
         return (
             None,
             [Problem(shown, 1, 1, f"a scenario file must be a mapping of fields (id, title, ...); this one is {what}")],
@@ -229,12 +219,14 @@ def load_scenario_text(text: str, stem: str, display: str) -> tuple[Scenario | N
         return None, [*problems[:at], *missing, *problems[at:]], doc
     if scenario.id != stem:
         line, col = doc.locate(("id",))
-        return None, [Problem(shown, line, col, f"id: {scenario.id!r} must equal the file name's stem {stem!r}")], doc
+        return None, [Problem(shown, line, col, f"id: {excerpt(scenario.id)} must equal the file name's stem {excerpt(stem)}")], doc
     return scenario, [], doc
 
 
 def scenario_paths(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file() and not p.name.startswith("."))
+    """Every entry of ``folder`` named like a scenario file, whatever it is: a link, a FIFO or a folder named
+    ``x.yaml`` is listed too, so that loading it reports why it is not read instead of skipping it silently."""
+    return sorted(p for p in folder.iterdir() if p.suffix in SCENARIO_SUFFIXES and not p.name.startswith("."))
 
 
 def load_scenarios(location: Path | list[Path]) -> ScenarioSet:
@@ -251,14 +243,15 @@ def load_scenarios(location: Path | list[Path]) -> ScenarioSet:
         paths = [location]
     for path in paths:
         shown = display_path(path)
-        scenario, problems, doc = load_scenario_file(path, shown)
+        # A folder's files must be inside it (not reached through a linked sub-folder); a named file, inside its own folder.
+        scenario, problems, doc = load_scenario_file(path, shown, folder=path.parent if isinstance(location, list) else location)
         result.problems.extend(problems)
         if scenario is None:
             continue
         if scenario.id in result.files:
             line, col = doc.locate(("id",)) if doc else (1, 1)
             first = display_path(result.files[scenario.id])
-            result.problems.append(Problem(shown, line, col, f"id: duplicate scenario id {scenario.id!r} (also in {first})"))
+            result.problems.append(Problem(shown, line, col, f"id: duplicate scenario id {excerpt(scenario.id)} (also in {first})"))
             continue
         result.scenarios.append(scenario)
         result.files[scenario.id] = path

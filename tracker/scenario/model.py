@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from tracker.text import source_link
+from tracker.text import excerpt, source_link
 from tracker.timeutil import (
     DURATION_HELP,
     check_range,
@@ -45,11 +45,30 @@ class CrossFieldError(ValueError):
         self.detail = detail
 
 
+def describe_input(value: Any) -> str:
+    """A value read from a file, as a message names it: its kind, and an excerpt of text (never the whole of it)."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"the datetime {value.isoformat()}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return excerpt(value if isinstance(value, str) else repr(value))
+
+
 def _duration(value: Any) -> dt.timedelta:
     if isinstance(value, dt.timedelta):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+        raise ValueError(f"expected {DURATION_HELP}, got {describe_input(value)}")
     return parse_duration(value)
 
 
@@ -77,7 +96,8 @@ def _date_or_aware_datetime(value: Any) -> dt.date | dt.datetime:
     if isinstance(value, dt.date):
         check_range(value)
         return value
-    raise ValueError(f"expected a date like 2021-12-25 or a datetime with offset like 2021-12-25T18:00:00+01:00 (unquoted), got {value!r}")
+    expected = "a date like 2021-12-25 or a datetime with offset like 2021-12-25T18:00:00+01:00 (unquoted)"
+    raise ValueError(f"expected {expected}, got {describe_input(value)}")
 
 
 # A datetime as the YAML reader takes it, with the offset the loader requires. A pattern rather than
@@ -385,11 +405,11 @@ class Expectation(_Strict):
         seen: set[str] = set()
         for event in self.events:
             if event.id in seen:
-                raise CrossFieldError("events", f"two given events have the id {event.id!r}; ids must be unique")
+                raise CrossFieldError("events", f"two given events have the id {excerpt(event.id)}; ids must be unique")
             seen.add(event.id)
         unknown = [event_id for event_id in self.decided_by or [] if event_id not in seen]
         if unknown:
-            names = ", ".join(map(repr, unknown))
+            names = ", ".join(map(excerpt, unknown))
             raise CrossFieldError("decided_by", f"{names} {'is' if len(unknown) == 1 else 'are'} not among this case's events")
         return self
 

@@ -63,6 +63,8 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from tracker.text import EXCERPT_CHARS, excerpt
+
 try:  # libyaml: the same events as the pure-Python parser, about thirty times faster
     from yaml._yaml import CParser as _LibyamlParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -196,14 +198,14 @@ def _plain_scalar(text: str, line: int, col: int) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise YamlError(f"{text!r} is not a real calendar date", line, col) from None
+            raise YamlError(f"{excerpt(text)} is not a real calendar date", line, col) from None
     if _DATETIME.fullmatch(text):
         cleaned = re.sub(r"\s+(?=[Zz+-][0-9:]*$)", "", text).replace("z", "Z")
         cleaned = re.sub(r"(?<=^.{10}.)([0-9]):", r"0\1:", cleaned)  # YAML allows a one-digit hour, Python does not
         try:
             return dt.datetime.fromisoformat(cleaned)
         except ValueError:
-            raise YamlError(f"{text!r} is not a real date and time", line, col) from None
+            raise YamlError(f"{excerpt(text)} is not a real date and time", line, col) from None
     return text
 
 
@@ -257,16 +259,22 @@ def _end(event: Any) -> int:
     return int(event.end_mark.index)
 
 
+def as_written(text: str) -> str:
+    """A name from a file (a key, an anchor, a tag) in a message: as written, or as an excerpt when it is long or holds
+    what must be escaped (a key in quotes may hold any character; a tag's ``%07`` is decoded to a control character)."""
+    return text if text.isprintable() and len(text) <= EXCERPT_CHARS else excerpt(text)
+
+
 def _refuse_extras(event: Any) -> None:
     """Aliases, anchors and explicit tags: nothing in a scenario needs them."""
     if isinstance(event, AliasEvent):
-        raise YamlError(f"aliases (*{event.anchor}) are not allowed in scenario files; write the value out", *_at(event))
+        raise YamlError(f"aliases ({as_written(f'*{event.anchor}')}) are not allowed in scenario files; write the value out", *_at(event))
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
-        raise YamlError(f"anchors (&{anchor}) are not allowed in scenario files; write the value out", *_at(event))
+        raise YamlError(f"anchors ({as_written('&' + anchor)}) are not allowed in scenario files; write the value out", *_at(event))
     tag = getattr(event, "tag", None)
     if tag is not None and tag != "!":
-        raise YamlError(f"explicit tags ({tag}) are not allowed in scenario files", *_at(event))
+        raise YamlError(f"explicit tags ({as_written(tag)}) are not allowed in scenario files", *_at(event))
 
 
 # A '#' right after something else: a comment needs a space before it, unless the '#' is text.
@@ -379,7 +387,7 @@ class _Composer:
                 raise YamlError("a mapping key is missing (nothing before ':'); name the field", line, col)
             if key in result:
                 first_line, _ = self.doc.key_pos[(*path, key)]
-                raise YamlError(f"duplicate key {key!r} (first given on line {first_line})", line, col)
+                raise YamlError(f"duplicate key {excerpt(key)} (first given on line {first_line})", line, col)
             self.doc.key_pos[(*path, key)] = (line, col)
             result[key] = self.node(self.next(), (*path, key), depth + 1, inner)
         if inner is None and block_column is not None:
@@ -426,7 +434,7 @@ class _Composer:
         if event.value and start and self.text[start - 1] == "?":
             # YAML reads `[?x]` as the text '?x'; libyaml and PyYAML read a key x.
             text = "?" + event.value
-            raise YamlError(f"put {text!r} in quotes: parsers disagree on a '?' right before text", *_position(self.text, start - 1))
+            raise YamlError(f"put {excerpt(text)} in quotes: parsers disagree on a '?' right before text", *_position(self.text, start - 1))
 
     def check_leading_empty_lines(self, event: Any, block_column: int) -> None:
         """Empty lines before the first line of a block text cannot have more spaces than that line."""
@@ -517,7 +525,7 @@ _NO_KEY_PROBLEMS = ("did not find expected key", "did not find expected node con
 def _directive_error(text: str, line: int) -> YamlError:
     lines = text.splitlines()
     directive = lines[line - 1].split(" #", 1)[0].strip() if line <= len(lines) else "%"
-    return YamlError(f"invalid YAML: unsupported directive {directive!r}; a scenario file needs no directives", line, 1)
+    return YamlError(f"invalid YAML: unsupported directive {excerpt(directive)}; a scenario file needs no directives", line, 1)
 
 
 def _after_document_end(text: str, line: int) -> bool:
@@ -541,9 +549,8 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlError:
         # An anchor name libyaml cannot read (`&😁`) is still an anchor.
         name = (text[context_mark.index : context_mark.index + 40].split(maxsplit=1) or ["&"])[0]
         what = "anchors" if context.endswith("anchor") else "aliases"
-        return YamlError(
-            f"{what} ({name}) are not allowed in scenario files; write the value out", context_mark.line + 1, context_mark.column + 1
-        )
+        message = f"{what} ({as_written(name)}) are not allowed in scenario files; write the value out"
+        return YamlError(message, context_mark.line + 1, context_mark.column + 1)
     tab_col = _tab_indentation(text, line)
     if tab_col is not None:
         return YamlError("invalid YAML: a tab in the indentation of this line; indent with spaces, not tabs", line, tab_col)
