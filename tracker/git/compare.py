@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tracker.engine.status import Assessment, Status, assess
-from tracker.git.repo import Commit, GitError, Repository
+from tracker.git.repo import LINK_MODE, REGULAR_MODES, TREE_MODE, Commit, GitError, Repository, link_refused
 from tracker.log.events import EventLog
 from tracker.log.reader import load_events
 from tracker.problems import Problem, display_path
@@ -130,11 +130,18 @@ def _revision(repo: Repository, spec: str, scenarios_rel: str, events_rel: str |
     commit = repo.resolve(spec)
     label = commit.short if spec == commit.sha else f"{spec} ({commit.short})"
     notices: list[str] = []
-    wanted = [p for p in repo.files(commit.sha, scenarios_rel) if p.endswith(SCENARIO_SUFFIXES)]
-    events_is_dir = events_rel is not None and repo.is_dir(commit.sha, events_rel)
+    entries = {p: mode for p, mode in repo.files(commit.sha, scenarios_rel).items() if p.endswith(SCENARIO_SUFFIXES)}
+    events_mode = None if events_rel is None else repo.mode(commit.sha, events_rel)
     if events_rel is not None:
-        wanted += [p for p in repo.files(commit.sha, events_rel) if p.lower().endswith(".csv")] if events_is_dir else [events_rel]
+        if events_mode == TREE_MODE:
+            entries |= {p: mode for p, mode in repo.files(commit.sha, events_rel).items() if p.lower().endswith(".csv")}
+        elif events_mode is not None:
+            entries[events_rel] = events_mode
+    # A symbolic link is committed as a blob holding its target's path: it is refused as a link, never read as a file.
+    links = [p for p, mode in entries.items() if mode == LINK_MODE]
+    wanted = [p for p, mode in entries.items() if mode in REGULAR_MODES]
     contents = dict(zip(wanted, repo.read_blobs([f"{commit.sha}:{p}" for p in wanted]), strict=True))
+    refused = [link_refused(f"{commit.short}:{p}") for p in links]
     with tempfile.TemporaryDirectory(prefix="tracker-revision-") as scratch:
         root = Path(scratch)
         (root / scenarios_rel).mkdir(parents=True, exist_ok=True)
@@ -145,7 +152,7 @@ def _revision(repo: Repository, spec: str, scenarios_rel: str, events_rel: str |
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(blob)
                 shown[display_path(target)] = f"{commit.short}:{relative}"
-        present = scenario_paths(root / scenarios_rel)
+        present = [p.stem for p in scenario_paths(root / scenarios_rel)] + [Path(p).stem for p in links if p.endswith(SCENARIO_SUFFIXES)]
         if not present:
             notices.append(f"{scenarios_rel}/ holds no scenario files at {label}")
         scenarios = load_scenarios(root / scenarios_rel)
@@ -155,9 +162,10 @@ def _revision(repo: Repository, spec: str, scenarios_rel: str, events_rel: str |
             log = load_events(root / events_rel)
         else:
             log = EventLog.empty()
-            notices.append(f"there is no event log at {events_rel} in {label}")
-    problems = tuple(replace(p, path=shown.get(p.path, p.path)) for p in [*scenarios.problems, *log.problems] if p.severity == "error")
-    return Side(label, commit, scenarios, log, frozenset(p.stem for p in present), problems, tuple(notices))
+            if events_rel not in links:
+                notices.append(f"there is no event log at {events_rel} in {label}")
+    loaded = [replace(p, path=shown.get(p.path, p.path)) for p in [*scenarios.problems, *log.problems] if p.severity == "error"]
+    return Side(label, commit, scenarios, log, frozenset(present), (*loaded, *refused), tuple(notices))
 
 
 def _compare(before: Side, after: Side, as_of: dt.datetime) -> list[ScenarioDiff]:

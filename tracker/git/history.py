@@ -9,17 +9,20 @@ bad commit never hides the rest of the record.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from tracker.engine.since import DeadlineMove, DeadlineMoves
-from tracker.git.repo import Commit, GitError, Repository
+from tracker.files import InputRefused, read_input
+from tracker.git.repo import REGULAR_MODES, Commit, GitError, Repository, link_refused
 from tracker.problems import Problem, display_path
 from tracker.scenario.changes import FieldChange, scenario_changes
 from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_bytes, scenario_paths
 from tracker.scenario.model import Scenario
+from tracker.scenario.yamlsafe import MAX_FILE_BYTES
 from tracker.text import did_you_mean_hint
 
 RevisionKind = Literal["added", "modified", "renamed", "deleted", "history-starts"]
@@ -98,16 +101,26 @@ _KINDS: dict[str, RevisionKind] = {"A": "added", "C": "added", "D": "deleted", "
 
 
 def _kind(status: str) -> RevisionKind:
-    """git's --name-status letter (R100, M, ...) -> what happened to the file."""
+    """git's status letter (R100, M, T, ...) -> what happened to the file."""
     return _KINDS.get(status[:1], "modified")
 
 
-def _version(blob: bytes | None, path: str, commit: Commit) -> tuple[Scenario | None, list[Problem]]:
+def _version(blob: bytes | None, path: str, commit: Commit, mode: str) -> tuple[Scenario | None, list[Problem]]:
     shown = f"{commit.short}:{path}"
+    if mode not in REGULAR_MODES:  # a symbolic link's blob is its target's path, not a scenario
+        return None, [link_refused(shown)]
     if blob is None:  # pragma: no cover - git listed the file in this commit, so it is there
         return None, [Problem(shown, 0, 0, "the file is missing from this commit")]
     scenario, problems, _ = load_scenario_bytes(blob, Path(path).stem, shown)
     return scenario, problems
+
+
+def _working_bytes(path: Path) -> bytes | None:
+    """The file as it is in the working tree, to compare with the commit; None when it is not a regular file."""
+    try:
+        return read_input(path, folder=path.parent, max_bytes=MAX_FILE_BYTES, follow=False)
+    except (InputRefused, OSError):
+        return None
 
 
 def scenario_history(path: Path) -> ScenarioHistory:
@@ -118,26 +131,27 @@ def scenario_history(path: Path) -> ScenarioHistory:
     """
     shown = display_path(path)
     repo = Repository.containing(path)
-    relative = repo.relative(path)
-    entries = repo.log(["--follow", "--name-status", "-M", "--", relative])
+    relative = (PurePosixPath(repo.relative(path.parent)) / path.name).as_posix()  # the file itself, never a link's target
+    # --raw: each commit's status and the file's mode in it (a symbolic link is committed as mode 120000).
+    entries = repo.log(["--follow", "--raw", "-M", "--", relative])
     # Merge commits list no file status: their changes are on the branches' own commits.
     entries = [(commit, fields) for commit, fields in entries if fields]
     if not entries:
-        if path.exists():
+        if os.path.lexists(path):
             raise GitError(f"{shown} is not committed to git yet, so it has no history")
         folder = path.parent
         known = [p.stem for p in scenario_paths(folder)] if folder.is_dir() else []
         hint = did_you_mean_hint(path.stem, known)
         raise GitError(f"no scenario file {shown}, and git has no history of one{hint}")
 
-    parsed: list[tuple[Commit, RevisionKind, str, str | None]] = []
+    parsed: list[tuple[Commit, RevisionKind, str, str | None, str]] = []
     for commit, fields in entries:
-        status = fields[0]
+        _, mode, _, _, status = fields[0].split()  # ":OLD_MODE NEW_MODE OLD_BLOB NEW_BLOB STATUS"
         kind = _kind(status)
         current = fields[-1]
         renamed_from = fields[1] if kind == "renamed" and len(fields) >= 3 else None
-        parsed.append((commit, kind, current, renamed_from))
-    readable = [i for i, (_, kind, _, _) in enumerate(parsed) if kind != "deleted"]
+        parsed.append((commit, kind, current, renamed_from, mode))
+    readable = [i for i, (_, kind, _, _, mode) in enumerate(parsed) if kind != "deleted" and mode in REGULAR_MODES]
     blobs: dict[int, bytes | None] = dict(
         zip(readable, repo.read_blobs([f"{parsed[i][0].sha}:{parsed[i][2]}" for i in readable]), strict=True)
     )
@@ -147,11 +161,11 @@ def scenario_history(path: Path) -> ScenarioHistory:
     revisions: list[Revision] = []
     last_good: Scenario | None = None
     for index in reversed(range(len(parsed))):  # oldest first
-        commit, kind, current, renamed_from = parsed[index]
+        commit, kind, current, renamed_from, mode = parsed[index]
         if kind == "deleted":
             revisions.append(Revision(commit, current, kind, None, (), None, ()))
             continue
-        scenario, problems = _version(blobs[index], current, commit)
+        scenario, problems = _version(blobs.get(index), current, commit, mode)
         if kind == "added" and commit.sha in boundary:
             kind = "history-starts"
             notices.append(
@@ -168,10 +182,10 @@ def scenario_history(path: Path) -> ScenarioHistory:
 
     newest = revisions[0]
     if newest.kind != "deleted":
-        committed = blobs[0]  # the newest committed version
-        if not path.exists():
+        committed = blobs.get(0)  # the newest committed version
+        if not os.path.lexists(path):
             notices.append(f"{shown} is deleted in the working tree, but not in a commit yet")
-        elif committed is not None and path.read_bytes() != committed:
+        elif committed is not None and _working_bytes(path) != committed:
             notices.append(f"{shown} has uncommitted changes, which this history does not show")
     return ScenarioHistory(shown, newest.path, tuple(revisions), tuple(notices))
 

@@ -13,7 +13,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.problems import TrackerError, display_path
+from tracker.problems import Problem, TrackerError, display_path
+
+# git's modes for a tree entry: a file (executable or not), a symbolic link (its blob holds the target's path), a folder.
+REGULAR_MODES = ("100644", "100755")
+LINK_MODE = "120000"
+TREE_MODE = "040000"
 
 GIT_TIMEOUT_SECONDS = 30.0  # the longest any one git call may take; reading a history takes well under a second
 
@@ -131,15 +136,28 @@ class Repository:
                 found.append(None)
         return found
 
-    def files(self, commit: str, folder: str) -> list[str]:
-        """Paths (from the root) of the files directly inside ``folder`` at ``commit``."""
+    def files(self, commit: str, folder: str) -> dict[str, str]:
+        """The entries directly inside ``folder`` at ``commit``: path (from the root) -> git's mode for it
+        (REGULAR_MODES for a file, LINK_MODE for a symbolic link, TREE_MODE for a folder)."""
         prefix = folder.rstrip("/") + "/" if folder not in ("", ".") else ""
-        out = self.run(["ls-tree", "-z", "--name-only", commit, "--", prefix or "."])
-        return sorted(name for name in out.decode("utf-8", "replace").split("\0") if name and "/" not in name[len(prefix) :])
+        out = self.run(["ls-tree", "-z", commit, "--", prefix or "."])
+        found = {}
+        for record in out.decode("utf-8", "replace").split("\0"):
+            meta, _, name = record.partition("\t")  # "<mode> <type> <object>\t<path>"
+            if name and "/" not in name[len(prefix) :]:
+                found[name] = meta.split(" ", 1)[0]
+        return dict(sorted(found.items()))
 
-    def is_dir(self, commit: str, path: str) -> bool:
+    def mode(self, commit: str, path: str) -> str | None:
+        """git's mode for ``path`` at ``commit`` (see ``files``); None when there is no such entry."""
         out = self.run(["ls-tree", "-z", commit, "--", path.rstrip("/")])
-        return out.startswith(b"040000 tree ")
+        return out.split(b" ", 1)[0].decode("ascii") if out else None
+
+
+def link_refused(spec: str) -> Problem:
+    """A file committed as a symbolic link (its blob is the target's path, ``spec`` is REV:PATH): refused, as a link on disk is."""
+    reason = "not read: it is a symbolic link in git, and the tracker reads only regular files (it never follows links)"
+    return Problem(spec, 0, 0, f"{reason}; commit the file itself")
 
 
 # Record separator, then fields separated by unit separators; git's -z adds a NUL after each record.
