@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -355,9 +356,8 @@ def new_scenario(
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"--dir: {display_path(folder)} is a file, not a folder")
     for suffix in SCENARIO_SUFFIXES:
-        existing = folder / f"{scenario_id}{suffix}"
-        if existing.exists():
-            raise TrackerError(f"{display_path(existing)} already exists; edit it, or choose another id with --id")
+        if taken := _taken(folder / f"{scenario_id}{suffix}"):
+            raise TrackerError(taken)
     path = folder / f"{scenario_id}.yaml"
     text = render_scenario(
         scenario_id=scenario_id,
@@ -374,12 +374,34 @@ def new_scenario(
         raise TrackerError("the new scenario would not load: " + "; ".join(str(p) for p in problems))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even if the file appeared meanwhile
-            handle.write(text)
-    except FileExistsError:
-        raise TrackerError(f"{display_path(path)} already exists; edit it, or choose another id with --id") from None
+        _write_new(path, text)
+    except FileExistsError:  # it appeared meanwhile
+        raise TrackerError(_taken(path) or f"{display_path(path)} appeared meanwhile; run tracker new again") from None
     schema = folder / SCHEMA_FILE
-    if not schema.exists():
-        schema.write_text(scenario_json_schema_text(), encoding="utf-8")
+    try:
+        _write_new(schema, scenario_json_schema_text())
         notes.append(f"wrote {display_path(schema)} for editors (the file's first line points at it)")
+    except FileExistsError:
+        if schema.is_symlink() and not schema.exists():  # a link to a shared schema is fine; one to nothing is not written through
+            notes.append(
+                f"did not write {display_path(schema)}: it is a symbolic link to nothing, and tracker new never writes through "
+                "a link; remove the link, and the next tracker new writes the schema for editors"
+            )
     return path, notes
+
+
+def _taken(path: Path) -> str | None:
+    """Why a new scenario cannot be written at ``path``: a file, or a link (even one to nothing), is there already."""
+    if path.is_symlink():
+        link = f"{display_path(path)} is a symbolic link, and tracker new never writes through a link"
+        return f"{link}; remove it, or choose another id with --id"
+    if path.exists():
+        return f"{display_path(path)} already exists; edit it, or choose another id with --id"
+    return None
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``; FileExistsError if anything is there: O_EXCL never overwrites, nor follows a link."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
