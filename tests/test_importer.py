@@ -246,17 +246,17 @@ def test_saved_mappings_are_remembered_and_updated(tmp_path: Path) -> None:
     [
         ("[]", 'x.json: not a saved mapping; expected {"columns": {"occurred": "...", ...}}'),
         ('{"date_format": "%Y"}', 'x.json: columns is missing; expected {"columns": {"occurred": "...", ...}}'),
-        ('{"columns": ["occurred"]}', 'x.json: columns must be an object, {"columns": {"occurred": "...", ...}}, not [\'occurred\']'),
+        ('{"columns": ["occurred"]}', 'x.json: columns must be an object, {"columns": {"occurred": "...", ...}}, not a list'),
         (
             '{"columns": {"occurred": "date", "titel": "what", "title": 3}}',
             "x.json: columns.titel: the log has no field 'titel'; did you mean 'title'?\n"
-            "x.json: columns.title: every entry of columns must map a log field to a column name (text), not 3",
+            "x.json: columns.title: every entry of columns must map a log field to a column name (text), not the number 3",
         ),
         (
             '{"columns": {"when": "date"}}',
             "x.json: columns.when: the log has no field 'when'; the log's fields are " + ", ".join([*COLUMNS, "kind"]),
         ),
-        ('{"columns": {}, "date_format": 8}', "x.json: date_format must be text such as %Y%m%d, not 8"),
+        ('{"columns": {}, "date_format": 8}', "x.json: date_format must be text such as %Y%m%d, not the number 8"),
         ('{"columns": {}, "Date_Format": "%Y"}', "x.json: unknown key 'Date_Format'; expected columns and date_format"),
         ("[" * 100_000 + "]" * 100_000, "x.json: larger than 64 KiB; a mapping names a few columns"),
         ("[" * 30_000 + "]" * 30_000, "x.json: not a mapping file (nested too deep)"),

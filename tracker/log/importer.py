@@ -20,7 +20,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -30,6 +32,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from tracker.files import InputRefused, read_input
 from tracker.log import xlsx
 from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
 from tracker.log.events import COLUMNS, KIND, MULTI_VALUED, EventLog, split_values
@@ -37,6 +40,9 @@ from tracker.log.ledger import raw_rows
 from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
 from tracker.log.xlsx import column_letters
 from tracker.problems import TrackerError, display_path
+from tracker.scenario.model import describe_input
+from tracker.scenario.yamlsafe import as_written
+from tracker.text import excerpt
 from tracker.timeutil import out_of_range, parse_instant
 
 # id, occurred, title, actors, targets, tags, source, notes, and the event's kind (threat, statement, ... report),
@@ -46,7 +52,9 @@ REQUIRED_MAPPED = ("occurred", "title", "source")
 MAPPINGS_FOLDER = "import-mappings"
 MAX_MAPPING_BYTES = 64 * 1024
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# A saved mapping's name is its file's name: one line, no path separators, not too long for a file system.
+MAX_MAPPING_NAME = 64
+_NAME = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_MAPPING_NAME - 1}}}")
 _DATE_PARTS = ("%H", "%I", "%M", "%S", "%f", "%p", "%z", "%X", "%c")
 
 
@@ -57,7 +65,7 @@ class MappingError(TrackerError):
 def _no_such_field(name: str) -> str:
     close = get_close_matches(name, MAPPABLE, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; the log's fields are {', '.join(MAPPABLE)}"
-    return f"the log has no field {name!r}{hint}"
+    return f"the log has no field {excerpt(name)}{hint}"
 
 
 def _log_field(name: str) -> str:
@@ -96,17 +104,18 @@ def mapping_file_errors(exc: ValidationError) -> list[str]:
         if not loc:
             messages.append(f"not a saved mapping; expected {_SHAPE}")
         elif kind == "extra_forbidden":
-            messages.append(f"unknown key {loc[-1]!r}; expected columns and date_format")
+            messages.append(f"unknown key {excerpt(loc[-1])}; expected columns and date_format")
         elif kind == "missing":
             messages.append(f"{where} is missing; expected {_SHAPE}")
         elif loc[0] == "columns" and kind == "log_field":
-            messages.append(f"columns.{loc[1]}: {error['msg']}")
+            messages.append(f"columns.{as_written(loc[1])}: {error['msg']}")
         elif loc[0] == "columns" and len(loc) == 1:
-            messages.append(f"columns must be an object, {_SHAPE}, not {error['input']!r}")
+            messages.append(f"columns must be an object, {_SHAPE}, not {describe_input(error['input'])}")
         elif loc[0] == "columns":
-            messages.append(f"{where}: every entry of columns must map a log field to a column name (text), not {error['input']!r}")
+            got = describe_input(error["input"])
+            messages.append(f"columns.{as_written(loc[1])}: every entry of columns must map a log field to a column name (text), not {got}")
         elif loc[0] == "date_format":
-            messages.append(f"date_format must be text such as %Y%m%d, not {error['input']!r}")
+            messages.append(f"date_format must be text such as %Y%m%d, not {describe_input(error['input'])}")
         else:  # pragma: no cover - every field of SavedMapping is handled above
             messages.append(f"{where}: {error['msg']}")
     return messages
@@ -632,25 +641,37 @@ def mappings_folder(events_location: Path) -> Path:
 
 
 def _mapping_path(folder: Path, name: str) -> Path:
-    if not _NAME.match(name):
-        raise MappingError(f"--mapping {name!r}: use lower-case letters, digits, - and _ (e.g. acled)")
+    if len(name) > MAX_MAPPING_NAME:
+        raise MappingError(f"--mapping {excerpt(name)}: longer than {MAX_MAPPING_NAME} characters; choose a shorter name (e.g. acled)")
+    if not _NAME.fullmatch(name):  # fullmatch: a trailing line break would end up in the file's name
+        raise MappingError(f"--mapping {excerpt(name)}: use lower-case letters, digits, - and _ (e.g. acled)")
     return folder / f"{name}.json"
 
 
 def saved_mappings(folder: Path) -> list[str]:
-    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+    """The names of the mappings saved in ``folder``: every ``<name>.json`` entry with a usable name (a link too, so that
+    loading it says why it is not read)."""
+    return sorted(p.stem for p in folder.glob("*.json") if _NAME.fullmatch(p.stem)) if folder.is_dir() else []
 
 
 def load_mapping(folder: Path, name: str) -> ImportMapping | None:
-    """The mapping saved as ``name``; None if there is none."""
+    """The mapping saved as ``name``; None if there is none.
+
+    Only a regular file is read, one that is inside the folder holding ``folder`` (the data folder, so a linked
+    ``import-mappings`` leads nowhere else): a link is refused with a message that quotes nothing of what it points to.
+    """
     path = _mapping_path(folder, name)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     shown = display_path(path)
     try:
-        if path.stat().st_size > MAX_MAPPING_BYTES:
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_MAPPING_BYTES:
             raise MappingError(f"{shown}: larger than {MAX_MAPPING_BYTES // 1024} KiB; a mapping names a few columns")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_input(path, folder=folder.parent, max_bytes=MAX_MAPPING_BYTES, follow=False)
+        data = json.loads(raw.decode("utf-8"))
+    except InputRefused as exc:
+        raise MappingError(f"{shown}: {exc}; save the mapping again from the import") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"{shown}: not valid JSON ({exc})") from None
     except RecursionError:  # brackets nested thousands deep
@@ -666,6 +687,8 @@ def save_mapping(folder: Path, name: str, mapping: ImportMapping) -> Path:
         saved = SavedMapping.model_validate(mapping.to_json())
     except ValidationError as exc:
         raise _file_error(display_path(path), exc) from None
+    if folder.is_symlink():  # anyone who commits to the data folder could point it anywhere
+        raise MappingError(f"{display_path(folder)} is a symbolic link; mappings are saved only in a folder of their own beside the log")
     if not folder.is_dir():
         folder.mkdir(parents=False)
         fsync_dir(folder.parent)
