@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import navigation, presenter, theme
+from components import navigation, presenter, theme, upload_gate
 from components.context import SCENARIO_PARAM, current
 from components.views_support import data_period
 from components.widgets import as_of_control
-from components.writing import startup_notice
+from components.writing import read_only, startup_notice
 
 st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
 
 theme.apply()
+upload_gate.install()  # Streamlit's upload route takes files only from sessions the import page has let in
+if read_only():
+    upload_gate.revoke()  # e.g. the editors were changed, or the session went into presenter mode
 pages = navigation.all_pages()
 presenting = presenter.requested()  # ?mode=present: slides only, no navigation, no sidebar
 page = st.navigation(pages, position="hidden" if presenting else "top")

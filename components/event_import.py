@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components import writing
+from components import upload_gate, writing
 from components.context import Context, data_paths, fingerprint, workspace
 from tracker.engine.impact import Impact, preview_impact
 from tracker.log.events import COLUMNS, KIND
@@ -238,6 +238,7 @@ def import_section(ctx: Context) -> None:
         return
     _outcome()
     gen = _generation()
+    upload_gate.grant()  # before the uploader: its file is sent as soon as it is picked
     upload = st.file_uploader(
         "Export to import: CSV, TSV or Excel (.xlsx, first sheet), with the column names in the first row",
         type=["csv", "tsv", "xlsx"],
