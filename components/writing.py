@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.errors import StreamlitAuthError, StreamlitSecretNotFoundError
 
 from components.context import data_paths
-from tracker.log.access import WriteAccess, write_access, writing_enabled
+from tracker.log.access import SECRETS_FILE, WriteAccess, write_access, writing_enabled
 from tracker.log.writer import append_target, find_partial, repair_log
-from tracker.problems import TrackerError, display_path
+from tracker.problems import TrackerError, shown_path
 from tracker.timeutil import now
 
 ANONYMOUS = "anonymous"  # logged_by when nobody is signed in and no name is given
@@ -27,17 +28,39 @@ _NAME_KEY = "logged_by_name"
 _DISMISSED_KEY = "startup_notice_dismissed"
 
 
-def secrets() -> tuple[Mapping[str, object], str | None]:
-    """The app's settings as Streamlit reads them (st.secrets: .streamlit/secrets.toml, or Streamlit's
-    `secrets.files`), or {} and the reason they cannot be read. No secrets file at all means {}."""
+@dataclass(frozen=True)
+class Settings:
+    """The app's settings (st.secrets), where they were read from as users are told, and why they cannot be used."""
+
+    values: Mapping[str, object]
+    where: str  # the secrets file(s) read, e.g. "~/.streamlit/secrets.toml"; never an absolute path
+    problem: str | None = None
+
+
+def _shown(path: str) -> str:
+    return shown_path(Path(path), Path.cwd(), Path.home())
+
+
+def _secrets_files() -> str:
+    """The secrets files Streamlit reads that exist, as users are told; none: the project's own, where one would go."""
+    candidates = [str(p) for p in st_config.get_option("secrets.files") or []]
+    found = dict.fromkeys(_shown(p) for p in candidates if os.path.exists(p))
+    return " or ".join(found) or SECRETS_FILE
+
+
+def settings() -> Settings:
+    """The app's settings, read in this one place for every question of who may write: st.secrets, which merges every
+    file Streamlit reads (~/.streamlit/secrets.toml, .streamlit/secrets.toml, the `secrets.files` option). No secrets
+    file at all means none (read-only unless TRACKER_WRITE says otherwise); one that cannot be read, a problem."""
+    where = _secrets_files()
     try:
-        return st.secrets.to_dict(), None
+        return Settings(st.secrets.to_dict(), where)
     except StreamlitSecretNotFoundError as exc:
-        where = exc.exec_kwargs.get("path")
-        if "error" not in exc.exec_kwargs or not where:  # no secrets file: read-only by default
-            return {}, None
-        shown = display_path(Path(str(where)))
-        return {}, f"{shown}: not valid TOML ({exc.exec_kwargs['error']}); the event log stays read-only"
+        path = exc.exec_kwargs.get("path")
+        if "error" not in exc.exec_kwargs or not path:  # no secrets file: read-only by default
+            return Settings({}, where)
+        problem = f"{_shown(str(path))}: not valid TOML ({exc.exec_kwargs['error']}); the event log stays read-only"
+        return Settings({}, where, problem)
 
 
 def _signed_in() -> bool:
@@ -46,24 +69,25 @@ def _signed_in() -> bool:
 
 def current_access() -> WriteAccess:
     """May this session write, and as whom (presenter mode included)?"""
-    found, problem = secrets()
-    if problem:
-        return WriteAccess(False, None, problem)
+    found = settings()
+    if found.problem:
+        return WriteAccess(False, None, found.problem)
     email = None
-    if "auth" in found and _signed_in():
+    if "auth" in found.values and _signed_in():
         claim = st.user.get("email")
         if not claim:
             return WriteAccess(
                 False, None, "You are signed in, but your identity provider gave no e-mail address, so you cannot be matched to an editor."
             )
         email = str(claim)
-    return write_access(env=os.environ, secrets=found, user_email=email, presenter=st.query_params.get("mode") == "present")
+    presenter = st.query_params.get("mode") == "present"
+    return write_access(env=os.environ, secrets=found.values, user_email=email, presenter=presenter, secrets_file=found.where)
 
 
 def writing_configured() -> bool:
     """Whether anyone at all may write with this configuration (for the start-up repair, which no user starts)."""
-    found, problem = secrets()
-    return not problem and writing_enabled(env=os.environ, secrets=found)
+    found = settings()
+    return not found.problem and writing_enabled(env=os.environ, secrets=found.values)
 
 
 def _providers(auth: object) -> list[str | None]:
@@ -75,8 +99,7 @@ def _providers(auth: object) -> list[str | None]:
 
 
 def sign_in_buttons(key: str) -> None:
-    found, _ = secrets()
-    for provider in _providers(found.get("auth")):
+    for provider in _providers(settings().values.get("auth")):
         label = "Sign in to log events" if provider is None else f"Sign in with {provider} to log events"
         if st.button(label, key=f"{key}-sign-in-{provider or 'default'}", icon=":material/login:", type="primary"):
             try:
@@ -90,9 +113,8 @@ def write_gate(key: str, action: str = "log events") -> WriteAccess | None:
     access = current_access()
     if access.allowed and not read_only():
         return access
-    found, _ = secrets()
     reason = access.reason if not access.allowed else "Presenter mode is read-only."
-    needs_sign_in = "auth" in found and not _signed_in() and st.query_params.get("mode") != "present"
+    needs_sign_in = "auth" in settings().values and not _signed_in() and st.query_params.get("mode") != "present"
     with st.container(border=True, key=f"{key}-read-only"):
         st.markdown(f":material/lock: **Read-only: you cannot {action} here.** {reason}")
         if needs_sign_in:

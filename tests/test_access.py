@@ -99,3 +99,15 @@ def test_may_write_asks_about_the_user_and_writing_enabled_about_anyone() -> Non
     assert not writing_enabled(env={}, secrets={"tracker": {"write": True}, "auth": {"client_id": "x"}})
     assert not writing_enabled(env={}, secrets={"tracker": {"write": True, "editors": ["ana@example.org"]}})
     assert not writing_enabled(env={}, secrets={**EDITORS, "tracker": {"write": True, "editors": [""]}})
+
+
+def test_messages_name_the_file_the_settings_were_read_from() -> None:
+    home = "~/.streamlit/secrets.toml"
+    assert write_access(env={}, secrets=EDITORS, user_email="eve@example.org", secrets_file=home).reason == (
+        f"eve@example.org is not one of the editors listed in {home}; the event log is read-only for you."
+    )
+    assert write_access(env={}, secrets={}, user_email=None, secrets_file=home).reason.endswith(
+        f"set TRACKER_WRITE=1 or write = true under [tracker] in {home}."
+    )
+    bad = {"tracker": {"write": True, "editors": ["ana@example.org"]}}
+    assert f"([auth] in {home})" in write_access(env={}, secrets=bad, user_email=None, secrets_file=home).reason

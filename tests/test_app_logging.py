@@ -247,7 +247,7 @@ def test_with_sign_in_configured_only_listed_editors_write_and_their_email_is_lo
     (scratch / "secrets.toml").write_text(AUTH, encoding="utf-8")
     stranger = open_app(user={"is_logged_in": True, "email": "eve@example.org"})
     assert not has_submit(stranger, "log")
-    assert "eve@example.org is not one of the editors listed in .streamlit/secrets.toml" in page_text(stranger)
+    assert "eve@example.org is not one of the editors listed in secrets.toml;" in page_text(stranger)
     assert not any(b.label.startswith("Sign in") for b in stranger.button)
 
     at = open_app(params={"as_of": "2021-12-20"}, user={"is_logged_in": True, "email": "Ana@Example.org"})

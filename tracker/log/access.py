@@ -1,8 +1,9 @@
 """Who may write to the event log, and who ``logged_by`` names. Read-only unless configured.
 
-Configuration, from the environment and from ``.streamlit/secrets.toml``::
+Configuration, from the environment and from the secrets Streamlit reads (``st.secrets``: ``.streamlit/secrets.toml``
+in the folder the app runs from, ``~/.streamlit/secrets.toml``, or the files the ``secrets.files`` option names)::
 
-    TRACKER_WRITE=1            # or 0; when set it wins over secrets.toml
+    TRACKER_WRITE=1            # or 0; when set it wins over the secrets
 
     [tracker]
     write = true               # writing on
@@ -22,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 WRITE_ENV = "TRACKER_WRITE"
+SECRETS_FILE = ".streamlit/secrets.toml"  # where the settings are, as messages say it when no other file is read
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
-_HOW_TO_ENABLE = f"set {WRITE_ENV}=1 or write = true under [tracker] in .streamlit/secrets.toml"
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,15 @@ def write_access(
     secrets: Mapping[str, object],
     user_email: str | None,
     presenter: bool = False,
+    secrets_file: str = SECRETS_FILE,
 ) -> WriteAccess:
-    """Whether the current user may write, from configuration alone (a pure function)."""
+    """Whether the current user may write, from configuration alone (a pure function). `secrets_file` names, for the
+    messages, the file (or files) the secrets were read from."""
     if presenter:
         return _read_only("Presenter mode is read-only.")
     section = secrets.get("tracker", {})
     if not isinstance(section, Mapping):
-        return _read_only("[tracker] in .streamlit/secrets.toml must be a table; the event log is read-only.")
+        return _read_only(f"[tracker] in {secrets_file} must be a table; the event log is read-only.")
     switch = env.get(WRITE_ENV, "").strip()
     if switch:
         if switch.lower() not in _TRUE | _FALSE:
@@ -59,20 +62,19 @@ def write_access(
     else:
         setting = section.get("write", False)
         if not isinstance(setting, bool):
-            return _read_only(
-                f"[tracker] write in .streamlit/secrets.toml must be true or false, not {setting!r}; the event log is read-only."
-            )
+            return _read_only(f"[tracker] write in {secrets_file} must be true or false, not {setting!r}; the event log is read-only.")
         enabled, origin = setting, "[tracker] write = true"
     if not enabled:
-        return _read_only(f"The event log is read-only; to allow logging, {_HOW_TO_ENABLE}.")
+        how = f"set {WRITE_ENV}=1 or write = true under [tracker] in {secrets_file}"
+        return _read_only(f"The event log is read-only; to allow logging, {how}.")
     editors = section.get("editors")
     if editors is not None and (not isinstance(editors, list) or not all(isinstance(e, str) and e.strip() for e in editors)):
-        return _read_only("[tracker] editors in .streamlit/secrets.toml must be a list of e-mail addresses; the event log is read-only.")
+        return _read_only(f"[tracker] editors in {secrets_file} must be a list of e-mail addresses; the event log is read-only.")
     listed = {e.strip().casefold() for e in editors or []}
     if "auth" not in secrets:
         if listed:
             return _read_only(
-                "Editors are listed but sign-in is not configured ([auth] in .streamlit/secrets.toml), "
+                f"Editors are listed but sign-in is not configured ([auth] in {secrets_file}), "
                 "so nobody can be identified; the event log is read-only."
             )
         return WriteAccess(True, user_email, f"Anyone may log events ({origin}; no sign-in configured).")
@@ -81,7 +83,7 @@ def write_access(
     if user_email is None:
         return _read_only("Sign in to log events; only the listed editors may write.")
     if user_email.strip().casefold() not in listed:
-        return _read_only(f"{user_email} is not one of the editors listed in .streamlit/secrets.toml; the event log is read-only for you.")
+        return _read_only(f"{user_email} is not one of the editors listed in {secrets_file}; the event log is read-only for you.")
     return WriteAccess(True, user_email.strip(), f"Signed in as {user_email.strip()}, an editor.")
 
 
