@@ -9,28 +9,35 @@ from __future__ import annotations
 import streamlit as st
 
 from components import navigation, presenter, theme, upload_gate
-from components.context import SCENARIO_PARAM, current
+from components.context import SCENARIO_PARAM, current, data_paths
 from components.views_support import data_period
 from components.widgets import as_of_control
 from components.writing import read_only, startup_notice
+from tracker.problems import data_folder, paths_shown_from
 
-st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
 
-theme.apply()
-upload_gate.install()  # Streamlit's upload route takes files only from sessions the import page has let in
-if read_only():
-    upload_gate.revoke()  # e.g. the editors were changed, or the session went into presenter mode
-pages = navigation.all_pages()
-presenting = presenter.requested()  # ?mode=present: slides only, no navigation, no sidebar
-page = st.navigation(pages, position="hidden" if presenting else "top")
-if page.url_path != "health" and not presenting:  # Data health shows it in place; slides stay clean
-    startup_notice(dismissible=True)  # before the first load: a crash's half-written line is repaired first
-ctx = current()
-if presenting:
-    presenter.render(ctx)
-    st.stop()
-# A link with ?scenario=ID opens that scenario, whatever page it points at.
-if st.query_params.get(SCENARIO_PARAM) and page.url_path != "scenario":
-    st.switch_page(navigation.scenario_page(), query_params=st.query_params.to_dict())
-as_of_control(ctx, data_period(ctx))
-page.run()
+def main() -> None:
+    st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
+    theme.apply()
+    upload_gate.install()  # Streamlit's upload route takes files only from sessions the import page has let in
+    if read_only():
+        upload_gate.revoke()  # e.g. the editors were changed, or the session went into presenter mode
+    pages = navigation.all_pages()
+    presenting = presenter.requested()  # ?mode=present: slides only, no navigation, no sidebar
+    page = st.navigation(pages, position="hidden" if presenting else "top")
+    if page.url_path != "health" and not presenting:  # Data health shows it in place; slides stay clean
+        startup_notice(dismissible=True)  # before the first load: a crash's half-written line is repaired first
+    ctx = current()
+    if presenting:
+        presenter.render(ctx)
+        st.stop()
+    # A link with ?scenario=ID opens that scenario, whatever page it points at.
+    if st.query_params.get(SCENARIO_PARAM) and page.url_path != "scenario":
+        st.switch_page(navigation.scenario_page(), query_params=st.query_params.to_dict())
+    as_of_control(ctx, data_period(ctx))
+    page.run()
+
+
+# Every path a page shows is relative to the data folder: readers learn nothing of the server's layout.
+with paths_shown_from(data_folder(*data_paths())):
+    main()

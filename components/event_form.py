@@ -452,6 +452,7 @@ def _extra(version: Version, column: str) -> str:
 def history_table(history: Sequence[Version]) -> pd.DataFrame:
     rows = []
     corrections = 0
+    who = writing.logged_by_shown()
     for version in history:
         if version.kind == "correction":
             corrections += 1
@@ -465,7 +466,7 @@ def history_table(history: Sequence[Version]) -> pd.DataFrame:
                 "Title": event.title,
                 "Notes / reason": event.notes,
                 "Logged at": _extra(version, "logged_at"),
-                "Logged by": _extra(version, "logged_by"),
+                "Logged by": who(_extra(version, "logged_by")),
                 "Source": event.source,
                 "Row id": event.id,
             }
@@ -491,6 +492,7 @@ def retracted_list(ctx: Context) -> None:
     if revisions is None or not revisions.retractions:
         return
     rows = []
+    who = writing.logged_by_shown()
     for event_id in revisions.retractions:
         history = revisions.history(event_id)
         last = [v for v in history if v.kind != "retraction"][-1].event
@@ -501,7 +503,7 @@ def retracted_list(ctx: Context) -> None:
                 "Title": last.title,
                 "Reason": retraction.event.notes,
                 "Retracted at": _extra(retraction, "logged_at"),
-                "By": _extra(retraction, "logged_by"),
+                "By": who(_extra(retraction, "logged_by")),
                 "Id": event_id,
             }
         )

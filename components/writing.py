@@ -8,7 +8,7 @@ asks `write_gate` first, which shows a short note instead of a form a user could
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,12 +18,11 @@ from streamlit import config as st_config
 from streamlit.errors import StreamlitAuthError, StreamlitSecretNotFoundError
 
 from components.context import data_paths
-from tracker.log.access import SECRETS_FILE, WriteAccess, write_access, writing_enabled
+from tracker.log.access import ANONYMOUS, SECRETS_FILE, WriteAccess, logged_by_initials, write_access, writing_enabled
 from tracker.log.writer import append_target, find_partial, repair_log
 from tracker.problems import TrackerError, shown_path
 from tracker.timeutil import now
 
-ANONYMOUS = "anonymous"  # logged_by when nobody is signed in and no name is given
 _NAME_KEY = "logged_by_name"
 _DISMISSED_KEY = "startup_notice_dismissed"
 
@@ -220,6 +219,12 @@ def startup_notice(*, dismissible: bool = False) -> None:
         st.warning(f"**The event log has a half-written last line.** {check.message}", icon=":material/warning:")
     else:
         st.error(f"**The event log could not be checked at start-up.** {check.message}", icon=":material/error:")
+
+
+def logged_by_shown() -> Callable[[str], str]:
+    """How this session sees who logged each event: in full where it may write (editors know each other), else as
+    initials (readers see no editor's e-mail address)."""
+    return str if not read_only() else logged_by_initials
 
 
 def read_only() -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import event_form
+from components import event_form, writing
 from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
 from tracker.engine.status import Status
@@ -57,6 +57,8 @@ def render(ctx: Context) -> None:
     tracked = {a.scenario.id for a in ctx.assessments if a.status is not Status.UPCOMING}
     frame["scenarios"] = [", ".join(s for s in matched.get(int(p), []) if s in tracked) for p in known]
     frame["revised"] = event_form.revision_notes(log, frame["id"])
+    if "logged_by" in frame.columns:  # in full to those who may write, else initials: in the table and the download
+        frame["logged_by"] = frame["logged_by"].fillna("").map(writing.logged_by_shown())
     frame = frame.sort_values("when", kind="stable").reset_index(drop=True)
 
     first = frame["when"].min().date() if len(frame) else ctx.as_of.instant.date()

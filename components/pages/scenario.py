@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from components import event_form
-from components.context import ROOT, SCENARIO_PARAM, Context, current
+from components.context import SCENARIO_PARAM, Context, current
 from components.event_view import event_card
 from components.git_views import history_section
 from components.widgets import explanation_block, problems_banner, replay_note
 from tracker.engine.since import deciding_events
 from tracker.engine.status import Assessment, Status
+from tracker.problems import display_path
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
 from tracker.report.html import countdown_html, source_html, status_chip_html
 from tracker.report.views import (
@@ -153,8 +154,7 @@ def render(ctx: Context) -> None:
             st.markdown("- " + source_html(text), unsafe_allow_html=True)
     path = ctx.workspace.scenarios.files.get(scenario.id)
     if path is not None:
-        shown = os.path.relpath(path, ROOT) if str(path).startswith(str(ROOT)) else str(path)
-        with st.expander(f"File: {shown}"):
+        with st.expander(f"File: {display_path(path)}"):
             st.code(path.read_text(encoding="utf-8"), language="yaml")
         history_section(path)
 

@@ -19,10 +19,12 @@ fills ``logged_by``. Presenter mode is always read-only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 WRITE_ENV = "TRACKER_WRITE"
+ANONYMOUS = "anonymous"  # logged_by when nobody is signed in and no name is given
 SECRETS_FILE = ".streamlit/secrets.toml"  # where the settings are, as messages say it when no other file is read
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -102,3 +104,13 @@ def writing_enabled(*, env: Mapping[str, str], secrets: Mapping[str, object]) ->
     section = secrets.get("tracker", {})
     editors = section.get("editors") if isinstance(section, Mapping) else None
     return isinstance(editors, list) and any(isinstance(e, str) and may_write(env=env, secrets=secrets, user_email=e) for e in editors)
+
+
+def logged_by_initials(logged_by: str) -> str:
+    """Who logged an event, as those who may not write see it: initials, no e-mail address and no full name
+    ("ana.lopez@example.org" and "Ana Lopez" are both "A.L."). Nobody's name ("anonymous", empty) stays as it is."""
+    name = logged_by.strip()
+    if not name or name.casefold() == ANONYMOUS:
+        return name
+    words = re.findall(r"[^\W_]+", name.split("@", 1)[0])  # letters and digits: no formula sign or markup survives
+    return "".join(f"{word[0].upper()}." for word in words[:3]) or "?"
