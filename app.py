@@ -13,7 +13,7 @@ from components.context import SCENARIO_PARAM, current, data_paths
 from components.views_support import data_period
 from components.widgets import as_of_control
 from components.writing import read_only, startup_notice
-from tracker.problems import data_folder, paths_shown_from
+from tracker.problems import data_folder, paths_shown_from, serve_paths_from
 
 
 def main() -> None:
@@ -39,5 +39,8 @@ def main() -> None:
 
 
 # Every path a page shows is relative to the data folder: readers learn nothing of the server's layout.
-with paths_shown_from(data_folder(*data_paths())):
+folder = data_folder(*data_paths())
+if upload_gate.serving():
+    serve_paths_from(folder)  # fragments rerun outside this block, and may load the files
+with paths_shown_from(folder):
     main()

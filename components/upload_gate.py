@@ -6,7 +6,7 @@ A reader of a read-only dashboard can read its own session id off the websocket,
 park files in the server's memory. The gate wraps that one check on the running Runtime: a session passes only once
 the import page has granted it, which it does when it shows the uploader to a session that may write.
 
-Without a Runtime (AppTest, bare mode) there is no upload route, and the gate does nothing.
+Without a server (AppTest, bare mode) there is no upload route, and the gate does nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from streamlit import config as st_config
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -37,9 +38,14 @@ class _Gate:
 _gate = _Gate()
 
 
+def serving() -> bool:
+    """Whether this process is a Streamlit server (`streamlit run`): not bare Python, nor AppTest (whose Runtime is a mock)."""
+    return Runtime.exists() and not st_config.get_option("global.appTest")
+
+
 def install() -> bool:
-    """Wrap the running Runtime's session check once per process; False where there is no Runtime or no hook."""
-    if not Runtime.exists():
+    """Wrap the running Runtime's session check once per process; False where there is no server or no hook."""
+    if not serving():
         return False
     runtime = Runtime.instance()
     with _lock:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import streamlit
 from streamlit.runtime import Runtime
+from streamlit.testing.v1.util import patch_config_options
 from streamlit.web.server.starlette import starlette_routes
 
 from components import upload_gate
@@ -64,6 +65,12 @@ def test_the_upload_route_is_the_only_caller_of_the_hook() -> None:
 def test_without_a_runtime_the_gate_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Runtime, "_instance", None)
     assert upload_gate.install() is False
+
+
+def test_under_apptest_the_gate_leaves_its_mock_runtime_alone(runtime: FakeRuntime) -> None:
+    with patch_config_options({"global.appTest": True}):
+        assert upload_gate.install() is False
+    assert runtime.is_active_session("reader")
 
 
 def test_only_granted_live_sessions_pass(runtime: FakeRuntime, monkeypatch: pytest.MonkeyPatch) -> None:

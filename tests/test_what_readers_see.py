@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tracker import problems
 from tracker.cli import main
 from tracker.log.access import logged_by_initials
-from tracker.problems import data_folder, display_path, paths_shown_from, shown_path
+from tracker.problems import data_folder, display_path, paths_shown_from, serve_paths_from, shown_path
 
 APP = str(ROOT / "app.py")
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -126,6 +128,17 @@ def test_the_command_line_keeps_paths_relative_to_where_it_runs(tmp_path: Path, 
     with paths_shown_from(tmp_path / "team"):
         assert display_path(log) == "events.csv"
     assert display_path(log) == "../team/events.csv"
+
+
+def test_a_dashboard_server_shows_paths_from_its_data_folder_in_every_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fragment reruns in a thread of its own, outside the page's run, and may load (and cache) the files' problems."""
+    monkeypatch.setattr(problems, "_SERVER", problems._Server())
+    serve_paths_from(tmp_path / "team")
+    seen: list[str] = []
+    thread = threading.Thread(target=lambda: seen.append(display_path(tmp_path / "team" / "scenarios" / "x.yaml")))
+    thread.start()
+    thread.join()
+    assert seen == ["scenarios/x.yaml"]
 
 
 def test_pages_show_paths_from_the_data_folder_never_absolute(data: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,10 +42,18 @@ class TrackerError(Exception):
 _SHOWN_FROM: ContextVar[Path | None] = ContextVar("paths_shown_from", default=None)
 
 
+@dataclass
+class _Server:
+    folder: Path | None = None  # the data folder of the dashboard server this process is (see serve_paths_from)
+
+
+_SERVER = _Server()
+
+
 def display_path(path: Path) -> str:
     """A path as users see it in messages: relative to where they ran the command, or, in the dashboard, to its data
-    folder (within `paths_shown_from`)."""
-    folder = _SHOWN_FROM.get()
+    folder (within `paths_shown_from`, or anywhere in a dashboard server's process: see `serve_paths_from`)."""
+    folder = _SHOWN_FROM.get() or _SERVER.folder
     if folder is not None:
         return shown_path(path, folder)
     try:
@@ -82,3 +90,9 @@ def paths_shown_from(folder: Path) -> Iterator[None]:
         yield
     finally:
         _SHOWN_FROM.reset(token)
+
+
+def serve_paths_from(folder: Path) -> None:
+    """For a process that is a dashboard server and nothing else: every thread shows paths from `folder`, including
+    those that run outside a page's run (a fragment's rerun, which may load the files and cache their problems)."""
+    _SERVER.folder = folder
