@@ -72,11 +72,10 @@ def _session_id() -> str | None:
 
 def grant() -> None:
     """Let this session upload (the import page, showing its uploader to a session that may write)."""
-    if (session := _session_id()) is None:
+    if (session := _session_id()) is None or (is_active := _gate.is_active) is None:  # no gate: nothing to grant
         return
     with _lock:
-        if (is_active := _gate.is_active) is not None:  # the grants of sessions that have ended go
-            _gate.granted = {s for s in _gate.granted if is_active(s)}
+        _gate.granted = {s for s in _gate.granted if is_active(s)}  # the grants of sessions that have ended go
         _gate.granted.add(session)
 
 
