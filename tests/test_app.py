@@ -203,7 +203,7 @@ def test_timeline_plots_date_only_events_on_their_own_date(zone: str) -> None:
         event_id: x
         for trace in spec["data"]
         if trace.get("type") == "scatter" and trace.get("customdata")
-        for event_id, x in zip(trace["customdata"], trace["x"], strict=True)
+        for (_, event_id), x in zip(trace["customdata"], trace["x"], strict=True)
     }
     assert placed["2022-02-22-us-first-tranche-sanctions"].startswith("2022-02-22T00:00:00")
     assert spec["layout"]["xaxis"]["title"]["text"] == f"Date ({zone})"
