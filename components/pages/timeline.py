@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from components.context import UPCOMING_PARAM, Context, Fingerprint, current, data_paths, fingerprint, matches
@@ -30,11 +31,14 @@ def _build(ctx: Context, include_upcoming: bool) -> tuple[go.Figure, list[Scenar
 @st.cache_data(max_entries=16, show_spinner="Drawing the timeline…")
 def _cached_build(
     stamp: Fingerprint, chosen: AsOf, basis: Basis, tz_name: str, *, include_upcoming: bool, _ctx: Context
-) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
+) -> tuple[str, list[ScenarioDetail], np.ndarray]:
     # Keyed by the files' fingerprint, the as-of as chosen (a bare date is each scenario's own end of that day; with the
     # zone, the instant of the as-of line), the basis, the zone and whether scenarios not open yet are drawn (``_ctx`` is
-    # not hashed).
-    return _build(_ctx, include_upcoming)
+    # not hashed). The figure is kept as JSON: Streamlit keeps a click only while the chart's spec stays the same, and a
+    # Figure taken from the cache (a pickled copy) lists its layout in another order than the one first drawn, so the
+    # first click after drawing was lost.
+    figure, details, others = _build(_ctx, include_upcoming)
+    return figure.to_json(), details, others
 
 
 def render(ctx: Context) -> None:
@@ -57,9 +61,10 @@ def render(ctx: Context) -> None:
     if ctx.as_of.live:
         figure, details, others = _build(ctx, show_upcoming)
     else:
-        figure, details, others = _cached_build(
+        drawn, details, others = _cached_build(
             fingerprint(*data_paths()), ctx.as_of.chosen, ctx.basis, ctx.tz_name, include_upcoming=show_upcoming, _ctx=ctx
         )
+        figure = pio.from_json(drawn)
     state = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     points = state.selection.points if state else []
     picked = [point for p in points if (point := picked_point(p.get("customdata"))) is not None]
