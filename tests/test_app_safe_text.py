@@ -14,7 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.hostile import EVENT_ID, FORMULAS, HOSTILE, SCENARIO_ID, URL_PARAMS, hostile_copy
-from tests.markdown import MARKDOWN
+from tests.markdown import MARKDOWN, shown
 from tests.test_app import APP
 from tracker.text import FORMULA_PREFIXES, WORD_JOINER
 
@@ -133,10 +133,14 @@ def test_presenter_mode_quotes_a_hostile_link_as_text(hostile_data: Path) -> Non
 
 
 @pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "2199-12-31"])
-@pytest.mark.parametrize("page", [*PAGES, None])
+@pytest.mark.parametrize("page", [*PAGES, None, "present"])
 def test_far_dates_in_a_link_never_crash_a_page(page: str | None, as_of: str) -> None:
-    at = _run({"as_of": as_of, "since": as_of}, page)
+    params = {"as_of": as_of, "since": as_of} | ({"mode": "present"} if page == "present" else {})
+    at = _run(params, None if page == "present" else page)
     assert not at.exception, [e.value for e in at.exception]
+    if as_of == "9999-12-31":  # said, not shown as if it were a date
+        notes = [h.proto.body for h in at.get("html")] if page == "present" else [shown(w.value) for w in at.sidebar.warning]
+        assert any("outside the supported dates" in note for note in notes), notes
 
 
 def test_the_events_download_runs_no_formula(hostile_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
