@@ -48,7 +48,7 @@ from tracker.log.writer import DuplicateIdError, format_logged_at
 from tracker.problems import TrackerError
 from tracker.report.html import impact_html, source_html
 from tracker.scenario.model import EVENT_KINDS, Scenario
-from tracker.text import fold
+from tracker.text import fold, html_literal, markdown_code, markdown_literal
 from tracker.timeutil import now, zone
 
 FIELD_LABELS = {
@@ -131,7 +131,10 @@ def save(key: str, checked: Checked) -> None:
     problems = blocking(check_rows([row], log)[0])
     if problems:  # the log changed since Check (someone retracted the event meanwhile...)
         st.session_state[_checked_key(key)] = Checked(checked.kind, row, problems)
-        st.session_state[_saved_key(key)] = ("error", f"Not saved: the log changed since you checked. {problems[0].message}")
+        st.session_state[_saved_key(key)] = (
+            "error",
+            markdown_literal(f"Not saved: the log changed since you checked. {problems[0].message}"),
+        )
         return
     when = now()
     try:
@@ -141,11 +144,11 @@ def save(key: str, checked: Checked) -> None:
         return
     except TrackerError as exc:
         st.session_state[_checked_key(key)] = checked  # keep it, to try again
-        st.session_state[_saved_key(key)] = ("error", f"Not saved: {exc}")
+        st.session_state[_saved_key(key)] = ("error", markdown_literal(f"Not saved: {exc}"))
         return
-    message = f"Saved {word} `{row['id']}`: {row['title']}"
+    message = f"Saved {word} {markdown_code(row['id'])}: {markdown_literal(row['title'])}"
     if receipt.repair is not None:
-        message += f"\n\n{receipt.repair.message}"
+        message += f"\n\n{markdown_literal(receipt.repair.message)}"
     st.session_state[_saved_key(key)] = ("success", message)
     st.session_state[f"{key}:gen"] = _generation(key) + 1
 
@@ -153,9 +156,12 @@ def save(key: str, checked: Checked) -> None:
 def _already_saved(key: str, word: str, event_id: str) -> None:
     """A second save of the same row: nothing is written; the first save's message stays if it is showing."""
     shown = st.session_state.get(_saved_key(key))
-    if shown and shown[0] == "success" and f"`{event_id}`" in shown[1]:
+    if shown and shown[0] == "success" and markdown_code(event_id) in shown[1]:
         return
-    st.session_state[_saved_key(key)] = ("info", f"This {word} is already in the log (id `{event_id}`); it was not saved twice.")
+    st.session_state[_saved_key(key)] = (
+        "info",
+        f"This {word} is already in the log (id {markdown_code(event_id)}); it was not saved twice.",
+    )
 
 
 def _outcome(key: str) -> None:
@@ -177,7 +183,7 @@ def field_error_html(errors: Iterable[FieldError]) -> str:
     return "".join(
         f'<div class="field-error" role="alert" data-field="{html.escape(e.field)}" data-severity="{e.severity}" '
         f'style="color:{"#B42318" if e.severity == "error" else "#93370D"};font-size:0.9rem;margin:-0.4rem 0 0.5rem 0;">'
-        f"{'⚠' if e.severity == 'warning' else '✖'} {html.escape(e.message, quote=False)}</div>"
+        f"{'⚠' if e.severity == 'warning' else '✖'} {html_literal(e.message)}</div>"
         for e in errors
     )
 
@@ -185,17 +191,17 @@ def field_error_html(errors: Iterable[FieldError]) -> str:
 def _row_card(row: dict[str, str]) -> None:
     who = row["actors"].replace(";", ", ") or "—"
     whom = f" → {row['targets'].replace(';', ', ')}" if row["targets"] else ""
-    tags = " ".join(f"<code>{html.escape(t)}</code>" for t in row["tags"].split(";") if t)
+    tags = " ".join(f"<code>{html_literal(t)}</code>" for t in row["tags"].split(";") if t)
     lines = [
-        f"<b>{html.escape(row['title']) or '<i>no title</i>'}</b>",
-        f"{html.escape(row['occurred']) or '—'} · {html.escape(who)}{html.escape(whom)} {tags}"
-        + (f" · kind <b>{html.escape(row['kind'])}</b>" if row.get("kind") else ""),
+        f"<b>{html_literal(row['title']) or '<i>no title</i>'}</b>",
+        f"{html_literal(row['occurred']) or '—'} · {html_literal(who)}{html_literal(whom)} {tags}"
+        + (f" · kind <b>{html_literal(row['kind'])}</b>" if row.get("kind") else ""),
         f"Source: {source_html(row['source'])}",
     ]
     if row["notes"]:
-        lines.append(f'<span style="color:#475467;">{html.escape(row["notes"])}</span>')
-    refs = [f"corrects <code>{html.escape(row['corrects'])}</code>" if row.get("corrects") else ""]
-    refs.append(f"retracts <code>{html.escape(row['retracts'])}</code>" if row.get("retracts") else "")
+        lines.append(f'<span style="color:#475467;">{html_literal(row["notes"])}</span>')
+    refs = [f"corrects <code>{html_literal(row['corrects'])}</code>" if row.get("corrects") else ""]
+    refs.append(f"retracts <code>{html_literal(row['retracts'])}</code>" if row.get("retracts") else "")
     refs = [r for r in refs if r]
     lines.append(
         f'<span style="color:#475467;font-size:0.85rem;">id <code>{html.escape(row["id"])}</code> · logged by '
@@ -440,7 +446,9 @@ def log_for_scenario(ctx: Context, scenario: Scenario) -> None:
         return
     with st.expander("Log an event for this scenario", icon=":material/add_circle:"):
         rules = "; ".join(f"its {part.role} matches {part.match.description}" for part in scenario.parts if not part.direction)
-        st.caption(f"Pre-filled with this scenario's actors, targets and tags: keep those the event really has ({rules}).")
+        st.caption(
+            f"Pre-filled with this scenario's actors, targets and tags: keep those the event really has ({markdown_literal(rules)})."
+        )
         event_form(ctx, f"log-{scenario.id}", draft_for_scenario(scenario))
 
 
@@ -556,7 +564,7 @@ def retraction_form(ctx: Context, key: str, event_id: str, access: WriteAccess) 
         try:
             draft = retraction_draft(log, event_id, reason.strip(), source.strip() or None)
         except TrackerError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(markdown_literal(str(exc)), icon=":material/error:")
             return
         st.session_state[_checked_key(key)] = check(ctx, "retraction", draft, writing.remember_name(name), reason_errors(reason))
     _show_check(ctx, key, slots)
@@ -583,13 +591,13 @@ def revise(ctx: Context, shown_ids: Sequence[str]) -> None:
     event_id = str(picked).strip()
     history = log.history(event_id)
     if not history:
-        st.warning(f"There is no event with id `{event_id}` in the log.", icon=":material/search_off:")
+        st.warning(f"There is no event with id {markdown_code(event_id)} in the log.", icon=":material/search_off:")
         return
     original = history[0].event.id
     if original != event_id:
         what = next(v.kind for v in history if v.event.id == event_id)
-        st.caption(f"`{event_id}` is a {what} of event `{original}`.")
-    st.markdown(f"**History of `{original}`** (oldest first; the log keeps every version)")
+        st.caption(f"{markdown_code(event_id)} is a {what} of event {markdown_code(original)}.")
+    st.markdown(f"**History of {markdown_code(original)}** (oldest first; the log keeps every version)")
     st.dataframe(
         history_table(history),
         hide_index=True,
@@ -606,7 +614,8 @@ def revise(ctx: Context, shown_ids: Sequence[str]) -> None:
     if retracted:
         _outcome(f"retract-{original}")
         st.info(
-            f"This event was retracted ({retracted[0].event.notes or 'no reason given'}). It is not matched by any scenario "
+            f"This event was retracted ({markdown_literal(retracted[0].event.notes or 'no reason given')}). "
+            "It is not matched by any scenario "
             "and cannot be corrected or retracted again; if it did happen after all, log it again as a new event.",
             icon=":material/block:",
         )
@@ -625,7 +634,7 @@ def revise(ctx: Context, shown_ids: Sequence[str]) -> None:
         try:
             initial = correction_draft(log, original)
         except TrackerError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(markdown_literal(str(exc)), icon=":material/error:")
             return
         event_form(ctx, f"correct-{original}", initial, kind="correction", access=access)
 

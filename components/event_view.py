@@ -6,16 +6,17 @@ import streamlit as st
 
 from tracker.log.events import Event
 from tracker.report.html import source_html
+from tracker.text import markdown_code, markdown_literal
 
 
 def event_card(event: Event, note: str = "") -> None:
-    who = ", ".join(event.actors) or "—"
-    whom = f" → {', '.join(event.targets)}" if event.targets else ""
-    tags = " ".join(f"`{t}`" for t in event.tags)
+    who = markdown_literal(", ".join(event.actors)) or "—"
+    whom = f" → {markdown_literal(', '.join(event.targets))}" if event.targets else ""
+    tags = " ".join(markdown_code(t) for t in event.tags)
     with st.container(border=True):
-        st.markdown(f"**{event.title}**")
-        st.markdown(f"{event.occurred} · {who}{whom} {tags}  \n" + (f"*{note}*" if note else ""))
+        st.markdown(f"**{markdown_literal(event.title)}**")
+        st.markdown(f"{markdown_literal(event.occurred)} · {who}{whom} {tags}  \n" + (f"*{markdown_literal(note)}*" if note else ""))
         st.markdown(f"Source: {source_html(event.source)}", unsafe_allow_html=True)
         if event.notes:
-            st.caption(event.notes)
-        st.caption(f"id `{event.id}`")
+            st.caption(markdown_literal(event.notes))
+        st.caption(f"id {markdown_code(event.id)}")

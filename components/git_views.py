@@ -15,6 +15,7 @@ from tracker.git.compare import RevisionDiff, diff_revisions, recent_revisions
 from tracker.git.history import ScenarioHistory, scenario_history
 from tracker.git.repo import Commit, GitError
 from tracker.report.style import label
+from tracker.text import markdown_code, markdown_literal
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -30,22 +31,22 @@ def history_section(path: Path) -> None:
     st.subheader("History")
     result = _history(str(path), path.stat().st_mtime if path.exists() else 0.0)
     if isinstance(result, str):
-        st.info(f"No change history: {result}", icon=":material/history:")
+        st.info(markdown_literal(f"No change history: {result}"), icon=":material/history:")
         return
     for notice in result.notices:
-        st.caption(notice)
+        st.caption(markdown_literal(notice))
     if not result.revisions:
         st.caption("No commit has touched this file yet.")
         return
     for revision in result.revisions:
         commit = revision.commit
         with st.container(border=True):
-            st.markdown(f"**{commit.subject}** · {revision.headline}")
-            st.caption(f"{commit.date:%Y-%m-%d %H:%M %z} · {commit.author} · `{commit.short}`")
+            st.markdown(f"**{markdown_literal(commit.subject)}** · {markdown_literal(revision.headline)}")
+            st.caption(f"{commit.date:%Y-%m-%d %H:%M %z} · {markdown_literal(commit.author)} · {markdown_code(commit.short)}")
             for change in revision.changes:
-                st.markdown(f"- {change.summary}")
+                st.markdown(f"- {markdown_literal(change.summary)}")
             for problem in revision.problems:
-                st.markdown(f"- `{problem}`")
+                st.markdown(f"- {markdown_code(str(problem))}")
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -75,7 +76,7 @@ def revision_diff(scenarios: Path, events: Path, before: str, after: str | None,
 def diff_section(diff: RevisionDiff) -> None:
     """Scenarios added, removed and changed field by field, and whose status differs."""
     for notice in diff.notices:
-        st.caption(notice)
+        st.caption(markdown_literal(notice))
     added = [s for s in diff.scenarios if s.kind == "added"]
     removed = [s for s in diff.scenarios if s.kind == "removed"]
     changed = [s for s in diff.scenarios if s.kind == "changed"]
@@ -107,9 +108,9 @@ def diff_section(diff: RevisionDiff) -> None:
         st.markdown(f"#### {title}")
         for item in items:
             with st.container(border=True):
-                st.markdown(f"**{item.title}** `{item.scenario_id}`")
+                st.markdown(f"**{markdown_literal(item.title)}** {markdown_code(item.scenario_id)}")
                 for change in item.changes:
-                    st.markdown(f"- {change.summary}")
+                    st.markdown(f"- {markdown_literal(change.summary)}")
     if diff.problems:
         with st.expander(f"{len(diff.problems)} file problem(s) on either side"):
             st.code("\n".join(str(p) for p in diff.problems), language="text")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import streamlit as st
 
@@ -12,6 +11,7 @@ from tracker.engine.status import Assessment, Basis, format_instant
 from tracker.problems import Problem
 from tracker.report.html import status_chip_html
 from tracker.report.style import style
+from tracker.text import html_literal, markdown_literal
 from tracker.timeutil import as_of_text
 
 STEPS = {"1h": dt.timedelta(hours=1), "1d": dt.timedelta(days=1), "1w": dt.timedelta(weeks=1), "30d": dt.timedelta(days=30)}
@@ -31,7 +31,7 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
         else:
             st.markdown(f":orange-badge[:material/history: Replay] &nbsp; {as_of_words(as_of, tz)}")
         if as_of.problem:
-            st.warning(as_of.problem, icon=":material/link_off:")
+            st.warning(markdown_literal(as_of.problem), icon=":material/link_off:")
 
         def on_date() -> None:
             day = st.session_state[f"asof_date_{stamp}"]
@@ -124,9 +124,9 @@ def basis_control(ctx: Context) -> None:
         help="What we knew then: an event counts only from when it was logged, and scenarios are read as committed in git by then.",
     )
     if ctx.basis_problem:
-        st.warning(ctx.basis_problem, icon=":material/link_off:")
+        st.warning(markdown_literal(ctx.basis_problem), icon=":material/link_off:")
     elif ctx.scenarios_note:
-        st.caption(ctx.scenarios_note)
+        st.caption(markdown_literal(ctx.scenarios_note))
 
 
 def problems_banner(problems: list[Problem]) -> None:
@@ -135,7 +135,7 @@ def problems_banner(problems: list[Problem]) -> None:
         return
     files = sorted({p.path for p in errors})
     st.error(
-        f"**{len(errors)} problem(s) in {len(files)} file(s)** ({', '.join(files[:3])}{'…' if len(files) > 3 else ''}). "
+        f"**{len(errors)} problem(s) in {len(files)} file(s)** ({markdown_literal(', '.join(files[:3]))}{'…' if len(files) > 3 else ''}). "
         "Everything else is shown; see **Data health** for each problem's line and column.",
         icon=":material/error:",
     )
@@ -145,7 +145,7 @@ def explanation_block(assessment: Assessment) -> None:
     s = style(assessment.status)
     st.markdown(
         f'<div role="note" style="border-left:6px solid {s.colour};padding:0.4rem 0.8rem;background:#F7F8FA;">'
-        f"{status_chip_html(assessment.status)}&nbsp; {html.escape(assessment.explanation)}</div>",
+        f"{status_chip_html(assessment.status)}&nbsp; {html_literal(assessment.explanation)}</div>",
         unsafe_allow_html=True,
     )
 

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.markdown import shown
 from tracker.engine.status import assess_all
 from tracker.log.reader import load_events
 from tracker.scenario.loader import load_scenarios
@@ -122,7 +123,7 @@ def test_filters_come_from_the_url() -> None:
 
 def test_deep_link_opens_the_scenario_page_at_the_as_of() -> None:
     at = run({"as_of": "2021-12-20", "scenario": "joint-sanctions-christmas-2021"})
-    assert at.title[0].value.startswith("Joint US-EU-UK sanctions package")
+    assert shown(at.title[0].value).startswith("Joint US-EU-UK sanctions package")
     page = "\n".join(m.value for m in at.markdown)
     assert 'data-status="due-soon"' in page
     assert "5 d 0 h" in page
@@ -131,7 +132,7 @@ def test_deep_link_opens_the_scenario_page_at_the_as_of() -> None:
 
 def test_scenario_page_explains_and_lists_deciding_events() -> None:
     at = run({"as_of": "2022-03-01", "scenario": "joint-sanctions-christmas-2021"})
-    page = "\n".join(m.value for m in at.markdown)
+    page = "\n".join(shown(m.value) for m in at.markdown)
     assert "Enacted on 2022-02-22" in page
     assert "Deciding events" in [h.value for h in at.subheader]
     matched = at.dataframe[0].value
@@ -153,7 +154,7 @@ def test_bad_as_of_in_link_falls_back_to_now_with_a_message() -> None:
 def test_an_as_of_outside_the_calendar_in_a_link_says_so_and_shows_now(as_of: str) -> None:
     at = run({"as_of": as_of})
     assert not at.exception
-    notes = [w.value for w in at.sidebar.warning]
+    notes = [shown(w.value) for w in at.sidebar.warning]
     assert any("could not be read" in n and "is outside the supported dates, 1900-01-01 to 2199-12-31" in n for n in notes), notes
 
 
@@ -203,7 +204,7 @@ def test_timeline_plots_date_only_events_on_their_own_date(zone: str) -> None:
         event_id: x
         for trace in spec["data"]
         if trace.get("type") == "scatter" and trace.get("customdata")
-        for event_id, x in zip(trace["customdata"], trace["x"], strict=True)
+        for (_, event_id), x in zip(trace["customdata"], trace["x"], strict=True)
     }
     assert placed["2022-02-22-us-first-tranche-sanctions"].startswith("2022-02-22T00:00:00")
     assert spec["layout"]["xaxis"]["title"]["text"] == f"Date ({zone})"
@@ -335,7 +336,7 @@ def test_basis_known_shows_only_what_had_been_logged_by_then(demo_copy: Path) ->
 
 def test_an_unknown_basis_in_a_link_is_named_and_ignored() -> None:
     at = run({"as_of": "2021-12-27", "basis": "hindsight"})
-    assert any("basis=hindsight ignored" in w.value for w in at.sidebar.warning)
+    assert any("basis=hindsight ignored" in shown(w.value) for w in at.sidebar.warning)
     assert board_statuses(at)["joint-sanctions-christmas-2021"] == "triggered"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, ScratchRepo
+from tests.markdown import shown
 from tests.test_app import run
 from tests.test_history import ALICE, BOB, scenario_text
 
@@ -30,7 +31,7 @@ def moved_deadline(repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch) -> Scratc
 def test_scenario_page_shows_each_deadline_move_with_author_and_date(moved_deadline: ScratchRepo) -> None:
     at = run({"scenario": "xmas", "as_of": "2021-12-21"})
     assert "History" in [h.value for h in at.subheader]
-    text = "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+    text = "\n".join(shown(m.value) for m in at.markdown) + "\n".join(shown(c.value) for c in at.caption)
     assert "deadline: 2021-12-25 -> 2022-01-15" in text
     assert "deadline: 2022-01-15 -> 2022-01-31" in text
     assert "Bob Reviewer" in text and "2021-12-20 14:03 +0100" in text
@@ -40,7 +41,7 @@ def test_scenario_page_shows_each_deadline_move_with_author_and_date(moved_deadl
 def test_changes_page_lists_the_moves_and_status_differences(moved_deadline: ScratchRepo) -> None:
     at = run({"as_of": "2022-01-20"}, page="changes")
     assert not at.exception
-    text = "\n".join(m.value for m in at.markdown)
+    text = "\n".join(shown(m.value) for m in at.markdown)
     assert "deadline: 2021-12-25 -> 2022-01-31" in text
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Changed"] == "1"

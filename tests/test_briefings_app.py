@@ -8,6 +8,7 @@ import re
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.markdown import shown
 from tests.test_app import expected, run
 
 SLIDE_CHIP = re.compile(
@@ -202,4 +203,4 @@ def test_since_page_explains_an_impossible_span_and_a_bad_link() -> None:
     at = since_page(as_of="2021-12-20", since="2022-01-01")
     assert any("must be before the as-of (2021-12-20 (end of day" in w.value for w in at.warning)
     at = since_page(as_of="2021-12-20", since="last week")
-    assert any("The link's since could not be read: 'last week' is not a date" in w.value for w in at.warning)
+    assert any("The link's since could not be read: 'last week' is not a date" in shown(w.value) for w in at.warning)

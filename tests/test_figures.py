@@ -19,6 +19,9 @@ from tracker.report.figures import (
     MOVED_NAME,
     OTHER_ROW,
     POINT_LIMIT,
+    PickedEvent,
+    PickedRange,
+    picked_point,
     scenario_timeline_figure,
     signpost_figure,
     timeline_figure,
@@ -58,18 +61,26 @@ def test_timeline_marks_the_as_of_instant() -> None:
     assert any("as of 2022-03-01" in a.text for a in fig.layout.annotations)
 
 
+def _clicked_ids(fig: go.Figure) -> set[str]:
+    return {
+        p.event_id
+        for t in fig.data
+        if isinstance(t, go.Scatter)
+        for c in (t.customdata or [])
+        if isinstance(p := picked_point(c), PickedEvent)
+    }
+
+
 def test_timeline_events_carry_ids_for_clicks() -> None:
     fig = _demo_timeline("2022-03-01")
-    ids = {c for t in fig.data if isinstance(t, go.Scatter) for c in (t.customdata or [])}
-    assert "2022-02-22-us-first-tranche-sanctions" in ids
+    assert "2022-02-22-us-first-tranche-sanctions" in _clicked_ids(fig)
     (responses,) = [t for t in fig.data if isinstance(t, go.Scatter) and t.name == "Response event"]
-    on_christmas_row = {c for y, c in zip(responses.y, responses.customdata, strict=True) if y == "joint-sanctions-christmas-2021"}
+    on_christmas_row = {c[1] for y, c in zip(responses.y, responses.customdata, strict=True) if y == "joint-sanctions-christmas-2021"}
     assert "2022-02-22-us-first-tranche-sanctions" in on_christmas_row
 
 
 def test_timeline_hides_events_after_the_as_of() -> None:
-    fig = _demo_timeline("2021-12-20")
-    ids = {c for t in fig.data if isinstance(t, go.Scatter) for c in (t.customdata or [])}
+    ids = _clicked_ids(_demo_timeline("2021-12-20"))
     assert ids and all(not c.startswith("2022-") for c in ids)
 
 
@@ -83,7 +94,8 @@ def test_many_events_are_aggregated_per_day_in_webgl(tmp_path: Path) -> None:
     assert len(log) > POINT_LIMIT
     assert len(trace.x) <= BIN_LIMIT and len(trace.x) < len(log)  # one marker per day (or coarser), not per event
     assert "per day" in trace.name
-    assert all(str(c).startswith(f"range:{OTHER_ROW}:") for c in trace.customdata)
+    ranges = [picked_point(c) for c in trace.customdata]
+    assert all(isinstance(r, PickedRange) and r.row == OTHER_ROW and r.first <= r.last for r in ranges)
     assert "events</b>" in trace.hovertext[0]
     assert sum(int(h.split("<b>")[1].split(" ")[0]) for h in trace.hovertext) == len(log)
 
@@ -101,12 +113,14 @@ def test_signpost_series_is_cumulative() -> None:
     assert fig.data[0].line.dash != fig.data[1].line.dash  # told apart without colour
 
 
-def test_hover_text_escapes_titles_and_sources() -> None:
-    # Plotly reads hover text as pseudo-HTML: the '<https://...>' of every demo source was taken for a tag and dropped.
+def test_hover_text_names_each_source_by_its_site() -> None:
+    # Plotly reads hover text as pseudo-HTML: the '<https://...>' of every demo source was taken for a tag and dropped,
+    # and escaped, it read as a raw URL; a reader wants the publisher, the title and the site.
     fig = _demo_timeline("2022-03-01")
     hovers = [h for t in fig.data if isinstance(t, go.Scatter) and t.hovertext for h in t.hovertext]
-    assert hovers and any("&lt;https://" in h for h in hovers)
-    assert not any("<https://" in h for h in hovers)
+    assert hovers and not any("https://" in h for h in hovers)
+    first = next(h for h in hovers if "2021-11-11-us-warns-eu-of-possible-invasion" in h)
+    assert "<br>Interfax-Ukraine (citing Bloomberg): US warns Europe that Russia may plan Ukrai… (en.interfax.com.ua)<br>" in first
     first = next(h for h in hovers if "2022-02-22-us-first-tranche-sanctions" in h)
     assert first.count("<b>") == 1
 
@@ -121,7 +135,7 @@ def test_hover_text_escapes_markup_in_a_title(tmp_path: Path) -> None:
     fig = timeline_figure([], log, np.array([0], np.int64), parse_instant("2022-03-01"), LONDON)
     (hover,) = next(t for t in fig.data if isinstance(t, go.Scatter)).hovertext
     assert "Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;" in hover
-    assert "&lt;https://x.example/a?b=1&amp;c=2&gt;" in hover
+    assert "<br>Paper: A (x.example)<br>" in hover
 
 
 # The demo's deadline history: 50 days (due 2 September) set on 14 July 2025, cut on 28 July to about 8 August.
@@ -179,7 +193,7 @@ def test_bar_ends_at_the_moved_deadline_and_the_earlier_one_is_a_mark() -> None:
     (hover,) = marks.hovertext
     assert "Earlier deadline 2025-09-02 24:00 America/New_York, set 2025-07-14" in hover
     assert "Moved on 2025-07-28 to about 8 Aug 2025" in hover
-    assert "&lt;https://www.pravda.com.ua/" in hover and "<https://" not in hover  # the source's link, escaped
+    assert "<br>Ukrainska Pravda: Trump: New deadline for Putin is 10-12 days (pravda.com.ua)" in hover  # the source, by its site
 
 
 def test_the_timeline_of_every_scenario_uses_each_deadline_in_force() -> None:
@@ -222,3 +236,36 @@ def test_a_partial_response_has_its_own_marker() -> None:
     fig = _tariffs_timeline("2025-08-20")
     partial = [t for t in fig.data if isinstance(t, go.Scatter) and t.name == "Partial response event"]
     assert partial and partial[0].marker.symbol == "star-open"
+
+
+def test_a_clicked_event_whose_id_looks_like_a_range_is_that_event(tmp_path: Path) -> None:
+    # Its id once went into customdata as it was, and the Timeline read "range:..." as an aggregated marker and crashed.
+    events = tmp_path / "events.csv"
+    header = DEMO_EVENTS.read_text(encoding="utf-8").splitlines()[0]
+    tricky = "range:__other_events__:2022-01-01"
+    events.write_text(f"{header}\n{tricky},2022-01-05,A title,US,,,report,Paper <https://x.example/a>,\n", encoding="utf-8")
+    log = load_events(events)
+    fig = timeline_figure([], log, np.array([0], np.int64), parse_instant("2022-03-01"), LONDON)
+    (payload,) = next(t for t in fig.data if isinstance(t, go.Scatter)).customdata
+    assert picked_point(payload) == PickedEvent(tricky)
+
+
+def test_a_clicked_event_id_is_only_ever_an_id() -> None:
+    tricky = "range:__other_events__:2021-01-01:2021-01-31"
+    assert picked_point(["event", tricky]) == PickedEvent(tricky)
+    assert picked_point(["event", "a:b:c"]) == PickedEvent("a:b:c")
+    picked = picked_point(["range", "row:with:colons", "2021-01-01", "2021-01-31"])
+    assert isinstance(picked, PickedRange) and picked.row == "row:with:colons" and picked.first.isoformat() == "2021-01-01"
+
+
+def test_a_click_payload_that_is_neither_is_ignored() -> None:
+    for payload in (
+        None,
+        "",
+        tricky := "range:x:2021-01-01:2021-01-31",
+        [tricky],
+        ["range", "x", "no-date", "2021-01-01"],
+        ["x", "y"],
+        [1],
+    ):
+        assert picked_point(payload) is None, payload

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import streamlit as st
 
@@ -16,6 +15,7 @@ from tracker.engine.status import Assessment, assess_all
 from tracker.report.html import countdown_html, status_chip_html
 from tracker.report.style import STYLES, label
 from tracker.report.views import Filters, board_view, countdown, deadline_texts, labels, open_later_text, reason, status_counts
+from tracker.text import html_literal, markdown_literal
 from tracker.timeutil import UTC
 
 CARD_COLUMNS = 3
@@ -56,7 +56,7 @@ def _card(ctx: Context, item: Assessment) -> None:
         st.markdown(status_chip_html(item.status, scenario_id=scenario.id, timing=item.timing), unsafe_allow_html=True)
         st.page_link(
             navigation.scenario_page(),
-            label=f"**{scenario.title}**",
+            label=f"**{markdown_literal(scenario.title)}**",
             query_params=navigation.scenario_params(scenario.id, ctx.as_of),
         )
         if left.target:
@@ -65,12 +65,12 @@ def _card(ctx: Context, item: Assessment) -> None:
             decided = item.decided_at.astimezone(scenario.tz).strftime("%Y-%m-%d") if item.decided_at else "—"
             st.markdown(f"<div style='font-size:1.05rem;font-weight:600;'>Decided {decided}</div>", unsafe_allow_html=True)
         st.caption(f"Deadline **{own}**" + (" (your zone too)" if viewer == own else f" · {viewer} your time"))
-        st.markdown(f"<div style='font-size:0.9rem;'>{html.escape(reason(item))}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div style='font-size:0.9rem;'>{html_literal(reason(item))}</div>", unsafe_allow_html=True)
         who = " · ".join(
             part for part in (", ".join(scenario.actors), "→ " + ", ".join(scenario.targets) if scenario.targets else "") if part
         )
         if who:
-            st.caption(who)
+            st.caption(markdown_literal(who))
 
 
 def _rest_table(items: list[Assessment]) -> None:

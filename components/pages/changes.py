@@ -8,6 +8,7 @@ import streamlit as st
 from components.context import Context, current, data_paths
 from components.git_views import diff_section, revision_choices, revision_diff
 from components.widgets import replay_note
+from tracker.text import markdown_literal
 
 WORKING = "working tree (the files as they are now)"
 
@@ -21,7 +22,7 @@ def render(ctx: Context) -> None:
     scenarios, events = data_paths()
     commits = revision_choices(scenarios, events)
     if isinstance(commits, str):
-        st.info(f"No revisions to compare: {commits}", icon=":material/history:")
+        st.info(markdown_literal(f"No revisions to compare: {commits}"), icon=":material/history:")
         return
     if not commits:
         st.info("No commit has touched the scenarios or the event log yet.", icon=":material/history:")
@@ -33,7 +34,7 @@ def render(ctx: Context) -> None:
     after = cols[1].selectbox("with", after_options, format_func=lambda v: v if v == WORKING else labels[v], key="diff_after")
     result = revision_diff(scenarios, events, before, None if after == WORKING else after, ctx.as_of.instant)
     if isinstance(result, str):
-        st.error(result, icon=":material/error:")
+        st.error(markdown_literal(result), icon=":material/error:")
         return
     diff_section(result)
 

@@ -17,6 +17,7 @@ from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
 from tracker.engine.status import Status
 from tracker.log.events import COLUMNS, KIND, split_values
+from tracker.report.tables import download_csv
 from tracker.scenario.model import EVENT_KINDS
 from tracker.text import folded, has_words
 
@@ -110,7 +111,7 @@ def render(ctx: Context) -> None:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     st.download_button(
         "Download these rows (CSV)",
-        shown.drop(columns=["when", "scenarios", "revised", *added]).to_csv(index=False).encode("utf-8"),
+        download_csv(shown.drop(columns=["when", "scenarios", "revised", *added])),
         file_name=f"events-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -15,6 +15,7 @@ from components.git_views import history_section
 from components.widgets import explanation_block, problems_banner, replay_note
 from tracker.engine.since import deciding_events
 from tracker.engine.status import Assessment, Status
+from tracker.files import InputRefused, read_input
 from tracker.problems import display_path
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
 from tracker.report.html import countdown_html, source_html, status_chip_html
@@ -27,7 +28,7 @@ from tracker.report.views import (
     scenario_detail,
     signpost_series,
 )
-from tracker.text import source_link
+from tracker.text import markdown_code, markdown_literal, source_link
 
 
 def _pick(ctx: Context) -> Assessment | None:
@@ -40,11 +41,12 @@ def _pick(ctx: Context) -> Assessment | None:
         broken = [p for p in ctx.problems if os.path.splitext(os.path.basename(p.path))[0] == wanted]
         if broken:
             st.error(
-                f"Scenario **{wanted}** cannot be shown: its file has {len(broken)} problem(s), e.g. `{broken[0]}`. See Data health.",
+                f"Scenario **{markdown_literal(wanted)}** cannot be shown: its file has {len(broken)} problem(s), "
+                f"e.g. {markdown_code(str(broken[0]))}. See Data health.",
                 icon=":material/error:",
             )
         else:
-            st.warning(f"There is no scenario with id **{wanted}**. Pick one below.", icon=":material/search_off:")
+            st.warning(f"There is no scenario with id **{markdown_literal(wanted)}**. Pick one below.", icon=":material/search_off:")
     if not items:
         st.info("No valid scenarios. See Data health.", icon=":material/info:")
         return None
@@ -111,7 +113,7 @@ def render(ctx: Context) -> None:
     scenario = assessment.scenario
     log = ctx.workspace.events
     detail = scenario_detail(assessment, log)
-    st.title(scenario.title)
+    st.title(markdown_literal(scenario.title))
     st.caption(replay_note(ctx.as_of, ctx.tz))
     left = countdown(assessment)
     own, viewer = deadline_texts(assessment, ctx.tz)
@@ -128,13 +130,13 @@ def render(ctx: Context) -> None:
             event_card(event)
     st.subheader("What it says")
     if scenario.summary:
-        st.markdown(scenario.summary)
+        st.markdown(markdown_literal(scenario.summary.strip()))
     for line in describe_rules(assessment):
         st.markdown(line)
     facts = st.columns(3)
-    facts[0].markdown("**Actors**  \n" + (", ".join(scenario.actors) or "—"))
-    facts[1].markdown("**Targets**  \n" + (", ".join(scenario.targets) or "—"))
-    facts[2].markdown("**Tags**  \n" + (" ".join(f"`{t}`" for t in scenario.tags) or "—"))
+    facts[0].markdown("**Actors**  \n" + (markdown_literal(", ".join(scenario.actors)) or "—"))
+    facts[1].markdown("**Targets**  \n" + (markdown_literal(", ".join(scenario.targets)) or "—"))
+    facts[2].markdown("**Tags**  \n" + (" ".join(markdown_code(t) for t in scenario.tags) or "—"))
     st.plotly_chart(
         scenario_timeline_figure(detail, log, ctx.as_of.instant, ctx.tz), key="scenario_timeline", config={"displaylogo": False}
     )
@@ -154,8 +156,13 @@ def render(ctx: Context) -> None:
             st.markdown("- " + source_html(text), unsafe_allow_html=True)
     path = ctx.workspace.scenarios.files.get(scenario.id)
     if path is not None:
-        with st.expander(f"File: {display_path(path)}"):
-            st.code(path.read_text(encoding="utf-8"), language="yaml")
+        with st.expander(f"File: {markdown_literal(display_path(path))}"):
+            try:  # the file as it is now, never through a link swapped in since it loaded
+                st.code(read_input(path).decode("utf-8", "replace"), language="yaml")
+            except InputRefused as exc:
+                st.warning(f"The file cannot be shown: {markdown_literal(str(exc))}", icon=":material/warning:")
+            except OSError as exc:  # strerror only: str(exc) names the absolute path
+                st.warning(f"The file cannot be shown: {markdown_literal(exc.strerror or 'it cannot be read')}", icon=":material/warning:")
         history_section(path)
 
 

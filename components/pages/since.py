@@ -18,7 +18,7 @@ from tracker.engine.status import format_instant
 from tracker.git.history import git_deadline_moves
 from tracker.log.events import Event
 from tracker.report.html import status_chip_html
-from tracker.text import source_link
+from tracker.text import html_literal, markdown_literal, source_link
 from tracker.timeutil import as_of_text, parse_as_of
 
 SINCE_PARAM = "since"
@@ -32,7 +32,7 @@ def _since(ctx: Context) -> AsOfValue:
         try:
             return parse_as_of(text)
         except ValueError as exc:
-            st.warning(f"The link's since could not be read: {exc}. Showing the week before.", icon=":material/link_off:")
+            st.warning(markdown_literal(f"The link's since could not be read: {exc}. Showing the week before."), icon=":material/link_off:")
     chosen = ctx.as_of.chosen
     return chosen - DEFAULT_GAP if not isinstance(chosen, dt.datetime) else chosen.astimezone(ctx.tz) - DEFAULT_GAP
 
@@ -63,10 +63,10 @@ def _changes(report: SinceReport) -> None:
             st.markdown(
                 f'<div class="status-change" data-scenario="{html.escape(change.scenario.id)}">'
                 f"{status_chip_html(change.before)} &rarr; {status_chip_html(change.after)} &nbsp; "
-                f"<b>{html.escape(change.scenario.title)}</b></div>",
+                f"<b>{html_literal(change.scenario.title)}</b></div>",
                 unsafe_allow_html=True,
             )
-            st.caption(change.now.explanation)
+            st.caption(markdown_literal(change.now.explanation))
     st.caption(f"{report.unchanged} other scenario(s) kept their status.")
 
 
@@ -110,15 +110,18 @@ def _event_table(events: list[Event], *, key: str) -> None:
 def _moves(report: SinceReport, ctx: Context) -> None:
     st.subheader("Deadlines moved")
     if report.deadline_moves is None:
-        st.info(report.history_note[0].upper() + report.history_note[1:] + ".", icon=":material/history:")
+        st.info(markdown_literal(report.history_note[0].upper() + report.history_note[1:] + "."), icon=":material/history:")
     elif not report.deadline_moves:
         st.markdown("No deadline was moved.")
     else:
         for move in report.deadline_moves:
             extra = f" ({move.revision}{': ' + move.note if move.note else ''})" if move.revision else f" ({move.note})"
-            st.markdown(f"- **{move.scenario_id}**: {move.before} → {move.after}, {format_instant(move.changed_at, ctx.tz)}{extra}")
+            moved = f"{move.before} → {move.after}, {format_instant(move.changed_at, ctx.tz)}{extra}"
+            st.markdown(f"- **{markdown_literal(move.scenario_id)}**: {markdown_literal(moved)}")
         if report.history_note:
-            st.caption(report.history_note[0].upper() + report.history_note[1:] + "; the moves above are those the files record.")
+            st.caption(
+                markdown_literal(report.history_note[0].upper() + report.history_note[1:] + "; the moves above are those the files record.")
+            )
 
 
 def render(ctx: Context) -> None:

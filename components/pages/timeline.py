@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from components.context import UPCOMING_PARAM, Context, Fingerprint, current, data_paths, fingerprint, matches
@@ -14,8 +15,9 @@ from components.event_view import event_card
 from components.widgets import problems_banner, replay_note
 from tracker.engine.status import AsOf, Basis
 from tracker.log.events import EventLog
-from tracker.report.figures import OTHER_ROW, timeline_figure
+from tracker.report.figures import OTHER_ROW, PickedEvent, PickedRange, picked_point, timeline_figure
 from tracker.report.views import ScenarioDetail, open_later_text, scenario_detail, without_upcoming
+from tracker.text import markdown_literal
 
 
 def _build(ctx: Context, include_upcoming: bool) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
@@ -29,11 +31,14 @@ def _build(ctx: Context, include_upcoming: bool) -> tuple[go.Figure, list[Scenar
 @st.cache_data(max_entries=16, show_spinner="Drawing the timeline…")
 def _cached_build(
     stamp: Fingerprint, chosen: AsOf, basis: Basis, tz_name: str, *, include_upcoming: bool, _ctx: Context
-) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
+) -> tuple[str, list[ScenarioDetail], np.ndarray]:
     # Keyed by the files' fingerprint, the as-of as chosen (a bare date is each scenario's own end of that day; with the
     # zone, the instant of the as-of line), the basis, the zone and whether scenarios not open yet are drawn (``_ctx`` is
-    # not hashed).
-    return _build(_ctx, include_upcoming)
+    # not hashed). The figure is kept as JSON: Streamlit keeps a click only while the chart's spec stays the same, and a
+    # Figure taken from the cache (a pickled copy) lists its layout in another order than the one first drawn, so the
+    # first click after drawing was lost.
+    figure, details, others = _build(_ctx, include_upcoming)
+    return figure.to_json(), details, others
 
 
 def render(ctx: Context) -> None:
@@ -56,29 +61,29 @@ def render(ctx: Context) -> None:
     if ctx.as_of.live:
         figure, details, others = _build(ctx, show_upcoming)
     else:
-        figure, details, others = _cached_build(
+        drawn, details, others = _cached_build(
             fingerprint(*data_paths()), ctx.as_of.chosen, ctx.basis, ctx.tz_name, include_upcoming=show_upcoming, _ctx=ctx
         )
+        figure = pio.from_json(drawn)
     state = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     points = state.selection.points if state else []
-    picked = [p.get("customdata") for p in points if p.get("customdata")]
+    picked = [point for p in points if (point := picked_point(p.get("customdata"))) is not None]
     if not picked:
         return
     st.subheader("Selected")
-    for value in picked[:20]:
-        text = str(value)
-        if text.startswith("range:"):
-            _, row, first, last = text.split(":")
-            rows = events_in_range(log, row, details, others, first=first, last=last, tz=ctx.tz)
-            st.markdown(f"**{len(rows)} events from {first} to {last}**" + (" (the first 50 shown)" if len(rows) > 50 else ""))
+    for point in picked[:20]:
+        if isinstance(point, PickedRange):
+            rows = events_in_range(log, point.row, details, others, first=point.first, last=point.last, tz=ctx.tz)
+            words = markdown_literal(f"{len(rows)} events from {point.first} to {point.last}")
+            st.markdown(f"**{words}**" + (" (the first 50 shown)" if len(rows) > 50 else ""))
             for pos in rows[:50]:
                 event_card(log.event(pos))
-        elif (pos := log.position(text)) is not None:
+        elif isinstance(point, PickedEvent) and (pos := log.position(point.event_id)) is not None:
             event_card(log.event(pos))
 
 
 def events_in_range(
-    log: EventLog, row: str, details: list[ScenarioDetail], others: np.ndarray, *, first: str, last: str, tz: dt.tzinfo
+    log: EventLog, row: str, details: list[ScenarioDetail], others: np.ndarray, *, first: dt.date, last: dt.date, tz: dt.tzinfo
 ) -> list[int]:
     """The events behind an aggregated marker: those of its row, between two local dates."""
     if row == OTHER_ROW:

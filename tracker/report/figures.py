@@ -12,6 +12,7 @@ import datetime as dt
 import html
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -23,6 +24,7 @@ from tracker.log.events import EventLog
 from tracker.report.style import STYLES, label, style
 from tracker.report.views import MatchedEvent, ScenarioDetail, SignpostPoint
 from tracker.scenario.model import DeadlineSpell, deadline_text
+from tracker.text import source_words
 
 POINT_LIMIT = 3000  # events drawn one marker each; beyond, one marker per row and period...
 BIN_LIMIT = 4000  # ...with the finest period that keeps the markers under this
@@ -60,9 +62,44 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 def _text(value: str, limit: int | None = None) -> str:
-    """Data for Plotly's hover and label text, which reads a pseudo-HTML: shortened, then escaped, so that
-    the ``<https://...>`` of every source or a ``<`` or ``&`` in a title shows as written."""
+    """User text for Plotly, the one way every trace name, tick label, hover text and annotation gets it: Plotly reads
+    a pseudo-HTML there (``<a href>`` makes a link, ``<b>``, ``<br>``...), so the text is shortened, then escaped, and
+    a ``<`` or ``&`` in a title shows as written."""
     return html.escape(_short(value, limit) if limit else value, quote=False)
+
+
+# What a clicked marker stands for, as its customdata: a kind, then its values, each in a field of its own, so that no
+# event id (whatever it holds) can be read as anything but an id.
+EVENT_POINT, RANGE_POINT = "event", "range"
+
+
+@dataclass(frozen=True)
+class PickedEvent:
+    event_id: str
+
+
+@dataclass(frozen=True)
+class PickedRange:
+    """An aggregated marker: the events of one row between two local dates."""
+
+    row: str
+    first: dt.date
+    last: dt.date
+
+
+def picked_point(customdata: object) -> PickedEvent | PickedRange | None:
+    """The event or the range a clicked timeline marker stands for; None for a point that is neither (a bar, a tick)."""
+    if not isinstance(customdata, list | tuple) or not customdata or not all(isinstance(v, str) for v in customdata):
+        return None
+    kind, *values = customdata
+    if kind == EVENT_POINT and len(values) == 1:
+        return PickedEvent(values[0])
+    if kind == RANGE_POINT and len(values) == 3:
+        try:
+            return PickedRange(values[0], dt.date.fromisoformat(values[1]), dt.date.fromisoformat(values[2]))
+        except ValueError:
+            return None
+    return None
 
 
 def _day_words(spell: DeadlineSpell) -> str:
@@ -123,9 +160,9 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
                     marker={**_marker(role), "size": 11},
                     name=ROLE_NAME[role],
                     legendgroup=role,
-                    customdata=[ids[k] for k in pick],  # not shown: the page looks the clicked event up by it
+                    customdata=[[EVENT_POINT, ids[k]] for k in pick],  # not shown: the page looks the clicked event up by it
                     hovertext=[
-                        f"<b>{_text(titles[k], 90)}</b><br>{_text(occurred[k])}<br>{_text(sources[k], 90)}"
+                        f"<b>{_text(titles[k], 90)}</b><br>{_text(occurred[k])}<br>{_text(source_words(sources[k], 80))}"
                         f"<br><i>{ROLE_NAME[role]}</i> · {_text(ids[k])}"
                         for k in pick
                     ],
@@ -156,7 +193,7 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
                 marker={**_marker(role), "size": np.clip(6 + 2.5 * np.sqrt(counts), 6, 26), "opacity": 0.75},
                 name=f"{ROLE_NAME[role]} (count per {unit})",
                 legendgroup=role,
-                customdata=[f"range:{r}:{a:%Y-%m-%d}:{b:%Y-%m-%d}" for r, a, b in zip(row_ids, starts, ends, strict=True)],
+                customdata=[[RANGE_POINT, str(r), f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}"] for r, a, b in zip(row_ids, starts, ends, strict=True)],
                 hovertext=[
                     f"<b>{n} events</b>, {a:%Y-%m-%d} to {b:%Y-%m-%d}<br><i>{ROLE_NAME[role]}</i> · click for the list"
                     for n, a, b in zip(counts, starts, ends, strict=True)
@@ -323,7 +360,7 @@ def _moved_deadlines(fig: go.Figure, ordered: Sequence[ScenarioDetail], tz: dt.t
                 f"<b>{_text(scenario.title, 80)}</b><br>Earlier deadline {_text(_deadline_words(old))}"
                 + (f", set {_set_day(old)}" if old.set_written is not None else "")
                 + f"<br>{moved.capitalize()} to {_text(_deadline_words(new))}"
-                + (f"<br>{_text(new.source, 90)}" if new.source else "")
+                + (f"<br>{_text(source_words(new.source, 80))}" if new.source else "")
             )
     if not rows:
         return []

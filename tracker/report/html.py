@@ -1,6 +1,8 @@
 """HTML fragments shared by the dashboard, the slides and the briefing pack: status chips, countdowns, source links.
 
-Plain strings with every value escaped; no Streamlit, so `tracker brief` draws the same pieces.
+Plain strings with every value escaped; no Streamlit, so `tracker brief` draws the same pieces. Attribute values are
+escaped with ``html.escape``; text between tags with ``tracker.text.html_literal``, since the dashboard puts these
+fragments into Markdown (``unsafe_allow_html``), which would otherwise read a title's ``![](...)`` as an image.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from tracker.engine.impact import Impact
 from tracker.engine.status import Status, Timing
 from tracker.report.style import style
 from tracker.report.views import Countdown
-from tracker.text import source_link
+from tracker.text import html_literal, source_link
 
 
 def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = "", timing: Timing | None = None) -> str:
@@ -49,8 +51,8 @@ def source_html(source: str) -> str:
     """'Publisher: Title <https://...>' -> the citation with the URL as a link."""
     citation, url = source_link(source)
     if url is None:
-        return html.escape(citation) or "<i>no source given</i>"
-    return f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(citation)}</a>'
+        return html_literal(citation) or "<i>no source given</i>"
+    return f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html_literal(citation)}</a>'
 
 
 def impact_html(impact: Impact, title: str) -> str:
@@ -59,5 +61,5 @@ def impact_html(impact: Impact, title: str) -> str:
         f'<div class="impact" data-scenario="{html.escape(impact.scenario_id)}" data-after="{impact.after.status.value}" '
         'style="margin:0.3rem 0;line-height:1.9;">'
         f"{status_chip_html(impact.before.status)} → {status_chip_html(impact.after.status)} &nbsp;"
-        f"<b>{html.escape(title)}</b>: {html.escape(impact.message)}</div>"
+        f"<b>{html_literal(title)}</b>: {html_literal(impact.message)}</div>"
     )

@@ -100,13 +100,32 @@ def figures(briefing: Briefing) -> dict[str, go.Figure]:
     }
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"\*(.+?)\*")
+# The Markdown of tracker.report.views.describe_rules: **bold**, *italic*, and backslash escapes (its values are
+# tracker.text.markdown_literal, so a `*` in a title is `\*` and stays a star).
+_INLINE = re.compile(r"\\(.)|\*\*|\*", re.DOTALL)
+_TAGS = {"**": "strong", "*": "em"}
 
 
 def _inline_markdown(text: str) -> Markup:
-    """The **bold** and *italic* of tracker.report.views.describe_rules, as HTML (the text escaped first)."""
-    return Markup(_ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", html.escape(text, quote=False))))
+    """The Markdown of tracker.report.views.describe_rules as HTML: each escaped character as text, every value escaped."""
+    parts: list[str] = []
+    open_tags: list[str] = []
+    end = 0
+    for match in _INLINE.finditer(text):
+        parts.append(html.escape(text[end : match.start()], quote=False))
+        end = match.end()
+        if match.group(1) is not None:
+            parts.append(html.escape(match.group(1), quote=False))
+            continue
+        tag = _TAGS[match.group()]
+        if open_tags and open_tags[-1] == tag:
+            parts.append(f"</{open_tags.pop()}>")
+        else:
+            open_tags.append(tag)
+            parts.append(f"<{tag}>")
+    parts.append(html.escape(text[end:], quote=False))
+    parts.extend(f"</{tag}>" for tag in reversed(open_tags))
+    return Markup("".join(parts))
 
 
 @dataclass(frozen=True)

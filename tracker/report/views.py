@@ -13,7 +13,7 @@ from tracker.engine.status import URGENCY, Assessment, Status, counts_as_respons
 from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
 from tracker.scenario.model import Scenario, deadline_text
-from tracker.text import fold, folded, has_words
+from tracker.text import fold, folded, has_words, markdown_literal
 from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
 
 
@@ -237,8 +237,11 @@ def event_matches(log: EventLog, scenarios: Iterable[Scenario]) -> dict[int, lis
 
 def describe_rules(assessment: Assessment) -> list[str]:
     """The trigger and the response in plain words, as they stood at the as-of: the deadline in force, the moves
-    announced by then (a replay never shows a deadline announced later), a withdrawal only once it happened."""
+    announced by then (a replay never shows a deadline announced later), a withdrawal only once it happened.
+
+    Markdown: **bold** and *italic* are the app's; every value from the scenario file is ``markdown_literal``."""
     scenario, as_of = assessment.scenario, assessment.as_of
+    text = markdown_literal
     trigger = scenario.trigger
     since = scenario.opened.isoformat()
     deadline = assessment.deadline_spell.due_text
@@ -247,11 +250,11 @@ def describe_rules(assessment: Assessment) -> list[str]:
     elif trigger.kind == "unless":
         lines = [
             f"**Trigger:** fires at the deadline ({deadline}) **unless** an event matching "
-            f"*{trigger.match.description}* is logged from {since} until then; such an event averts it."
+            f"*{text(trigger.match.description)}* is logged from {since} until then; such an event averts it."
         ]
     else:
         lines = [
-            f"**Trigger:** fires **when** the first event matching *{trigger.match.description}* is logged between "
+            f"**Trigger:** fires **when** the first event matching *{text(trigger.match.description)}* is logged between "
             f"{since} and the deadline ({deadline}); with none by then, it lapses."
         ]
     announced = [s for number, s in enumerate(scenario.schedule) if number == 0 or s.set_at <= as_of]
@@ -263,15 +266,15 @@ def describe_rules(assessment: Assessment) -> list[str]:
         start = "from the trigger" if response.counts_from == "trigger" or trigger is None else f"from {since} (early responses count)"
         anchor = "deadline" if trigger is None else "trigger"
         within = f", due within {duration_words(response.within)} of the {anchor}" if response.within else ""
-        lines.append(f"**Response:** {response.title}: an event matching *{response.match.description}*, {start}{within}.")
+        lines.append(f"**Response:** {text(response.title)}: an event matching *{text(response.match.description)}*, {start}{within}.")
         if response.partial is not None:
-            lines.append(f"**Partial response:** an event matching *{response.partial.description}* makes it partly enacted.")
+            lines.append(f"**Partial response:** an event matching *{text(response.partial.description)}* makes it partly enacted.")
     else:
         lines.append("**Response:** none defined.")
     if scenario.warn_within:
         lines.append(f"**Due soon:** within {duration_words(scenario.warn_within)} of the deadline.")
     if scenario.withdrawn and scenario.withdrawn_at is not None and scenario.withdrawn_at <= as_of:
-        lines.append(f"**Withdrawn** on {scenario.withdrawn.on.isoformat()}: {scenario.withdrawn.reason}")
+        lines.append(f"**Withdrawn** on {scenario.withdrawn.on.isoformat()}: {text(scenario.withdrawn.reason)}")
     return lines
 
 
