@@ -10,7 +10,6 @@ their row number in the file, duplicates skipped), and "Append N events".
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from dataclasses import dataclass
 
@@ -45,6 +44,7 @@ from tracker.log.ledger import raw_rows
 from tracker.problems import TrackerError, display_path
 from tracker.report.html import impact_html
 from tracker.scenario.model import EVENT_KINDS
+from tracker.text import markdown_code, markdown_literal
 from tracker.timeutil import now
 
 KEY = "import"
@@ -85,7 +85,7 @@ def _outcome() -> None:
     found = st.session_state.get(_state("outcome"))
     if found:
         kind, message = found
-        {"success": st.success, "info": st.info, "error": st.error}[kind](message)
+        {"success": st.success, "info": st.info, "error": st.error}[kind](message)  # built with markdown_literal where it holds user text
 
 
 def _plain(message: str) -> str:
@@ -167,14 +167,14 @@ def append(planned: Planned, file_name: str) -> None:
     try:
         receipt = run_import(data_paths()[1], plan, now=now())
     except TrackerError as exc:
-        st.session_state[_state("outcome")] = ("error", f"Nothing was appended: {exc}")
+        st.session_state[_state("outcome")] = ("error", f"Nothing was appended: {markdown_literal(str(exc))}")
         return
     count = len(receipt.written)
-    message = f"Appended {count:,} event{'s' if count != 1 else ''} from {file_name}."
+    message = f"Appended {count:,} event{'s' if count != 1 else ''} from {markdown_literal(file_name)}."
     if receipt.skipped:
         message += f" {len(receipt.skipped):,} were skipped: logged meanwhile by someone else."
     if receipt.repair is not None:
-        message += f"\n\n{receipt.repair.message}"
+        message += f"\n\n{markdown_literal(receipt.repair.message)}"
     st.session_state[_state("outcome")] = ("success", message)
     st.session_state[_state("gen")] = _generation() + 1  # a fresh uploader
     st.session_state.pop(_state("plan"), None)
@@ -255,9 +255,9 @@ def import_section(ctx: Context) -> None:
     try:
         export = read_export_data(upload.name, data)
     except TrackerError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markdown_literal(str(exc)), icon=":material/error:")
         return
-    st.caption(f"**{html.escape(upload.name)}**: {len(export.rows):,} rows with data, {len(export.header)} columns.")
+    st.caption(f"**{markdown_literal(upload.name)}**: {len(export.rows):,} rows with data, {len(export.header)} columns.")
 
     folder = mappings_folder(data_paths()[1])
     names = saved_mappings(folder)
@@ -270,13 +270,14 @@ def import_section(ctx: Context) -> None:
     )
     initial, problem = _initial_mapping(export, saved or GUESS, names)
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(markdown_literal(problem), icon=":material/error:")
     with st.container(border=True, key="import-mapping"):
         st.markdown("**Map the file's columns to the log's**")
         mapping = _mapping_widgets(export, initial, f"{KEY}:{gen}:{'guess' if saved == GUESS else saved}")
     problems = mapping_errors(mapping, export.header)
     if problems:
-        st.error("The mapping cannot be used yet:\n" + "\n".join(f"- {_plain(p)}" for p in problems), icon=":material/rule:")
+        listed = "\n".join(f"- {markdown_literal(_plain(p))}" for p in problems)
+        st.error(f"The mapping cannot be used yet:\n{listed}", icon=":material/rule:")
         return
     with st.container(key="import-save-mapping"):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -285,18 +286,20 @@ def import_section(ctx: Context) -> None:
             try:
                 path = save_mapping(folder, name.strip(), mapping)
             except TrackerError as exc:
-                st.error(_plain(str(exc)).replace("mapping name ", "Mapping name "), icon=":material/error:")
+                st.error(markdown_literal(_plain(str(exc)).replace("mapping name ", "Mapping name ")), icon=":material/error:")
             except OSError as exc:  # e.g. the data folder is read-only
-                st.error(f"The mapping could not be saved in {display_path(folder)}: {exc.strerror or exc}", icon=":material/error:")
+                why = markdown_literal(exc.strerror or "it cannot be written")
+                st.error(f"The mapping could not be saved in {markdown_code(display_path(folder))}: {why}", icon=":material/error:")
             else:
                 where = display_path(path)
-                st.success(f"Saved as **{name.strip()}** ({where}); pick it under *Start from* next time.", icon=":material/bookmark:")
+                saved_as = f"**{markdown_literal(name.strip())}** ({markdown_code(where)})"
+                st.success(f"Saved as {saved_as}; pick it under *Start from* next time.", icon=":material/bookmark:")
 
     logged_by = writing.remember_name(writing.logged_by_field(access, f"{KEY}:{gen}:by"))
     try:
         planned = _plan(ctx, export, data, mapping, logged_by)
     except TrackerError as exc:
-        st.error(_plain(str(exc)), icon=":material/error:")
+        st.error(markdown_literal(_plain(str(exc))), icon=":material/error:")
         return
     _show_plan(ctx, planned)
     count = len(planned.plan.rows)

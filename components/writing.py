@@ -21,6 +21,7 @@ from components.context import data_paths
 from tracker.log.access import ANONYMOUS, SECRETS_FILE, WriteAccess, logged_by_initials, write_access, writing_enabled
 from tracker.log.writer import append_target, find_partial, repair_log
 from tracker.problems import TrackerError, shown_path
+from tracker.text import markdown_literal
 from tracker.timeutil import now
 
 _NAME_KEY = "logged_by_name"
@@ -104,7 +105,7 @@ def sign_in_buttons(key: str) -> None:
             try:
                 st.login(provider)
             except StreamlitAuthError as exc:  # e.g. Authlib missing, or [auth] incomplete
-                st.error(f"Sign-in is not working: {exc}", icon=":material/error:")
+                st.error(f"Sign-in is not working: {markdown_literal(str(exc))}", icon=":material/error:")
 
 
 def write_gate(key: str, action: str = "log events") -> WriteAccess | None:
@@ -115,7 +116,7 @@ def write_gate(key: str, action: str = "log events") -> WriteAccess | None:
     reason = access.reason if not access.allowed else "Presenter mode is read-only."
     needs_sign_in = "auth" in settings().values and not _signed_in() and st.query_params.get("mode") != "present"
     with st.container(border=True, key=f"{key}-read-only"):
-        st.markdown(f":material/lock: **Read-only: you cannot {action} here.** {reason}")
+        st.markdown(f":material/lock: **Read-only: you cannot {action} here.** {markdown_literal(reason)}")
         if needs_sign_in:
             sign_in_buttons(key)
     return None
@@ -145,7 +146,7 @@ def remember_name(name: str) -> str:
 def identity_caption(access: WriteAccess, key: str) -> None:
     if access.logged_by and _signed_in():
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.caption(f"Logging as **{access.logged_by}** (signed in).")
+        left.caption(f"Logging as **{markdown_literal(access.logged_by)}** (signed in).")
         if right.button("Sign out", key=f"{key}-sign-out", type="tertiary", icon=":material/logout:"):
             st.logout()
 
@@ -211,14 +212,14 @@ def startup_notice(*, dismissible: bool = False) -> None:
     if check.kind == "repaired":
         if dismissible and st.session_state.get(_DISMISSED_KEY) == check.message:
             return
-        st.warning(f"**The event log was repaired at start-up.** {check.message}", icon=":material/build:")
+        st.warning(f"**The event log was repaired at start-up.** {markdown_literal(check.message)}", icon=":material/build:")
         if dismissible and st.button("Dismiss", key="startup-notice-dismiss", type="tertiary"):
             st.session_state[_DISMISSED_KEY] = check.message
             st.rerun()
     elif check.kind == "partial":
-        st.warning(f"**The event log has a half-written last line.** {check.message}", icon=":material/warning:")
+        st.warning(f"**The event log has a half-written last line.** {markdown_literal(check.message)}", icon=":material/warning:")
     else:
-        st.error(f"**The event log could not be checked at start-up.** {check.message}", icon=":material/error:")
+        st.error(f"**The event log could not be checked at start-up.** {markdown_literal(check.message)}", icon=":material/error:")
 
 
 def logged_by_shown() -> Callable[[str], str]:

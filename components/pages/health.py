@@ -8,6 +8,7 @@ import streamlit as st
 from components.context import Context, current, data_paths
 from components.writing import startup_notice
 from tracker.problems import display_path
+from tracker.text import markdown_code
 
 
 def render(ctx: Context) -> None:
@@ -22,7 +23,10 @@ def render(ctx: Context) -> None:
     cols[1].metric("Valid events", f"{len(ws.events):,}")
     cols[2].metric("Errors", len(errors))
     cols[3].metric("Warnings", len(warnings))
-    st.caption(f"Scenarios from `{display_path(scenarios)}` · events from `{display_path(events)}`. Files are re-read when they change.")
+    st.caption(
+        f"Scenarios from {markdown_code(display_path(scenarios))} · events from {markdown_code(display_path(events))}. "
+        "Files are re-read when they change."
+    )
     if not ctx.problems:
         st.success("No problems: every scenario file and event row is valid.", icon=":material/check_circle:")
         return
