@@ -194,6 +194,23 @@ def test_a_full_disk_during_repair_leaves_no_fragment_file_and_the_log_untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == [".events.csv.lock", "events.csv"]
 
 
+def test_links_where_the_writer_would_write_are_refused_and_their_targets_untouched(write: Write, tmp_path: Path) -> None:
+    elsewhere = write("elsewhere.csv", HEADER)
+    folder = write("log/2021.csv", HEADER).parent
+    (folder / "events.csv").symlink_to(elsewhere)  # committed to the repository by anyone
+    with pytest.raises(TrackerError) as caught:
+        append_rows(folder, [_row("B")], now=NOW)
+    assert str(caught.value) == (
+        "cannot write log/events.csv: it is a symbolic link, and the tracker reads only regular files (it never follows links). "
+        "Nothing was written"
+    )
+    log = write("events.csv", HEADER)
+    lock_path(log).symlink_to(elsewhere)  # the writer records the saved length in its lock file: never through a link
+    with pytest.raises(TrackerError, match=r"^cannot use \.events\.csv\.lock as the event log's lock: it is a symbolic link; remove it$"):
+        append_rows(log, [_row("B")], now=NOW)
+    assert elsewhere.read_text() == HEADER and log.read_text() == HEADER
+
+
 def test_a_busy_lock_times_out_with_a_clear_message(write: Write) -> None:
     log = write("events.csv", HEADER)
     with locked(log), pytest.raises(TrackerError) as caught, locked(log, timeout=0.05):

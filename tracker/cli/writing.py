@@ -49,6 +49,7 @@ from tracker.log.writer import Receipt, append_target, repair_log
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import EVENT_KINDS, Scenario
+from tracker.text import excerpt
 from tracker.timeutil import now
 
 
@@ -150,7 +151,7 @@ def _revised_before(log: EventLog, row_id: str | None, event_id: str, kind: str)
     same = bool(mine and target) and mine[0].event.id == target[0].event.id
     if same and any(v.kind == kind and v.event.id == row_id for v in mine):
         return _already(row_id, raw.place(pos), f"a {kind} of {mine[0].event.id}")
-    raise UsageError(f"--id: {row_id!r} is already the id of another row ({raw.place(pos)}); give a new id, or none")
+    raise UsageError(f"--id: {excerpt(row_id)} is already the id of another row ({raw.place(pos)}); give a new id, or none")
 
 
 def cmd_log(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from tracker.log.reader import load_events
 from tracker.log.writer import WRITE_COLUMNS, OnDuplicate, Receipt, append_rows, encode_rows, format_logged_at
 from tracker.problems import Severity, TrackerError
 from tracker.scenario.model import Scenario
+from tracker.text import excerpt
 
 REQUIRED_FOR_NEW = ("source",)  # a warning for old rows, an error for new ones
 # The loader's own words (tests check they stay the same); it says them only for rows that are otherwise valid.
@@ -166,7 +167,7 @@ def line_break_errors(row: Mapping[str, str]) -> list[FieldError]:
 
 
 def duplicate_id_message(event_id: str) -> str:
-    return f"id: duplicate event id {event_id!r} (already in the event log)"
+    return f"id: duplicate event id {excerpt(event_id)} (already in the event log)"
 
 
 def _place(log: EventLog, row_id: str) -> str:
@@ -191,13 +192,13 @@ def revision_errors(row: Mapping[str, str], log: EventLog) -> list[FieldError]:
         done = "already retracted" if column == "retracts" else "retracted"
         hint = "there is nothing left to do" if column == "retracts" else "log it again as a new event if it did happen"
         place = _place(log, retractions[0])
-        return [FieldError(column, f"{column}: event {original!r} was {done} by {retractions[0]!r} ({place}); {hint}")]
+        return [FieldError(column, f"{column}: event {excerpt(original)} was {done} by {excerpt(retractions[0])} ({place}); {hint}")]
     current = next(v.event.id for v in history if v.current)
     if column == "corrects" and current != named:
         return [
             FieldError(
                 column,
-                f"corrects: {named!r} is no longer the current version of event {original!r}: {current!r} "
+                f"corrects: {excerpt(named)} is no longer the current version of event {excerpt(original)}: {excerpt(current)} "
                 f"({_place(log, current)}) corrected it since; start again from that version",
             )
         ]
@@ -286,7 +287,7 @@ def current_version(log: EventLog, event_id: str) -> Event:
     """The version of an event the engine matches now (under its own row id); TrackerError if there is none."""
     history = log.history(event_id)
     if not history:
-        raise TrackerError(f"no event with id {event_id!r} in the event log")
+        raise TrackerError(f"no event with id {excerpt(event_id)} in the event log")
     retractions = [v.event for v in history if v.kind == "retraction"]
     if retractions:
         original = history[0].event.id

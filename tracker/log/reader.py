@@ -80,17 +80,26 @@ class _FileRead:
     path: Path
     display: str
     header_len: int = 0
-    raw: bytes = b""  # the saved bytes read (the file is never read a second time: it may have grown)
+    raw: bytes = b""  # the saved bytes read, while loading; dropped after (a log keeps its lines for messages)
     text: str | None = None  # the decoded file, when it had to be decoded in Python
     unreadable: np.ndarray | None = None  # rows holding bytes that are not UTF-8
+    folder: Path | None = None  # as the file was read (tracker.files.read_input), to read it again for its lines
+    follow: bool = False
     _row_lines: list[int] | None = None
 
     def line_of(self, row: int) -> int:
         """The line a row of ``table`` starts on (rows with too many fields were skipped)."""
         if self._row_lines is None:
-            text = self.text if self.text is not None else _decoded(self.raw, "surrogateescape")
+            text = self.text if self.text is not None else _decoded(self.raw or self._read_again(), "surrogateescape")
             self._row_lines = [line for line, _, count in _record_lines(text) if count <= self.header_len]
         return self._row_lines[row] if row < len(self._row_lines) else 0
+
+    def _read_again(self) -> bytes:
+        """The file's saved rows, once the load is over: appends since leave the lines of the rows read where they were."""
+        try:
+            return read_saved(self.path, folder=self.folder, follow=self.follow).data
+        except (OSError, InputRefused):  # it was read before: it was removed or replaced since
+            return b""
 
 
 def _failed(path: Path, display: str, line: int, message: str, *, column: int = 1, also: Sequence[Problem] = ()) -> _FileRead:
@@ -206,6 +215,8 @@ def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) ->
         raw=raw,
         text=None if clean else text,
         unreadable=unreadable,
+        folder=folder,
+        follow=follow,
     )
 
 
@@ -438,10 +449,11 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
     if not keep.all():
         table, ns, date_only = table.take(pa.array(kept)), ns[kept], date_only[kept]
     log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads], where=lambda row: where(int(kept[row])))
-    if not revisions:
-        return log
-
-    return apply_revisions(log, lambda row: where(int(kept[row])))
+    if revisions:
+        log = apply_revisions(log, lambda row: where(int(kept[row])))
+    for read in reads:
+        read.raw = b""  # the log keeps ``where`` (its rows' lines), not a copy of every file
+    return log
 
 
 def _unreadable_stamps(column: pa.Array) -> np.ndarray:

@@ -61,6 +61,7 @@ from tracker.files import InputRefused, input_problem, read_input
 from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, csv_files
 from tracker.log.ledger import REVISION_COLUMNS
 from tracker.problems import TrackerError, display_path
+from tracker.text import excerpt
 
 LOGGED_AT, LOGGED_BY = "logged_at", "logged_by"
 PROVENANCE_COLUMNS = (LOGGED_AT, LOGGED_BY)
@@ -100,7 +101,7 @@ def _not_writable(location: Path, path: Path) -> str | None:
     """
     if location.is_dir():
         problem = input_problem(path, location)
-        return None if problem in (None, "no such file") else problem
+        return None if problem in (None, "no such file") else problem.removeprefix("not read: ")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -145,7 +146,7 @@ class Lock:
         os.pwrite(self._fd, _RECORD.format(length).encode(), 0)
 
 
-def _lock_file_problem(fd: int, lock: Path) -> None:
+def _refuse_odd_lock_file(fd: int, lock: Path) -> None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise TrackerError(f"cannot use {display_path(lock)} as the event log's lock: it is not a regular file; remove it")
@@ -174,7 +175,7 @@ def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path |
         if os.path.islink(lock):  # never write the saved length into whatever a planted link names
             raise TrackerError(f"cannot use {display_path(lock)} as the event log's lock: it is a symbolic link; remove it") from None
         raise
-    _lock_file_problem(fd, lock)
+    _refuse_odd_lock_file(fd, lock)
     try:
         _flock(fd, log, timeout)
         yield Lock(fd)
@@ -260,8 +261,10 @@ def read_saved(path: Path, *, folder: Path | None = None, follow: bool = False) 
         fd = _open_lock_for_reading(path)
         if fd is None:
             data = read_input(path, folder=folder, follow=follow)
-            if not lock_path(path).exists():  # lock files are never deleted: no writer started while we read
+            again = _open_lock_for_reading(path)
+            if again is None:  # lock files are never deleted: no writer (none can use a link) started while we read
                 return whole_lines(data)
+            os.close(again)
             continue
         try:
             if _shared_now(fd):
@@ -565,10 +568,6 @@ class AlreadySaved:
     event_id: str  # the id of the row in the log
     place: str  # where it is, e.g. "events.csv line 70"
 
-    @property
-    def message(self) -> str:
-        return f"already saved ({self.place}, id {self.event_id}); it was not written twice"
-
 
 @dataclass(frozen=True)
 class Receipt:
@@ -639,9 +638,9 @@ def append_rows(
 ) -> Receipt:
     """Append ``rows`` (already validated; keys from WRITE_COLUMNS) in one durable step.
 
-    A row already in the log (its id, with the same content) is reported in ``Receipt.already`` and not written
-    again; so is, with ``retry_window``, a row with the same content and ``logged_by`` logged that recently.
-    ``on_duplicate="refuse"`` writes nothing if another row's id is already in the log;
+    ``on_duplicate="refuse"`` (one save): a row already in the log (its id, with the same content) is a retried save,
+    reported in ``Receipt.already`` and not written again; so is, with ``retry_window``, a row with the same content
+    and ``logged_by`` logged that recently. Any other row whose id is already in the log makes it write nothing.
     ``"skip"`` leaves out rows whose id, or whose occurred + title + source, is already there.
     ``check`` runs under the lock on the rows left: a reason to refuse one raises RefusedError ("refuse": nothing is
     written) or skips that row ("skip").
@@ -667,11 +666,11 @@ def append_rows(
             shown = display_path(file)
             for event_id, line in file_scan.ids().items():
                 ids.setdefault(event_id, f"{shown} line {line}")
-            if wanted & ids.keys():
+            if wanted & ids.keys() and "id" in file_scan.header:  # a retry, or a clash: keep those rows, to tell which
+                id_at = file_scan.header.index("id")
                 for record in file_scan.records:
-                    cells = _cells(file_scan.header, record)
-                    if cells.get("id", "") in wanted:
-                        saved_rows.setdefault(cells["id"], cells)
+                    if id_at < len(record) and record[id_at] in wanted:
+                        saved_rows.setdefault(record[id_at], _cells(file_scan.header, record))
             if on_duplicate == "skip":
                 for key, (event_id, line) in file_scan.triples().items():
                     triples.setdefault(key, (event_id, f"{shown} line {line}"))
@@ -681,22 +680,23 @@ def append_rows(
         for index, row in enumerate(rows):
             event_id = row.get("id", "")
             triple = (row.get("occurred", "").strip(), row.get("title", "").strip(), row.get("source", "").strip())
-            if event_id in saved_rows and _same_content(saved_rows[event_id], row):
-                already.append(AlreadySaved(index, event_id, ids[event_id]))
-                continue
-            twin = _recent_twin(scan, row, now, retry_window) if retry_window is not None else None
-            if twin is not None:
-                already.append(AlreadySaved(index, twin[0], f"{display_path(path)} line {twin[1]}"))
-                continue
+            if on_duplicate == "refuse":  # one save, maybe retried (an import reports what it skips, retried or not)
+                if event_id in saved_rows and _same_content(saved_rows[event_id], row):
+                    already.append(AlreadySaved(index, event_id, ids[event_id]))
+                    continue
+                twin = _recent_twin(scan, row, now, retry_window) if retry_window is not None else None
+                if twin is not None:
+                    already.append(AlreadySaved(index, twin[0], f"{display_path(path)} line {twin[1]}"))
+                    continue
             if event_id in ids:
-                reason = f"id: duplicate event id {event_id!r} (first on {ids[event_id]})"
+                reason = f"id: duplicate event id {excerpt(event_id)} (first on {ids[event_id]})"
                 if on_duplicate == "refuse":
                     raise DuplicateIdError(f"{reason}; nothing was written")
                 skipped.append(Skipped(index, reason))
                 continue
             if on_duplicate == "skip" and triple in triples:
                 first_id, place = triples[triple]
-                skipped.append(Skipped(index, f"same occurred, title and source as event {first_id!r} ({place})"))
+                skipped.append(Skipped(index, f"same occurred, title and source as event {excerpt(first_id)} ({place})"))
                 continue
             ids[event_id] = "this batch"
             triples.setdefault(triple, (event_id, "this batch"))
