@@ -249,7 +249,7 @@ def test_a_last_line_without_line_end_is_quarantined(write: Write, tmp_path: Pat
     assert repair.message == (
         "events.csv:3: the last line was half-written (it has no line end), probably by a crash while saving. "
         "It was moved to events.csv.partial-20220222T140305120Z and the log now ends at its last complete row; "
-        "nothing was deleted. If that event is missing from the log, log it again: 0190-half,2022-02-22,EU agr"
+        "nothing was deleted. If that event is missing from the log, log it again: '0190-half,2022-02-22,EU agr'"
     )
     assert repair_log(log, NOW) is None
 

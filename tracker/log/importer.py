@@ -31,10 +31,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from tracker.log import xlsx
-from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row, save_rows
+from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
 from tracker.log.events import COLUMNS, KIND, MULTI_VALUED, EventLog, split_values
 from tracker.log.ledger import raw_rows
-from tracker.log.writer import Receipt, append_target, atomic_write, fsync_dir
+from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
 from tracker.log.xlsx import column_letters
 from tracker.problems import TrackerError, display_path
 from tracker.timeutil import out_of_range, parse_instant
@@ -617,9 +617,8 @@ def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, n
 
 
 def run_import(location: Path, plan: ImportPlan, *, now: dt.datetime) -> Receipt:
-    """Append the plan's rows in one durable step. Rows someone else logged meanwhile are skipped, not doubled, and so
-    are corrections and retractions that the log, as it is once the writer's lock is held, no longer allows."""
-    receipt = save_rows(location, plan.rows, now=now, on_duplicate="skip")
+    """Append the plan's rows in one durable step. Rows someone else logged meanwhile are skipped, not doubled."""
+    receipt = append_rows(location, plan.rows, now=now, on_duplicate="skip")
     for skipped in receipt.skipped:
         plan.duplicates.append(RowIssue(plan.row_numbers[skipped.index], skipped.reason))
     plan.duplicates.sort(key=lambda issue: issue.row)

@@ -119,7 +119,7 @@ def _header_problem(header: list[str]) -> str | None:
         return f"header: the name of column {broken[0]} holds a line break; the header is one line, {','.join(COLUMNS)}"
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        hints = [f"{name!r} (found {close!r}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
+        hints = [f"{name!r} (found {excerpt(close)}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
         return f"header lacks required column(s) {', '.join(hints)}; expected {','.join(COLUMNS)}"
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
@@ -359,11 +359,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         aligned.append(part.select(all_columns))
     table = aligned[0] if len(aligned) == 1 else pa.concat_tables(aligned).combine_chunks() if aligned else empty_table()
     starts = np.cumsum([0, *[t.num_rows for t in aligned]])
-
-    def where(pos: int) -> tuple[str, int]:
-        """File and line of a row of the combined table."""
-        part = int(np.searchsorted(starts, pos, side="right") - 1)
-        return reads[part].display, reads[part].line_of(pos - int(starts[part]))
+    where = _Places(reads, starts)
 
     def report(rows: np.ndarray, column: str, message: str, severity: str = "error") -> None:
         for pos in np.flatnonzero(rows):
@@ -443,17 +439,34 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             shown, line = where(repeat)
             first_shown, first = first_line[id_list[repeat]]
             place = f"line {first}" if first_shown == shown else f"{first_shown} line {first}"
-            problems.append(Problem(shown, line, _COLUMN_NUMBER["id"], f"id: duplicate event id {id_list[repeat]!r} (first on {place})"))
+            message = f"id: duplicate event id {excerpt(id_list[repeat])} (first on {place})"
+            problems.append(Problem(shown, line, _COLUMN_NUMBER["id"], message))
         keep &= ~duplicate
     kept = np.flatnonzero(keep)
     if not keep.all():
         table, ns, date_only = table.take(pa.array(kept)), ns[kept], date_only[kept]
-    log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads], where=lambda row: where(int(kept[row])))
+    places = _Places(reads, starts, kept)
+    log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads], where=places)
     if revisions:
-        log = apply_revisions(log, lambda row: where(int(kept[row])))
-    for read in reads:
-        read.raw = b""  # the log keeps ``where`` (its rows' lines), not a copy of every file
+        log = apply_revisions(log, places)
+    for read in reads:  # the log keeps its rows' places, not a copy of every file
+        read.table, read.raw, read.text = empty_table(), b"", None
     return log
+
+
+@dataclass
+class _Places:
+    """File and line of each row of a log (of the rows read, or of those ``kept``), each file's lines worked out when
+    first asked. A class, not a closure: a log is cached, and so pickled, by the dashboard."""
+
+    reads: list[_FileRead]
+    starts: np.ndarray
+    kept: np.ndarray | None = None
+
+    def __call__(self, row: int) -> tuple[str, int]:
+        pos = row if self.kept is None else int(self.kept[row])
+        part = int(np.searchsorted(self.starts, pos, side="right") - 1)
+        return self.reads[part].display, self.reads[part].line_of(pos - int(self.starts[part]))
 
 
 def _unreadable_stamps(column: pa.Array) -> np.ndarray:
@@ -476,7 +489,7 @@ def _unknown_kinds(column: pa.Array) -> np.ndarray:
 def explain_kind(value: str) -> str:
     """The message for a `kind` that is not a kind of event, with a "did you mean"."""
     hint = did_you_mean_hint(fold(value), EVENT_KINDS, cutoff=0.5)
-    return f"kind: {value!r} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
+    return f"kind: {excerpt(value)} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
 
 
 def _cell(table: pa.Table, column: str, pos: int) -> str:

@@ -21,7 +21,7 @@ Only then does it return, so "saved" means on disk. Whole rows are written by
 Python's csv module, so a cell may hold commas and quotes (tracker.log.drafts keeps line
 breaks out, so each event is one line and git's union merge cannot split it).
 
-**Readers see only whole, saved rows** (`read_committed`). Before each change to the log,
+**Readers see only whole, saved rows** (`read_saved`). Before each change to the log,
 the writer records in the lock file the length the log's saved part has once that change
 is made (after the final fsync, the new length). A reader never waits and never creates
 anything: it tries the shared lock without blocking. When it gets it, no writer is at work,
@@ -452,8 +452,7 @@ class Repair:
 
     @property
     def message(self) -> str:
-        shown = self.fragment.strip().replace("\r", " ").replace("\n", " ")
-        shown = shown if len(shown) <= 120 else shown[:119] + "…"
+        shown = excerpt(self.fragment.strip())
         return (
             f"{display_path(self.log)}:{self.line}: the last line was half-written ({self.reason}), probably by a crash while saving. "
             f"It was moved to {display_path(self.quarantine)} and the log now ends at its last complete row; "
