@@ -209,7 +209,7 @@ NO_LINE_END = "it has no line end"
 def _open_lock_for_reading(log: Path) -> int | None:
     """The lock file, opened read-only (a reader creates nothing); None when there is none to use."""
     try:
-        fd = os.open(lock_path(log), os.O_RDONLY | os.O_NONBLOCK | _LOCK_FLAGS)
+        fd = os.open(lock_path(log), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _LOCK_FLAGS)
     except OSError:  # none yet, or a link, or unreadable: no writer of ours coordinates through it
         return None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -220,8 +220,10 @@ def _open_lock_for_reading(log: Path) -> int | None:
 
 def _shared_now(fd: int) -> bool:
     """Take the shared lock if no writer holds the exclusive one; never wait."""
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: without file locks nobody writes (`locked` refuses)
+        return True
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
