@@ -22,8 +22,8 @@ from tracker.engine.status import AsOf as AsOfValue
 from tracker.engine.status import Assessment, Basis, assess_all, instant_for
 from tracker.git.compare import scenarios_known_at
 from tracker.log.events import log_files
-from tracker.log.writer import reading
-from tracker.problems import Problem, TrackerError
+from tracker.log.writer import saved_length
+from tracker.problems import Problem
 from tracker.report.views import event_matches
 from tracker.scenario.loader import scenario_paths
 from tracker.scenario.model import Scenario
@@ -48,7 +48,8 @@ def data_paths() -> tuple[Path, Path]:
 
 
 def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
-    """Path, modification time and size of every input file: a saved edit changes it."""
+    """Path, modification time and size of every input file, and how much of the log a writer last said was saved:
+    a saved edit changes it (a save that finishes after a load began, too: its row was left out of that load)."""
     files: list[Path] = scenario_paths(scenarios) if scenarios.is_dir() else [scenarios] if scenarios.exists() else []
     if events.exists():
         files += log_files(events)
@@ -59,6 +60,9 @@ def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
         except OSError:
             continue
         entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+    saved = saved_length(events) if events.exists() else None
+    if saved is not None:
+        entries.append(("saved", saved, 0))
     return tuple(entries)
 
 
@@ -66,18 +70,13 @@ def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
 def _workspace(scenarios: str, events: str, stamp: Fingerprint) -> Workspace:
     # A resource, not data: the workspace is read-only and keeps its match index warm between
     # reruns and sessions; the fingerprint in the key makes any saved edit load afresh.
-    # The shared read lock keeps appends out while the log is read, so no row is seen half-written.
-    with reading(Path(events)):
-        return load_workspace(Path(scenarios), Path(events))
+    # The loader reads only saved rows, without waiting for a writer (tracker.log.writer.read_saved).
+    return load_workspace(Path(scenarios), Path(events))
 
 
 def workspace() -> Workspace:
     scenarios, events = data_paths()
-    try:
-        return _workspace(str(scenarios), str(events), fingerprint(scenarios, events))
-    except TrackerError as exc:  # the log stayed locked by a writer for too long
-        st.error(str(exc), icon=":material/hourglass_top:")
-        st.stop()
+    return _workspace(str(scenarios), str(events), fingerprint(scenarios, events))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

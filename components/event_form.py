@@ -7,8 +7,12 @@ One flow for new events, corrections and retractions:
    Each error is shown under its field; the preview of the row and of the scenarios it
    would change is shown under the form.
 2. **Save** exists only for a checked row without errors, and writes that row, not the
-   form's current contents (tracker.log.drafts.save_rows, which refuses an id already in the
-   log: a second click, or a stale page, saves nothing and says so).
+   form's current contents (tracker.log.drafts.save_rows). The row's id is made once per
+   form (kept across Checks until a save succeeds) and is the save's idempotency key: a
+   second click, a stale page or a retry after an error finds the row already in the log
+   and says "already saved (events.csv line N)" instead of writing it twice. The rules that
+   depend on the log are checked again under the writer's lock: if someone corrected or
+   retracted the event meanwhile, Save says so, naming their row.
 3. Saving runs in the button's callback, before the page is drawn again, so the whole page
    (and the Board) is drawn from the reloaded log: its fingerprint changed.
 """
@@ -25,7 +29,7 @@ import pandas as pd
 import streamlit as st
 
 from components import event_import, writing
-from components.context import Context, data_paths, workspace
+from components.context import Context, data_paths
 from tracker.engine.impact import Impact, preview_impact
 from tracker.engine.status import format_instant
 from tracker.log.access import WriteAccess
@@ -34,7 +38,6 @@ from tracker.log.drafts import (
     FieldError,
     blocking,
     check_draft,
-    check_rows,
     correction_draft,
     draft_for_scenario,
     reason_errors,
@@ -42,9 +45,9 @@ from tracker.log.drafts import (
     save_rows,
 )
 from tracker.log.events import MULTI_VALUED, EventLog, Version
-from tracker.log.ledger import raw_rows
+from tracker.log.ids import new_event_id
 from tracker.log.reader import parse_occurred
-from tracker.log.writer import DuplicateIdError, format_logged_at
+from tracker.log.writer import RefusedError, format_logged_at
 from tracker.problems import TrackerError
 from tracker.report.html import impact_html, source_html
 from tracker.scenario.model import EVENT_KINDS, Scenario
@@ -106,10 +109,18 @@ def preview_instants(ctx: Context) -> list[tuple[str, dt.datetime]]:
     return instants
 
 
-def check(ctx: Context, kind: str, draft: EventDraft, logged_by: str, extra: Sequence[FieldError] = ()) -> Checked:
+def _draft_id(key: str) -> str:
+    """The id of the row this form saves: made once per form, so that every retry saves the same row once."""
+    name = f"{key}:{_generation(key)}:id"
+    if name not in st.session_state:
+        st.session_state[name] = new_event_id(now())
+    return str(st.session_state[name])
+
+
+def check(ctx: Context, key: str, kind: str, draft: EventDraft, logged_by: str, *, extra: Sequence[FieldError] = ()) -> Checked:
     """The row a draft would append, its problems, and (when it has no errors) the scenarios it would change."""
     log = ctx.workspace.events
-    row, errors = check_draft(draft, log, now=now(), logged_by=logged_by)
+    row, errors = check_draft(draft.replace(id=_draft_id(key)), log, now=now(), logged_by=logged_by)
     errors = [*extra, *errors]
     impacts: list[tuple[str, list[Impact]]] = []
     if not blocking(errors):
@@ -122,29 +133,20 @@ def save(key: str, checked: Checked) -> None:
     """Write a checked row (a button callback: runs before the page is drawn again)."""
     st.session_state.pop(_checked_key(key), None)
     location = data_paths()[1]
-    log = workspace().events
     row = checked.row
     word = KIND_WORDS[checked.kind]
-    if raw_rows(log).has_id(row["id"]):
-        _already_saved(key, word, row["id"])
-        return
-    problems = blocking(check_rows([row], log)[0])
-    if problems:  # the log changed since Check (someone retracted the event meanwhile...)
-        st.session_state[_checked_key(key)] = Checked(checked.kind, row, problems)
-        st.session_state[_saved_key(key)] = (
-            "error",
-            markdown_literal(f"Not saved: the log changed since you checked. {problems[0].message}"),
-        )
-        return
     when = now()
     try:
         receipt = save_rows(location, [{**row, "logged_at": format_logged_at(when)}], now=when, on_duplicate="refuse")
-    except DuplicateIdError:  # two clicks raced: the first one saved it
-        _already_saved(key, word, row["id"])
+    except RefusedError as exc:  # the log changed since Check (someone retracted the event meanwhile...)
+        st.session_state[_saved_key(key)] = ("error", markdown_literal(f"Not saved: the log changed since you checked. {exc}"))
         return
     except TrackerError as exc:
         st.session_state[_checked_key(key)] = checked  # keep it, to try again
         st.session_state[_saved_key(key)] = ("error", markdown_literal(f"Not saved: {exc}"))
+        return
+    if receipt.already:
+        _already_saved(key, word, row["id"], receipt.already[0].place)
         return
     message = f"Saved {word} {markdown_code(row['id'])}: {markdown_literal(row['title'])}"
     if receipt.repair is not None:
@@ -153,15 +155,16 @@ def save(key: str, checked: Checked) -> None:
     st.session_state[f"{key}:gen"] = _generation(key) + 1
 
 
-def _already_saved(key: str, word: str, event_id: str) -> None:
+def _already_saved(key: str, word: str, event_id: str, place: str) -> None:
     """A second save of the same row: nothing is written; the first save's message stays if it is showing."""
     shown = st.session_state.get(_saved_key(key))
     if shown and shown[0] == "success" and markdown_code(event_id) in shown[1]:
         return
     st.session_state[_saved_key(key)] = (
         "info",
-        f"This {word} is already in the log (id {markdown_code(event_id)}); it was not saved twice.",
+        f"This {word} is already saved ({markdown_literal(place)}, id {markdown_code(event_id)}); it was not saved twice.",
     )
+    st.session_state[f"{key}:gen"] = _generation(key) + 1  # done: the form starts afresh, with a new id
 
 
 def _outcome(key: str) -> None:
@@ -424,7 +427,7 @@ def event_form(ctx: Context, key: str, initial: EventDraft, *, kind: str = "even
             corrects=initial.corrects,
             **{column: tuple(str(v) for v in chosen[column]) for column in MULTI_VALUED},  # type: ignore[arg-type]
         )
-        st.session_state[_checked_key(key)] = check(ctx, kind, draft, writing.remember_name(name))
+        st.session_state[_checked_key(key)] = check(ctx, key, kind, draft, writing.remember_name(name))
     _show_check(ctx, key, slots)
 
 
@@ -566,7 +569,7 @@ def retraction_form(ctx: Context, key: str, event_id: str, access: WriteAccess) 
         except TrackerError as exc:
             st.error(markdown_literal(str(exc)), icon=":material/error:")
             return
-        st.session_state[_checked_key(key)] = check(ctx, "retraction", draft, writing.remember_name(name), reason_errors(reason))
+        st.session_state[_checked_key(key)] = check(ctx, key, "retraction", draft, writing.remember_name(name), extra=reason_errors(reason))
     _show_check(ctx, key, slots)
 
 

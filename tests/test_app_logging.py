@@ -30,8 +30,11 @@ from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tests.exports import ACLED_MAP, write_acled
 from tests.markdown import shown
 from tracker.engine.status import assess_all
+from tracker.log.drafts import correction_draft
+from tracker.log.drafts import submit as submit_drafts
 from tracker.log.importer import ImportMapping, parse_map_options, save_mapping
 from tracker.log.reader import load_events
+from tracker.log.writer import append_rows
 from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_instant
 
@@ -386,9 +389,27 @@ def test_a_second_save_of_the_same_check_saves_nothing_and_says_so(writable: Pat
     at.run()
     click(at, "log-save")
     assert len(data_rows(log)) == count + 1
-    assert [i.value for i in at.info if "already" in i.value] == [
-        f"This event is already in the log (id `{checked.row['id']}`); it was not saved twice."
-    ]
+    [info] = [i.value for i in at.info if "already" in i.value]
+    line, event_id = count + 2, checked.row["id"]
+    assert re.fullmatch(rf"This event is already saved \(.*events\.csv line {line}, id `{event_id}`\); it was not saved twice\.", info)
+
+
+def test_a_retried_save_whose_row_reached_the_disk_is_not_written_twice(writable: Path) -> None:
+    log = writable / "events.csv"
+    at = open_app(params={"as_of": "2021-12-20"})
+    de_escalation(at)
+    submit(at, "log")
+    first = at.session_state["log:checked"].row["id"]
+    submit(at, "log")  # Check again: the same form saves the same row, under the same id
+    checked = at.session_state["log:checked"]
+    assert checked.row["id"] == first
+    # An earlier Save wrote the row, and its process died before it could say so.
+    append_rows(log, [checked.row], now=dt.datetime.now(dt.UTC))
+    count = len(data_rows(log))
+    click(at, "log-save")
+    assert len(data_rows(log)) == count
+    [info] = [i.value for i in at.info if "already" in i.value]
+    assert re.fullmatch(rf"This event is already saved \(.*events\.csv line {count + 1}, id `{first}`\); it was not saved twice\.", info)
 
 
 def test_save_writes_what_was_checked_not_later_edits(writable: Path) -> None:
@@ -499,6 +520,30 @@ def test_correcting_an_event_keeps_the_original_and_shows_the_current_version(wr
     assert history["Title"].iloc[0] == original_title
     assert history["Logged by"].iloc[1] == "anonymous" and history["Logged at"].iloc[1].endswith("Z")
     assert any(line.startswith(FIRST_TRANCHE + ",") for line in data_rows(writable / "events.csv"))  # the original stays
+
+
+def test_a_correction_someone_saved_first_is_named_and_nothing_is_saved(writable: Path) -> None:
+    log = writable / "events.csv"
+    at = open_app(params={"as_of": "2022-03-01"})
+    pick(at, FIRST_TRANCHE)
+    form = f"correct-{FIRST_TRANCHE}"
+    fill(at, form, title="US announces first tranche of sanctions (corrected)")
+    submit(at, form)
+    # Meanwhile a colleague corrects the same event.
+    theirs = correction_draft(load_events(log), FIRST_TRANCHE, title="Their correction")
+    saved = submit_drafts(log, [theirs], load_events(log), now=dt.datetime.now(dt.UTC), logged_by="ben")
+    assert saved.receipt is not None
+    count = len(data_rows(log))
+    click(at, f"{form}-save")
+    assert len(data_rows(log)) == count
+    [error] = [e.value for e in at.error if e.value.startswith("Not saved")]
+    winner = saved.receipt.written[0]
+    assert re.fullmatch(
+        rf"Not saved: the log changed since you checked\. corrects: '{FIRST_TRANCHE}' is no longer the current version of event "
+        rf"'{FIRST_TRANCHE}': '{winner}' \(.*events\.csv line {count + 1}\) corrected it since; start again from that version; "
+        "nothing was written",
+        error,
+    )
 
 
 def test_retracting_needs_a_reason_and_hides_the_event_from_matching(writable: Path) -> None:

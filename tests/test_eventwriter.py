@@ -28,7 +28,6 @@ from tracker.log.writer import (
     format_logged_at,
     lock_path,
     locked,
-    reading,
     repair_log,
 )
 from tracker.problems import TrackerError
@@ -178,6 +177,40 @@ def test_a_full_disk_takes_back_the_half_written_row(write: Write, monkeypatch: 
     assert log.read_bytes() == before
 
 
+def test_a_full_disk_during_repair_leaves_no_fragment_file_and_the_log_untouched(
+    write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = write("events.csv", HEADER + "a,2022-02-21,A,,,,s,,,,,\nb,2022-02-2")
+    before = log.read_bytes()
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patched, pytest.raises(TrackerError) as caught:
+        patched.setattr(os, "write", full)
+        repair_log(log, NOW)
+    assert str(caught.value) == "cannot write events.csv: No space left on device; nothing was written"
+    assert log.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".events.csv.lock", "events.csv"]
+
+
+def test_links_where_the_writer_would_write_are_refused_and_their_targets_untouched(write: Write, tmp_path: Path) -> None:
+    elsewhere = write("elsewhere.csv", HEADER)
+    folder = write("log/2021.csv", HEADER).parent
+    (folder / "events.csv").symlink_to(elsewhere)  # committed to the repository by anyone
+    with pytest.raises(TrackerError) as caught:
+        append_rows(folder, [_row("B")], now=NOW)
+    assert str(caught.value) == (
+        "cannot write log/events.csv: it is a symbolic link, and the tracker reads only regular files (it never follows links). "
+        "Nothing was written"
+    )
+    log = write("events.csv", HEADER)
+    lock_path(log).symlink_to(elsewhere)  # the writer records the saved length in its lock file: never through a link
+    with pytest.raises(TrackerError, match=r"^cannot use \.events\.csv\.lock as the event log's lock: it is a symbolic link; remove it$"):
+        append_rows(log, [_row("B")], now=NOW)
+    assert elsewhere.read_text() == HEADER and log.read_text() == HEADER
+
+
 def test_a_busy_lock_times_out_with_a_clear_message(write: Write) -> None:
     log = write("events.csv", HEADER)
     with locked(log), pytest.raises(TrackerError) as caught, locked(log, timeout=0.05):
@@ -186,15 +219,21 @@ def test_a_busy_lock_times_out_with_a_clear_message(write: Write) -> None:
     assert lock_path(log).exists()
 
 
-def test_readers_share_the_lock_and_wait_for_writers(write: Write) -> None:
-    log = write("events.csv", HEADER)
-    with reading(log), reading(log, timeout=0.05):
-        assert load_events(log).problems == []  # two readers at once
-    with locked(log), pytest.raises(TrackerError) as caught, reading(log, timeout=0.05):
-        pass  # pragma: no cover - never reached
-    assert str(caught.value) == "the event log events.csv is busy: another writer has held it for 0.05 s; nothing was read, try again"
-    with reading(log), pytest.raises(TrackerError), locked(log, timeout=0.05):
-        pass  # pragma: no cover - a writer waits for the readers
+def test_readers_never_wait_for_a_writer_and_read_only_what_it_saved(write: Write) -> None:
+    log = write("events.csv", HEADER + "a,2022-02-21,A,,,,s,,,,,\n")
+    load_events(log)
+    assert not lock_path(log).exists(), "a reader creates nothing"
+    with locked(log) as lock:
+        lock.saved(log.stat().st_size)
+        with log.open("ab") as handle:  # a whole line, but its writer has not said it is saved
+            handle.write(b"b,2022-02-22,B,,,,s,,,,,\n")
+        during = load_events(log)  # holding the lock itself: a reader in another process would not wait either
+    assert during.table.column("id").to_pylist() == ["a"]
+    assert [(p.line, p.severity, p.message) for p in during.problems] == [
+        (3, "warning", "a row being saved was left out: a save is in progress (or was interrupted); it counts once saved")
+    ]
+    after = load_events(log)  # no writer now: the whole line counts
+    assert (after.table.column("id").to_pylist(), after.problems) == (["a", "b"], [])
 
 
 # --- a half-written last line ---------------------------------------------------------------
@@ -210,7 +249,7 @@ def test_a_last_line_without_line_end_is_quarantined(write: Write, tmp_path: Pat
     assert repair.message == (
         "events.csv:3: the last line was half-written (it has no line end), probably by a crash while saving. "
         "It was moved to events.csv.partial-20220222T140305120Z and the log now ends at its last complete row; "
-        "nothing was deleted. If that event is missing from the log, log it again: 0190-half,2022-02-22,EU agr"
+        "nothing was deleted. If that event is missing from the log, log it again: '0190-half,2022-02-22,EU agr'"
     )
     assert repair_log(log, NOW) is None
 

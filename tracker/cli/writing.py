@@ -1,4 +1,13 @@
-"""Writing to the event log: log, correct, retract, import, repair."""
+"""Writing to the event log: log, correct, retract, import, repair.
+
+A retried command saves once. Each row has an idempotency key: its id, given with ``--id`` (a script that must
+retry safely gives one), or else, for ``log``, its content: the same event (every field) logged by the same person
+within RETRY_WINDOW is the same save retried, say after the first command was killed before it could answer. Both
+say "Already saved (events.csv line N)" and write nothing. An id alone is exact; the content rule covers the person at
+the keyboard who did not think of one, and is short so that a genuinely repeated event an hour later is logged.
+A retried ``correct`` or ``retract`` without ``--id`` cannot duplicate anything: the event's current version (or its
+retraction) has changed, and the retry is refused saying so.
+"""
 
 from __future__ import annotations
 
@@ -34,11 +43,13 @@ from tracker.log.importer import (
     save_mapping,
     saved_mappings,
 )
+from tracker.log.ledger import raw_rows
 from tracker.log.reader import load_events
-from tracker.log.writer import append_target, reading, repair_log
+from tracker.log.writer import Receipt, append_target, repair_log
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import EVENT_KINDS, Scenario
+from tracker.text import excerpt
 from tracker.timeutil import now
 
 
@@ -64,8 +75,7 @@ def _open_log(location: Path, when: dt.datetime) -> EventLog:
         print(f"tracker: warning: {repair.message}", file=sys.stderr)
     if not append_target(location).exists() and not location.is_dir():
         return EventLog.empty()
-    with reading(location):
-        return load_events(location)
+    return load_events(location)
 
 
 def _scenarios_for_preview(args: argparse.Namespace) -> list[Scenario]:
@@ -91,22 +101,57 @@ def _refuse(errors: Sequence[FieldError]) -> int:
     return EXIT_USAGE
 
 
+RETRY_WINDOW = dt.timedelta(minutes=10)
+
+
+def _already(event_id: str, place: str, what: str) -> int:
+    print(f"Already saved ({place}): {event_id} ({what}); nothing was written twice.")
+    return EXIT_OK
+
+
+def _saved(receipt: Receipt, row: dict[str, str], what: str) -> int | None:
+    """Say what a save did; the exit code when it only found the row already saved."""
+    if receipt.repair is not None:
+        print(f"tracker: warning: {receipt.repair.message}", file=sys.stderr)
+    if receipt.already:
+        return _already(receipt.already[0].event_id, receipt.already[0].place, what)
+    print(f"Logged {row['id']} ({what}) to {display_path(receipt.path)}")
+    return None
+
+
 def _write_one(args: argparse.Namespace, draft: EventDraft, log: EventLog, when: dt.datetime, what: str) -> int:
-    """Check one draft, show its impact, append it durably and say so."""
+    """Check one draft, show its impact, append it durably and say so (or that it was saved already)."""
     as_of = cast(dt.datetime, as_of_flag(args.as_of))
+    if args.row_id is not None:
+        draft = draft.replace(id=args.row_id)
     row, errors = check_draft(draft, log, now=when, logged_by=_logged_by(args))
-    if blocking(errors):
+    retried = raw_rows(log).has_id(row["id"])  # the writer tells a retry (same content) from a clash, under its lock
+    if blocking(errors) and not (retried and all(e.field == "id" for e in blocking(errors))):
         return _refuse(errors)
     scenarios = _scenarios_for_preview(args)
     impacts = preview_impact([row], scenarios, log, as_of)
-    receipt = save_rows(_events_location(args), [row], now=when)
-    if receipt.repair is not None:
-        print(f"tracker: warning: {receipt.repair.message}", file=sys.stderr)
+    receipt = save_rows(_events_location(args), [row], now=when, retry_window=None if args.row_id else RETRY_WINDOW)
+    code = _saved(receipt, row, what)
+    if code is not None:
+        return code
     for error in errors:
         print(f"tracker: {error.severity}: {error.message}", file=sys.stderr)
-    print(f"Logged {row['id']} ({what}) to {display_path(receipt.path)}")
     _print_impact(impacts, as_of, bool(scenarios))
     return EXIT_OK
+
+
+def _revised_before(log: EventLog, row_id: str | None, event_id: str, kind: str) -> int | None:
+    """``--id`` of a correction or retraction already in the log: a retried command (exit code), or a clash (an error)."""
+    raw = raw_rows(log)
+    pos = None if row_id is None else raw.position(row_id)
+    if row_id is None or pos is None:
+        return None
+    mine = log.history(row_id)
+    target = log.history(event_id)
+    same = bool(mine and target) and mine[0].event.id == target[0].event.id
+    if same and any(v.kind == kind and v.event.id == row_id for v in mine):
+        return _already(row_id, raw.place(pos), f"a {kind} of {mine[0].event.id}")
+    raise UsageError(f"--id: {excerpt(row_id)} is already the id of another row ({raw.place(pos)}); give a new id, or none")
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -138,6 +183,9 @@ def cmd_correct(args: argparse.Namespace) -> int:
         raise UsageError("give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags, --notes or --kind")
     when = now()
     log = _open_log(_events_location(args), when)
+    retried = _revised_before(log, args.row_id, args.id, "correction")
+    if retried is not None:
+        return retried
     draft = correction_draft(log, args.id, **changes)
     if draft.replace(corrects="") == EventDraft.from_event(current_version(log, args.id)):
         raise UsageError(f"nothing to correct: the values given are already those of {args.id!r}")
@@ -149,6 +197,9 @@ def cmd_retract(args: argparse.Namespace) -> int:
         raise UsageError("--reason: is empty; say why the event is retracted")
     when = now()
     log = _open_log(_events_location(args), when)
+    retried = _revised_before(log, args.row_id, args.id, "retraction")
+    if retried is not None:
+        return retried
     draft = retraction_draft(log, args.id, args.reason, args.source)
     return _write_one(args, draft, log, when, f"a retraction of {log.history(args.id)[0].event.id}")
 
@@ -237,6 +288,15 @@ def _add_write_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--as-of", metavar="WHEN", help="instant of the impact preview: a date or a datetime with offset; default: now")
 
 
+def _add_row_id(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--id",
+        dest="row_id",
+        metavar="NEW_ID",
+        help="the new row's id (default: a new time-ordered id); running the command again with the same --id saves it once",
+    )
+
+
 def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> None:
     command.add_argument(
         "--occurred", required=required, metavar="WHEN", help="a date (2022-02-22) or a datetime with offset (2022-02-22T15:00:00Z)"
@@ -252,12 +312,14 @@ def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> No
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
     log = sub.add_parser("log", help="log an event (checked, then appended durably)")
     _add_event_fields(log, required=True)
+    _add_row_id(log)
     _add_write_options(log)
     log.set_defaults(handler=cmd_log)
 
     correct = sub.add_parser("correct", help="log a correction of an event (the original stays in the log)")
     correct.add_argument("id", metavar="ID", help="the event (or an earlier correction) to correct")
     _add_event_fields(correct, required=False)
+    _add_row_id(correct)
     _add_write_options(correct)
     correct.set_defaults(handler=cmd_correct)
 
@@ -265,6 +327,7 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     retract.add_argument("id", metavar="ID", help="the event to retract")
     retract.add_argument("--reason", required=True, metavar="TEXT", help="why the event is retracted")
     retract.add_argument("--source", metavar="TEXT", help="source of the retraction (default: the event's source)")
+    _add_row_id(retract)
     _add_write_options(retract)
     retract.set_defaults(handler=cmd_retract)
 

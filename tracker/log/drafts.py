@@ -4,8 +4,15 @@ Validation has no rules of its own: the candidate rows are written, exactly as t
 would be appended, to a scratch CSV file and read back by `tracker.log.events.load_events`;
 its problems are the user's errors. Corrections and retractions are checked by
 running the loader's own resolution (`tracker.log.ledger.extended`) over the log with
-the candidates appended. The one rule added for NEW rows: the loader only warns about
-an empty source (old logs may lack one), a new event must have one.
+the candidates appended. The rules added for NEW rows: the loader only warns about
+an empty source (old logs may lack one), a new event must have one; a correction
+corrects the event's current version and a retraction an event not yet retracted
+(`revision_errors`: old logs may hold either, new rows may not).
+
+The rules that depend on the log are checked twice: when the user checks (with the log
+as the page or the command read it), and again when saving, under the writer's lock,
+against the log as it is then (`save_rows`): of two people correcting one event at once,
+the second is refused, with the row that won named.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from tracker.log.reader import load_events
 from tracker.log.writer import WRITE_COLUMNS, OnDuplicate, Receipt, append_rows, encode_rows, format_logged_at
 from tracker.problems import Severity, TrackerError
 from tracker.scenario.model import Scenario
+from tracker.text import excerpt
 
 REQUIRED_FOR_NEW = ("source",)  # a warning for old rows, an error for new ones
 # The loader's own words (tests check they stay the same); it says them only for rows that are otherwise valid.
@@ -159,7 +167,42 @@ def line_break_errors(row: Mapping[str, str]) -> list[FieldError]:
 
 
 def duplicate_id_message(event_id: str) -> str:
-    return f"id: duplicate event id {event_id!r} (already in the event log)"
+    return f"id: duplicate event id {excerpt(event_id)} (already in the event log)"
+
+
+def _place(log: EventLog, row_id: str) -> str:
+    raw = raw_rows(log)
+    pos = raw.position(row_id)
+    return "the event log" if pos is None else raw.place(pos)
+
+
+def revision_errors(row: Mapping[str, str], log: EventLog) -> list[FieldError]:
+    """What a NEW correction or retraction may not do, given ``log``: correct an event retracted or a version since
+    replaced, retract an event already retracted. (What no row may do, such as name no event, the ledger says.)"""
+    column = "corrects" if row.get("corrects", "").strip() else "retracts" if row.get("retracts", "").strip() else ""
+    if not column:
+        return []
+    named = row[column].strip()
+    history = log.history(named)
+    if not history or next(v.kind for v in history if v.event.id == named) == "retraction":
+        return []  # the ledger's own problems say what is wrong with it
+    original = history[0].event.id
+    retractions = [v.event.id for v in history if v.kind == "retraction"]
+    if retractions:
+        done = "already retracted" if column == "retracts" else "retracted"
+        hint = "there is nothing left to do" if column == "retracts" else "log it again as a new event if it did happen"
+        place = _place(log, retractions[0])
+        return [FieldError(column, f"{column}: event {excerpt(original)} was {done} by {excerpt(retractions[0])} ({place}); {hint}")]
+    current = next(v.event.id for v in history if v.current)
+    if column == "corrects" and current != named:
+        return [
+            FieldError(
+                column,
+                f"corrects: {excerpt(named)} is no longer the current version of event {excerpt(original)}: {excerpt(current)} "
+                f"({_place(log, current)}) corrected it since; start again from that version",
+            )
+        ]
+    return []
 
 
 def check_rows(rows: Sequence[Mapping[str, str]], log: EventLog) -> list[list[FieldError]]:
@@ -171,6 +214,7 @@ def check_rows(rows: Sequence[Mapping[str, str]], log: EventLog) -> list[list[Fi
         event_id = row.get("id", "")
         if event_id.strip() and existing.has_id(event_id):
             errors[index].append(FieldError("id", duplicate_id_message(event_id)))
+        errors[index] += revision_errors(row, log)
     index_of: dict[str, int] = {}
     for index, row in enumerate(rows):
         index_of.setdefault(row.get("id", ""), index)
@@ -191,9 +235,28 @@ def check_draft(draft: EventDraft, log: EventLog, *, now: dt.datetime, logged_by
     return row, [*input_errors(draft), *check_rows([row], log)[0]]
 
 
-def save_rows(location: Path, rows: Sequence[Mapping[str, str]], *, now: dt.datetime, on_duplicate: OnDuplicate = "refuse") -> Receipt:
-    """Append checked rows durably (one lock, one write, one fsync); see tracker.log.writer."""
-    return append_rows(location, rows, now=now, on_duplicate=on_duplicate)
+def save_rows(
+    location: Path,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    now: dt.datetime,
+    on_duplicate: OnDuplicate = "refuse",
+    retry_window: dt.timedelta | None = None,
+) -> Receipt:
+    """Append checked rows durably (one lock, one write, one fsync); see tracker.log.writer.
+
+    Corrections and retractions are checked again under the lock, against the log as it is then: a row another
+    writer made wrong meanwhile raises RefusedError (``on_duplicate="skip"``: is skipped), naming that writer's row.
+    A row already saved (a retry) is reported in the receipt's ``already``, not written twice.
+    """
+
+    def rules_now(pending: Sequence[Mapping[str, str]]) -> list[list[str]]:
+        if not any(row.get("corrects", "").strip() or row.get("retracts", "").strip() for row in pending):
+            return [[] for _ in pending]  # new events depend on the log only by their ids, which the writer checks
+        log = load_events(location)  # under the writer's lock: the log as it is now, with every saved row
+        return [[error.message for error in blocking(errors)] for errors in check_rows(pending, log)]
+
+    return append_rows(location, rows, now=now, on_duplicate=on_duplicate, check=rules_now, retry_window=retry_window)
 
 
 @dataclass(frozen=True)
@@ -221,10 +284,10 @@ def submit(location: Path, drafts: Sequence[EventDraft], log: EventLog, *, now: 
 
 # --- corrections and retractions -----------------------------------------------------------
 def current_version(log: EventLog, event_id: str) -> Event:
-    """The version of an event the engine matches now; TrackerError if there is none."""
+    """The version of an event the engine matches now (under its own row id); TrackerError if there is none."""
     history = log.history(event_id)
     if not history:
-        raise TrackerError(f"no event with id {event_id!r} in the event log")
+        raise TrackerError(f"no event with id {excerpt(event_id)} in the event log")
     retractions = [v.event for v in history if v.kind == "retraction"]
     if retractions:
         original = history[0].event.id
@@ -233,12 +296,16 @@ def current_version(log: EventLog, event_id: str) -> Event:
 
 
 def correction_draft(log: EventLog, event_id: str, **changes: object) -> EventDraft:
-    """A draft correcting ``event_id`` (an event or one of its corrections): its current fields, then ``changes``."""
+    """A draft correcting ``event_id`` (an event or one of its corrections): its current fields, then ``changes``.
+
+    It corrects the current version, by that version's row id: should another correction be saved first, this one
+    no longer corrects the current version and is refused (`revision_errors`) instead of silently replacing it.
+    """
     unknown = sorted(set(changes) - {"occurred", "title", "source", "actors", "targets", "tags", "notes", "kind"})
     if unknown:
         raise ValueError(f"cannot change {unknown}")
     current = current_version(log, event_id)
-    return EventDraft.from_event(current).replace(corrects=event_id.strip(), **changes)
+    return EventDraft.from_event(current).replace(corrects=current.id, **changes)
 
 
 def retraction_draft(log: EventLog, event_id: str, reason: str, source: str | None = None) -> EventDraft:

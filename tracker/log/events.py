@@ -6,7 +6,7 @@ Reading is tracker.log.reader; resolving corrections and retractions is tracker.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -92,8 +92,13 @@ def wall_clock_one(when: dt.datetime, date_only: bool, tz: dt.tzinfo) -> dt.date
 
 
 def csv_files(folder: Path) -> list[Path]:
-    """The event logs of a folder: its CSV files (any case of .csv), hidden ones left out, in name order."""
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.name.startswith("."))
+    """The event logs of a folder: its CSV files (any case of .csv), hidden ones left out, in name order.
+
+    Links, FIFOs and devices named .csv are listed too, so that the loader reports them instead of passing them over.
+    """
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())
+    )
 
 
 def log_files(location: Path) -> list[Path]:
@@ -121,6 +126,14 @@ class EventLog:
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     revisions: Revisions | None = None  # set when the log has corrections or retractions
+    where: Callable[[int], tuple[str, int]] | None = None  # file and line of a row, when read from files
+
+    def place(self, pos: int) -> str:
+        """Where a row is, for messages: "events.csv line 70" ("the event log" when it was not read from a file)."""
+        if self.where is None:
+            return "the event log"
+        path, line = self.where(pos)
+        return f"{path} line {line}"
 
     @classmethod
     def empty(cls) -> EventLog:

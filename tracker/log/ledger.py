@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from tracker.log.events import EventLog, Revisions
 from tracker.problems import Problem, Severity
+from tracker.text import excerpt
 from tracker.timeutil import FIRST_DAY, LAST_DAY, end_of_day, start_of_day, to_ns
 
 CORRECTS, RETRACTS = "corrects", "retracts"
@@ -90,16 +91,18 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
     for pos, ref, target in zip(revision_rows, refs, found, strict=True):
         if corrects[pos] and retracts[pos]:
             problems.append(
-                RevisionProblem(pos, RETRACTS, f"retracts: this row also corrects {corrects[pos]!r}; a row either corrects or retracts")
+                RevisionProblem(
+                    pos, RETRACTS, f"retracts: this row also corrects {excerpt(corrects[pos])}; a row either corrects or retracts"
+                )
             )
             invalid.add(pos)
             continue
         column = CORRECTS if corrects[pos] else RETRACTS
         if target is None:
-            problems.append(RevisionProblem(pos, column, f"{column}: no event with id {ref!r} in the event log"))
+            problems.append(RevisionProblem(pos, column, f"{column}: no event with id {excerpt(ref)} in the event log"))
             invalid.add(pos)
         elif target == pos:
-            problems.append(RevisionProblem(pos, column, f"{column}: the row names its own id {ref!r}"))
+            problems.append(RevisionProblem(pos, column, f"{column}: the row names its own id {excerpt(ref)}"))
             invalid.add(pos)
         elif column == CORRECTS:
             parent[pos] = target
@@ -135,9 +138,9 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
             if base is None:
                 target = parent[r]
                 if target in retraction:
-                    message = f"corrects: {name(target)!r} is a retraction, not an event; correct the event it retracts"
+                    message = f"corrects: {excerpt(name(target))} is a retraction, not an event; correct the event it retracts"
                 else:
-                    message = f"corrects: {name(target)!r} is not a valid event or correction (see the problem on its own row)"
+                    message = f"corrects: {excerpt(name(target))} is not a valid event or correction (see the problem on its own row)"
                 problems.append(RevisionProblem(r, CORRECTS, message))
             original[r] = base
 
@@ -149,9 +152,11 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
     retractions: dict[int, list[int]] = {}  # original row -> rows retracting it
     for row, target in sorted(retraction.items()):
         if target in retraction:
-            message = f"retracts: {name(target)!r} is itself a retraction; a retraction cannot be undone, log the event again instead"
+            message = (
+                f"retracts: {excerpt(name(target))} is itself a retraction; a retraction cannot be undone, log the event again instead"
+            )
         elif target in invalid or (target in original and original[target] is None):
-            message = f"retracts: {name(target)!r} is not a valid event or correction (see the problem on its own row)"
+            message = f"retracts: {excerpt(name(target))} is not a valid event or correction (see the problem on its own row)"
         else:
             root = original.get(target, target)
             assert root is not None
@@ -163,7 +168,7 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
             first = retractions[root][0]
             for row in (r for r in rows[1:] if r > first):
                 message = (
-                    f"corrects: event {name(root)!r} was retracted by {name(first)!r}; "
+                    f"corrects: event {excerpt(name(root))} was retracted by {excerpt(name(first))}; "
                     "this correction is kept in its history but not matched"
                 )
                 problems.append(RevisionProblem(row, CORRECTS, message, "warning"))

@@ -3,6 +3,11 @@
 A log can hold millions of rows, so reading and validation are vectorised: pandas'
 CSV reader fills Arrow-backed columns, checks run as Arrow compute kernels, and the
 exact line of a bad row is worked out only when there is one to report.
+
+Only saved rows are read (tracker.log.writer.read_saved): a row a writer is still writing, or one a
+crash left half-written, is left out and reported at its line, whether or not it would parse. Logs
+are regular files (tracker.files.read_input): the configured log may be a link to one, the CSV
+files of a folder of logs may not; a device or a FIFO is refused without reading a byte.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tracker.files import InputRefused
 from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table, log_files
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import LOGGED_AT, apply_revisions, parse_stamps
+from tracker.log.writer import BEING_SAVED, read_saved
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import EVENT_KINDS
 from tracker.text import did_you_mean, did_you_mean_hint, excerpt, fold, fold_array
@@ -73,20 +80,30 @@ class _FileRead:
     path: Path
     display: str
     header_len: int = 0
+    raw: bytes = b""  # the saved bytes read, while loading; dropped after (a log keeps its lines for messages)
     text: str | None = None  # the decoded file, when it had to be decoded in Python
     unreadable: np.ndarray | None = None  # rows holding bytes that are not UTF-8
+    folder: Path | None = None  # as the file was read (tracker.files.read_input), to read it again for its lines
+    follow: bool = False
     _row_lines: list[int] | None = None
 
     def line_of(self, row: int) -> int:
         """The line a row of ``table`` starts on (rows with too many fields were skipped)."""
         if self._row_lines is None:
-            text = self.text if self.text is not None else _decoded(self.path.read_bytes(), "surrogateescape")
+            text = self.text if self.text is not None else _decoded(self.raw or self._read_again(), "surrogateescape")
             self._row_lines = [line for line, _, count in _record_lines(text) if count <= self.header_len]
         return self._row_lines[row] if row < len(self._row_lines) else 0
 
+    def _read_again(self) -> bytes:
+        """The file's saved rows, once the load is over: appends since leave the lines of the rows read where they were."""
+        try:
+            return read_saved(self.path, folder=self.folder, follow=self.follow).data
+        except (OSError, InputRefused):  # it was read before: it was removed or replaced since
+            return b""
 
-def _failed(path: Path, display: str, line: int, message: str, column: int = 1) -> _FileRead:
-    return _FileRead(empty_table(), [Problem(display, line, column, message)], path, display)
+
+def _failed(path: Path, display: str, line: int, message: str, *, column: int = 1, also: Sequence[Problem] = ()) -> _FileRead:
+    return _FileRead(empty_table(), [*also, Problem(display, line, column, message)], path, display)
 
 
 def _first_record(text: str) -> list[str]:
@@ -102,7 +119,7 @@ def _header_problem(header: list[str]) -> str | None:
         return f"header: the name of column {broken[0]} holds a line break; the header is one line, {','.join(COLUMNS)}"
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        hints = [f"{name!r} (found {close!r}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
+        hints = [f"{name!r} (found {excerpt(close)}?)" if (close := did_you_mean(name, header)) else repr(name) for name in missing]
         return f"header lacks required column(s) {', '.join(hints)}; expected {','.join(COLUMNS)}"
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
@@ -110,11 +127,26 @@ def _header_problem(header: list[str]) -> str | None:
     return None
 
 
-def _read_one(path: Path, display: str) -> _FileRead:
+def _left_out(display: str, line: int, reason: str) -> Problem:
+    if reason == BEING_SAVED:
+        message = "a row being saved was left out: a save is in progress (or was interrupted); it counts once saved"
+    else:
+        message = (
+            f"a half-written row was left out ({reason}): a save is in progress or was interrupted; "
+            "`python -m tracker repair` (or the next save) moves it to a file beside the log"
+        )
+    return Problem(display, line, 1, message, "warning")
+
+
+def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) -> _FileRead:
     try:
-        raw = path.read_bytes()
+        saved = read_saved(path, folder=folder, follow=follow)
+    except InputRefused as exc:
+        return _failed(path, display, 0, f"event log {exc}")
     except OSError as exc:
         return _failed(path, display, 0, f"cannot read event log: {exc.strerror or exc}")
+    raw = saved.data
+    left_out = [] if saved.left_out is None else [_left_out(display, saved.left_out.line, saved.left_out.reason)]
     # Bytes that are not UTF-8 are kept as lone surrogates, so that each row holding one is reported by its line
     # and left out while the others load.
     try:  # the strict decoder is C-fast; only a file with a bad byte is decoded again, keeping its bad bytes
@@ -124,13 +156,13 @@ def _read_one(path: Path, display: str) -> _FileRead:
     try:
         header = [h.strip() for h in _first_record(text)]
     except csv.Error as exc:
-        return _failed(path, display, 1, f"header: not a readable CSV line ({exc})")
+        return _failed(path, display, 1, also=left_out, message=f"header: not a readable CSV line ({exc})")
     if any(re.search(_SURROGATE, h) for h in header):
-        return _failed(path, display, 1, "file is not UTF-8 text; save the CSV as UTF-8")
+        return _failed(path, display, 1, also=left_out, message="file is not UTF-8 text; save the CSV as UTF-8")
     problem = _header_problem(header)
     if problem is not None:
-        return _failed(path, display, 1, problem)
-    problems: list[Problem] = []
+        return _failed(path, display, 1, also=left_out, message=problem)
+    problems: list[Problem] = list(left_out)
     options = {"na_filter": False, "skipinitialspace": False, "dtype": str}
     # The bytes already read, not the file again.
     source: io.BytesIO | io.StringIO = io.BytesIO(raw) if clean else io.StringIO(re.sub(_SURROGATE, "\ufffd", text))
@@ -145,7 +177,8 @@ def _read_one(path: Path, display: str) -> _FileRead:
             if "EOF inside string" in str(exc):
                 # The record that opened the quote runs to the end of the file: every row after it would be lost.
                 line = records[-1][0] if records else 1
-                return _failed(path, display, line, 'a quoted cell is never closed: its " runs to the end of the file')
+                message = 'a quoted cell is never closed: its " runs to the end of the file'
+                return _failed(path, display, line, also=left_out, message=message)
             # Rows with more fields than the header: report each by line, keep the rest (rare, so read them in Python).
             width, rows = len(header), []
             for line, record in records:
@@ -157,16 +190,16 @@ def _read_one(path: Path, display: str) -> _FileRead:
                     rows.append(record + [""] * (width - len(record)))
             frame = pd.DataFrame(rows, columns=header, dtype=str)
     except pd.errors.EmptyDataError:
-        return _failed(path, display, 1, f"event log is empty; expected the header {','.join(COLUMNS)}")
+        return _failed(path, display, 1, also=left_out, message=f"event log is empty; expected the header {','.join(COLUMNS)}")
     except (pd.errors.ParserError, ValueError, OSError, csv.Error) as exc:
-        return _failed(path, display, 1, f"not a readable CSV file: {exc}")
+        return _failed(path, display, 1, also=left_out, message=f"not a readable CSV file: {exc}")
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.astype(str)  # every cell as the text written ("1.10" must not become 1.1)
     unreadable = None
     if not clean:
         unreadable = _rows_touching(text, header_len=len(header), lines=_lines_matching(text, _SURROGATE))
         if len(unreadable) != len(frame):  # pragma: no cover - the rows pandas read are the records counted here
-            return _failed(path, display, 1, "file is not UTF-8 text; save the CSV as UTF-8")
+            return _failed(path, display, 1, also=left_out, message="file is not UTF-8 text; save the CSV as UTF-8")
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.cast(pa.schema([pa.field(name, pa.large_string()) for name in table.column_names]))
     for name in COLUMNS:
@@ -174,7 +207,16 @@ def _read_one(path: Path, display: str) -> _FileRead:
             table = table.append_column(name, pa.array([""] * table.num_rows, pa.large_string()))
     ordered = [*COLUMNS, *[c for c in table.column_names if c not in COLUMNS]]
     return _FileRead(
-        table.select(ordered), problems, path, display, header_len=len(header), text=None if clean else text, unreadable=unreadable
+        table.select(ordered),
+        problems,
+        path,
+        display,
+        header_len=len(header),
+        raw=raw,
+        text=None if clean else text,
+        unreadable=unreadable,
+        folder=folder,
+        follow=follow,
     )
 
 
@@ -292,6 +334,9 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
 
     With ``revisions`` (the default), corrections and retractions are applied last (tracker.log.ledger).
     """
+    # The configured log may be a link to a regular file; the files of a folder (or of a list) are read as they are.
+    folder: Path | None = None
+    follow = False
     if isinstance(location, list):
         paths = location
     else:
@@ -301,7 +346,8 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             log.problems.append(Problem(display_path(location), 0, 0, "event log does not exist"))
             return log
         paths = log_files(location)
-    reads = [_read_one(p, display_path(p)) for p in paths]
+        folder, follow = (location, False) if location.is_dir() else (None, True)
+    reads = [_read_one(p, display_path(p), folder=folder, follow=follow) for p in paths]
     problems = [p for r in reads for p in r.problems]
     all_columns = list(dict.fromkeys(c for r in reads for c in r.table.column_names)) or list(COLUMNS)
     aligned = []
@@ -313,11 +359,7 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         aligned.append(part.select(all_columns))
     table = aligned[0] if len(aligned) == 1 else pa.concat_tables(aligned).combine_chunks() if aligned else empty_table()
     starts = np.cumsum([0, *[t.num_rows for t in aligned]])
-
-    def where(pos: int) -> tuple[str, int]:
-        """File and line of a row of the combined table."""
-        part = int(np.searchsorted(starts, pos, side="right") - 1)
-        return reads[part].display, reads[part].line_of(pos - int(starts[part]))
+    where = _Places(reads, starts)
 
     def report(rows: np.ndarray, column: str, message: str, severity: str = "error") -> None:
         for pos in np.flatnonzero(rows):
@@ -397,16 +439,34 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             shown, line = where(repeat)
             first_shown, first = first_line[id_list[repeat]]
             place = f"line {first}" if first_shown == shown else f"{first_shown} line {first}"
-            problems.append(Problem(shown, line, _COLUMN_NUMBER["id"], f"id: duplicate event id {id_list[repeat]!r} (first on {place})"))
+            message = f"id: duplicate event id {excerpt(id_list[repeat])} (first on {place})"
+            problems.append(Problem(shown, line, _COLUMN_NUMBER["id"], message))
         keep &= ~duplicate
     kept = np.flatnonzero(keep)
     if not keep.all():
         table, ns, date_only = table.take(pa.array(kept)), ns[kept], date_only[kept]
-    log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads])
-    if not revisions:
-        return log
+    places = _Places(reads, starts, kept)
+    log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads], where=places)
+    if revisions:
+        log = apply_revisions(log, places)
+    for read in reads:  # the log keeps its rows' places, not a copy of every file
+        read.table, read.raw, read.text = empty_table(), b"", None
+    return log
 
-    return apply_revisions(log, lambda row: where(int(kept[row])))
+
+@dataclass
+class _Places:
+    """File and line of each row of a log (of the rows read, or of those ``kept``), each file's lines worked out when
+    first asked. A class, not a closure: a log is cached, and so pickled, by the dashboard."""
+
+    reads: list[_FileRead]
+    starts: np.ndarray
+    kept: np.ndarray | None = None
+
+    def __call__(self, row: int) -> tuple[str, int]:
+        pos = row if self.kept is None else int(self.kept[row])
+        part = int(np.searchsorted(self.starts, pos, side="right") - 1)
+        return self.reads[part].display, self.reads[part].line_of(pos - int(self.starts[part]))
 
 
 def _unreadable_stamps(column: pa.Array) -> np.ndarray:
@@ -429,7 +489,7 @@ def _unknown_kinds(column: pa.Array) -> np.ndarray:
 def explain_kind(value: str) -> str:
     """The message for a `kind` that is not a kind of event, with a "did you mean"."""
     hint = did_you_mean_hint(fold(value), EVENT_KINDS, cutoff=0.5)
-    return f"kind: {value!r} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
+    return f"kind: {excerpt(value)} is not a kind of event{hint} (the kinds are {', '.join(EVENT_KINDS)})"
 
 
 def _cell(table: pa.Table, column: str, pos: int) -> str:
