@@ -27,4 +27,4 @@ def shown(markdown: str) -> str:
     text = _Text()
     text.feed(MARKDOWN.render(markdown))
     text.close()
-    return "".join(text.parts).replace(WORD_JOINER, "")
+    return "".join(text.parts).replace(WORD_JOINER, "").rstrip("\n")  # a paragraph ends with a line break

@@ -94,6 +94,11 @@ def page_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def page_words(at: AppTest) -> str:
+    """What the page's Markdown reads as (user text in it is escaped: tests.markdown)."""
+    return "\n".join(shown(m.value) for m in at.markdown)
+
+
 def field_errors(at: AppTest) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for field, _, message in FIELD_ERROR.findall(page_text(at)):
@@ -161,7 +166,7 @@ def test_read_only_by_default_says_how_to_enable_writing(scratch: Path) -> None:
     before = (scratch / "events.csv").read_bytes()
     at = open_app()
     assert not has_submit(at, "log")
-    note = page_text(at)
+    note = page_words(at)
     assert "Read-only: you cannot log events here." in note
     assert "to allow logging, set TRACKER_WRITE=1 or write = true under [tracker] in .streamlit/secrets.toml" in note
     assert "Read-only: you cannot import events here." in note
@@ -186,14 +191,14 @@ def test_a_broken_secrets_file_leaves_the_log_read_only_and_says_why(scratch: Pa
     (scratch / "secrets.toml").write_text("[tracker\nwrite = true\n", encoding="utf-8")
     at = open_app()
     assert not has_submit(at, "log")
-    assert "secrets.toml: not valid TOML" in page_text(at)
+    assert "secrets.toml: not valid TOML" in page_words(at)
 
 
 def test_a_bad_switch_value_is_named(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACKER_WRITE", "sure")
     at = open_app()
     assert not has_submit(at, "log")
-    assert "TRACKER_WRITE='sure' is not one of 1, 0, true, false, yes, no, on, off; the event log is read-only." in page_text(at)
+    assert "TRACKER_WRITE='sure' is not one of 1, 0, true, false, yes, no, on, off; the event log is read-only." in page_words(at)
 
 
 def test_presenter_mode_is_read_only_even_when_writing_is_on(writable: Path) -> None:
@@ -223,7 +228,7 @@ def test_with_sign_in_configured_a_signed_out_user_gets_a_sign_in_button(scratch
     (scratch / "secrets.toml").write_text(AUTH, encoding="utf-8")
     at = open_app(user={"is_logged_in": False})
     assert not has_submit(at, "log")
-    assert "Sign in to log events; only the listed editors may write." in page_text(at)
+    assert "Sign in to log events; only the listed editors may write." in page_words(at)
     assert any(b.label == "Sign in to log events" for b in at.button)
 
 
@@ -244,18 +249,18 @@ def test_the_sign_in_button_starts_the_configured_provider_and_a_failure_is_a_me
     button.click().run()
     assert_fine(at)
     assert asked == ["google"]
-    assert [e.value for e in at.error] == ["Sign-in is not working: Authentication requires Authlib>=1.3.2."]
+    assert [shown(e.value) for e in at.error] == ["Sign-in is not working: Authentication requires Authlib>=1.3.2."]
 
 
 def test_with_sign_in_configured_only_listed_editors_write_and_their_email_is_logged_by(scratch: Path) -> None:
     (scratch / "secrets.toml").write_text(AUTH, encoding="utf-8")
     stranger = open_app(user={"is_logged_in": True, "email": "eve@example.org"})
     assert not has_submit(stranger, "log")
-    assert "eve@example.org is not one of the editors listed in secrets.toml;" in page_text(stranger)
+    assert "eve@example.org is not one of the editors listed in secrets.toml;" in page_words(stranger)
     assert not any(b.label.startswith("Sign in") for b in stranger.button)
 
     at = open_app(params={"as_of": "2021-12-20"}, user={"is_logged_in": True, "email": "Ana@Example.org"})
-    assert "Logging as **Ana@Example.org** (signed in)." in [c.value for c in at.caption]
+    assert "Logging as Ana@Example.org (signed in)." in [shown(c.value) for c in at.caption]
     assert not [t for t in at.text_input if t.key == "log:0:by"]  # no name to type: the sign-in says who
     de_escalation(at)
     submit(at, "log")
@@ -389,9 +394,9 @@ def test_a_second_save_of_the_same_check_saves_nothing_and_says_so(writable: Pat
     at.run()
     click(at, "log-save")
     assert len(data_rows(log)) == count + 1
-    [info] = [i.value for i in at.info if "already" in i.value]
+    [info] = [shown(i.value) for i in at.info if "already" in i.value]
     line, event_id = count + 2, checked.row["id"]
-    assert re.fullmatch(rf"This event is already saved \(.*events\.csv line {line}, id `{event_id}`\); it was not saved twice\.", info)
+    assert re.fullmatch(rf"This event is already saved \(.*events\.csv line {line}, id {event_id}\); it was not saved twice\.", info)
 
 
 def test_a_retried_save_whose_row_reached_the_disk_is_not_written_twice(writable: Path) -> None:
@@ -408,8 +413,8 @@ def test_a_retried_save_whose_row_reached_the_disk_is_not_written_twice(writable
     count = len(data_rows(log))
     click(at, "log-save")
     assert len(data_rows(log)) == count
-    [info] = [i.value for i in at.info if "already" in i.value]
-    assert re.fullmatch(rf"This event is already saved \(.*events\.csv line {count + 1}, id `{first}`\); it was not saved twice\.", info)
+    [info] = [shown(i.value) for i in at.info if "already" in i.value]
+    assert re.fullmatch(rf"This event is already saved \(.*events\.csv line {count + 1}, id {first}\); it was not saved twice\.", info)
 
 
 def test_save_writes_what_was_checked_not_later_edits(writable: Path) -> None:
@@ -536,7 +541,7 @@ def test_a_correction_someone_saved_first_is_named_and_nothing_is_saved(writable
     count = len(data_rows(log))
     click(at, f"{form}-save")
     assert len(data_rows(log)) == count
-    [error] = [e.value for e in at.error if e.value.startswith("Not saved")]
+    [error] = [shown(e.value) for e in at.error if shown(e.value).startswith("Not saved")]
     winner = saved.receipt.written[0]
     assert re.fullmatch(
         rf"Not saved: the log changed since you checked\. corrects: '{FIRST_TRANCHE}' is no longer the current version of event "
@@ -623,7 +628,7 @@ def test_importing_an_acled_export_reports_bad_rows_by_number_and_appends_the_re
     assert len(data_rows(log)) == before, "nothing is written before Append"
 
     click(at, "import:0:append")
-    assert [s.value for s in at.success] == ["Appended 9 events from acled-export.csv."]
+    assert [shown(s.value) for s in at.success] == ["Appended 9 events from acled-export.csv."]
     loaded = load_events(log)
     assert len(data_rows(log)) == before + 9 and not loaded.problems
     assert loaded.has_id("UKR10003") and not loaded.has_id("UKR10002")
@@ -643,7 +648,7 @@ def test_a_mapping_is_saved_by_name_and_prefills_the_next_import(writable: Path)
     at.selectbox(key=f"{prefix}:title").set_value("notes").run()
     at.text_input(key="import:0:name").set_value("ACLED 2022").run()
     click(at, "import:0:save-mapping")
-    assert [e.value for e in at.error] == ["Mapping name 'ACLED 2022': use lower-case letters, digits, - and _ (e.g. acled)"]
+    assert [shown(e.value) for e in at.error] == ["Mapping name 'ACLED 2022': use lower-case letters, digits, - and _ (e.g. acled)"]
     at.text_input(key="import:0:name").set_value("acled").run()
     click(at, "import:0:save-mapping")
     assert (writable / "import-mappings" / "acled.json").is_file()
@@ -704,7 +709,7 @@ def test_an_event_type_column_is_mapped_to_kind_and_checked(writable: Path) -> N
     preview = next(d.value for d in at.dataframe if "Row" in d.value.columns and "title" in d.value.columns)
     assert list(preview["kind"]) == ["decision"]
     click(at, "import:0:append")
-    assert [s.value for s in at.success] == ["Appended 1 event from export.csv."]
+    assert [shown(s.value) for s in at.success] == ["Appended 1 event from export.csv."]
     log = load_events(writable / "events.csv")
     frame = log.frame()
     assert not log.problems and list(frame.loc[frame["title"] == "EU adopts first package", "kind"]) == ["decision"]
@@ -728,9 +733,9 @@ def test_an_excel_export_is_read(writable: Path) -> None:
 def test_an_unreadable_upload_is_a_message(writable: Path) -> None:
     at = open_app()
     upload(at, "broken.csv", b"\xff\xfe not text")
-    assert [e.value for e in at.error] == ["broken.csv: row 1 (the header), column 1 (A): not UTF-8 text; save the export as CSV UTF-8"]
+    assert [shown(e.value) for e in at.error] == ["broken.csv: row 1 (the header), column 1 (A): not UTF-8 text; save the export as CSV UTF-8"]
     upload(at, "empty.csv", b"\n\n")
-    assert [e.value for e in at.error] == ["empty.csv: the first row should name the columns, but it is empty"]
+    assert [shown(e.value) for e in at.error] == ["empty.csv: the first row should name the columns, but it is empty"]
     # One row that is not UTF-8 fails alone, by its row number; the others are appended.
     upload(at, "latin.csv", "date,title,source\n2022-02-22,Caf\xe9 talks,Le Monde\n2022-02-23,Talks,Reuters\n".encode("latin-1"))
     plan = at.session_state["import:plan"].plan
@@ -746,7 +751,7 @@ def test_a_half_written_last_line_is_repaired_at_start_up_when_writing_is_on(wri
     log = writable / "events.csv"
     log.write_bytes(log.read_bytes() + HALF.encode())
     at = open_app("board")
-    warning = next(w.value for w in at.warning if "repaired at start-up" in w.value)
+    warning = next(shown(w.value) for w in at.warning if "repaired at start-up" in shown(w.value))
     assert "the last line was half-written (it has no line end)" in warning and "nothing was deleted" in warning
     assert log.read_bytes().endswith(b"\n") and HALF not in log.read_text()
     quarantined = list(writable.glob("events.csv.partial-*"))
@@ -761,6 +766,6 @@ def test_a_half_written_last_line_is_reported_with_how_to_repair_when_read_only(
     data = log.read_bytes() + HALF.encode()
     log.write_bytes(data)
     at = open_app("board")
-    warning = next(w.value for w in at.warning if "half-written last line" in w.value)
+    warning = next(shown(w.value) for w in at.warning if "half-written last line" in shown(w.value))
     assert "python -m tracker repair" in warning
     assert log.read_bytes() == data  # read-only: nothing changed

@@ -80,7 +80,7 @@ def test_the_export_extra_has_everything_brief_needs() -> None:
 @pytest.mark.parametrize(
     ("package", "floor", "older", "why"),
     [
-        ("streamlit", "1.54", "1.53.1", 'widgets bound to the URL (bind="query-params")'),
+        ("streamlit", "1.67", "1.66.1", "the upload route whose session check components/upload_gate.py wraps"),
         ("kaleido", "1.1", "1.0.0", "kaleido.start_sync_server (one Chromium for all the PNGs)"),
         ("icalendar", "6.1", "6.0.0", "Calendar.add_missing_timezones (the .ics carries each zone it uses)"),
     ],

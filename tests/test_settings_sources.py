@@ -20,6 +20,7 @@ from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.markdown import shown
 
 APP = str(ROOT / "app.py")
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -91,7 +92,8 @@ def open_app(page: str = "events", params: dict[str, str] | None = None, user: d
 
 
 def text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """What the page's Markdown reads as (user text in it is escaped: tests.markdown)."""
+    return "\n".join(shown(m.value) for m in at.markdown)
 
 
 def forms(at: AppTest) -> set[str]:
@@ -107,7 +109,7 @@ def test_editors_listed_in_each_place_are_enforced_on_every_form(folders: Path, 
     events = open_app(params={"as_of": "2022-03-01"}, user=ANONYMOUS)
     assert "log" not in forms(events) and not events.file_uploader
     for action in ("log events", "import events"):
-        assert f"Read-only: you cannot {action} here.** Sign in to log events; only the listed editors may write." in text(events)
+        assert f"Read-only: you cannot {action} here. Sign in to log events; only the listed editors may write." in text(events)
     assert any(b.label == "Sign in to log events" for b in events.button)
     events.selectbox(key="revise_pick").set_value(FIRST_TRANCHE).run()
     assert f"correct-{FIRST_TRANCHE}" not in forms(events)
@@ -146,7 +148,7 @@ def test_the_start_up_repair_reads_the_same_settings(folders: Path, place: str, 
     log = folders / "events.csv"
     log.write_bytes(log.read_bytes() + HALF.encode())
     at = open_app("board")
-    assert any("repaired at start-up" in w.value for w in at.warning)
+    assert any("repaired at start-up" in shown(w.value) for w in at.warning)
     assert HALF not in log.read_text(encoding="utf-8")
 
 
@@ -182,5 +184,5 @@ def test_a_broken_file_in_each_place_is_named_without_its_absolute_path(folders:
     settle(folders, place, "[tracker\nwrite = true\n", monkeypatch)
     at = open_app()
     assert "log" not in forms(at)
-    assert f"Read-only: you cannot log events here.** {PLACES[place]}: not valid TOML (" in text(at)
+    assert f"Read-only: you cannot log events here. {PLACES[place]}: not valid TOML (" in text(at)
     assert str(folders) not in text(at)

@@ -16,6 +16,7 @@ from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.markdown import shown
 from tracker import problems
 from tracker.cli import main
 from tracker.log.access import logged_by_initials
@@ -148,9 +149,9 @@ def test_pages_show_paths_from_the_data_folder_never_absolute(data: Path, capsys
     health = open_app("health")
     assert "Scenarios from `scenarios` · events from `events.csv`. Files are re-read when they change." in [c.value for c in health.caption]
     assert "scenarios/broken-one.yaml:4:1" in frame_with(health, "Where")["Where"].tolist()
-    assert any("events.csv:" in w.value and "half-written" in w.value for w in health.warning)
+    assert any("events.csv:" in shown(w.value) and "half-written" in shown(w.value) for w in health.warning)
     scenario = open_app("scenario", {"scenario": CHRISTMAS})
-    assert f"File: scenarios/{CHRISTMAS}.yaml" in [e.label for e in scenario.expander]
+    assert f"File: scenarios/{CHRISTMAS}.yaml" in [shown(e.label) for e in scenario.expander]
     for at in (health, scenario, open_app("board"), open_app("events")):
         assert str(data) not in everything(at)
         assert "/tmp" not in everything(at)
