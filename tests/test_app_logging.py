@@ -733,7 +733,8 @@ def test_an_excel_export_is_read(writable: Path) -> None:
 def test_an_unreadable_upload_is_a_message(writable: Path) -> None:
     at = open_app()
     upload(at, "broken.csv", b"\xff\xfe not text")
-    assert [shown(e.value) for e in at.error] == ["broken.csv: row 1 (the header), column 1 (A): not UTF-8 text; save the export as CSV UTF-8"]
+    not_text = "broken.csv: row 1 (the header), column 1 (A): not UTF-8 text; save the export as CSV UTF-8"
+    assert [shown(e.value) for e in at.error] == [not_text]
     upload(at, "empty.csv", b"\n\n")
     assert [shown(e.value) for e in at.error] == ["empty.csv: the first row should name the columns, but it is empty"]
     # One row that is not UTF-8 fails alone, by its row number; the others are appended.
