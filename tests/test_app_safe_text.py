@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.hostile import EVENT_ID, FORMULAS, HOSTILE, SCENARIO_ID, URL_PARAMS, hostile_copy
 from tests.markdown import MARKDOWN, shown
-from tests.test_app import APP
+from tests.test_app import run
 from tracker.text import FORMULA_PREFIXES, WORD_JOINER
 
 # Streamlit's GFM links bare URLs and e-mail addresses in text: checked on the rendered text.
@@ -91,26 +91,16 @@ def _check(at: AppTest) -> str:
     return "\n".join(shown)
 
 
-def _run(params: dict[str, str], page: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"components/pages/{page}.py").run()
-    return at
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_text_in_the_data_reads_as_text_on_every_page(hostile_data: Path, page: str) -> None:
-    at = _run({"as_of": "2021-12-20", "since": "2021-12-01"}, page)
+    at = run({"as_of": "2021-12-20", "since": "2021-12-01"}, page)
     shown = _check(at)
     if page in ("board", "scenario"):
         assert HOSTILE in shown  # as written, every character of it
 
 
 def test_the_scenario_page_shows_hostile_text_as_written(hostile_data: Path) -> None:
-    at = _run({"as_of": "2021-12-20", "scenario": SCENARIO_ID}, "scenario")
+    at = run({"as_of": "2021-12-20", "scenario": SCENARIO_ID}, "scenario")
     shown = _check(at)
     assert at.title[0].value != HOSTILE  # escaped for Markdown...
     assert HOSTILE in shown  # ...and read as written
@@ -120,13 +110,13 @@ def test_the_scenario_page_shows_hostile_text_as_written(hostile_data: Path) -> 
 
 @pytest.mark.parametrize("page", [*PAGES, None])
 def test_hostile_link_parameters_are_quoted_as_text(hostile_data: Path, page: str | None) -> None:
-    at = _run({**URL_PARAMS, "scenario": "[x](https://evil.example/s)", "status": "[x](https://evil.example/st)"}, page)
+    at = run({**URL_PARAMS, "scenario": "[x](https://evil.example/s)", "status": "[x](https://evil.example/st)"}, page)
     shown = _check(at)
     assert "[Your session expired](https://evil.example/login)" in shown  # the as_of warning quotes it, as text
 
 
 def test_presenter_mode_quotes_a_hostile_link_as_text(hostile_data: Path) -> None:
-    at = _run({**URL_PARAMS, "mode": "present"}, None)
+    at = run({**URL_PARAMS, "mode": "present"}, None)
     _check(at)
     stamp = next(h.proto.body for h in at.get("html") if "presenter-stamp" in h.proto.body)
     assert "evil.example/login" in stamp and "<a " not in stamp.split("presenter-stamp", 1)[1]
@@ -136,7 +126,7 @@ def test_presenter_mode_quotes_a_hostile_link_as_text(hostile_data: Path) -> Non
 @pytest.mark.parametrize("page", [*PAGES, None, "present"])
 def test_far_dates_in_a_link_never_crash_a_page(page: str | None, as_of: str) -> None:
     params = {"as_of": as_of, "since": as_of} | ({"mode": "present"} if page == "present" else {})
-    at = _run(params, None if page == "present" else page)
+    at = run(params, None if page == "present" else page)
     assert not at.exception, [e.value for e in at.exception]
     if as_of == "9999-12-31":  # said, not shown as if it were a date
         notes = [h.proto.body for h in at.get("html")] if page == "present" else [shown(w.value) for w in at.sidebar.warning]
@@ -153,7 +143,7 @@ def test_the_events_download_runs_no_formula(hostile_data: Path, monkeypatch: py
         return keep(self, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recorded)
-    _check(_run({"as_of": "2021-12-20"}, "events"))
+    _check(run({"as_of": "2021-12-20"}, "events"))
     (data,) = [v for k, v in downloads.items() if k.startswith("events-") and k.endswith(".csv")]
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
     formula = next(r for r in rows if r["id"] == "formula-row")

@@ -21,22 +21,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tests.markdown import shown
+from tests.test_app_logging import AUTH
 
 APP = str(ROOT / "app.py")
 CHRISTMAS = "joint-sanctions-christmas-2021"
 FIRST_TRANCHE = "2022-02-22-us-first-tranche-sanctions"
-EDITORS = """
-[tracker]
-write = true
-editors = ["ana@example.org"]
-
-[auth]
-redirect_uri = "http://localhost:8501/oauth2callback"
-cookie_secret = "not-a-real-secret"
-client_id = "dashboard"
-client_secret = "not-a-real-secret"
-server_metadata_url = "https://login.example.org/.well-known/openid-configuration"
-"""
+EDITORS = AUTH  # writing on, one editor, sign-in configured
 WRITE = "[tracker]\nwrite = true\n"
 HALF = "half-written-1,2022-02-2"
 # Where each place is, and how the dashboard names it in its messages (never an absolute path).

@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ScratchRepo, demo_workspace
-from tests.test_app import APP, board_statuses, expected
+from tests.test_app import board_statuses, expected, run
 from tracker.cli import main
 from tracker.git.compare import diff_revisions, scenarios_known_at
 from tracker.git.history import scenario_history
@@ -297,17 +297,6 @@ PAGES: list[tuple[str | None, dict[str, str]]] = [
 PAGE_IDS = ["board", "timeline", "scenario", "events", "changes", "health", "since", "present"]
 
 
-def _open(page: str | None, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"components/pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _everything_shown(at: AppTest) -> str:
     """Every element's content as Streamlit sends it (markdown, captions, alerts, code, tables, charts, labels ...)."""
 
@@ -323,7 +312,7 @@ def _everything_shown(at: AppTest) -> str:
 
 @pytest.mark.parametrize(("page", "params"), PAGES, ids=PAGE_IDS)
 def test_one_control_character_breaks_only_its_file_on_every_page(control_character: str, page: str | None, params: dict[str, str]) -> None:
-    at = _open(page, params)
+    at = run(params, page)
     shown = _everything_shown(at)
     assert control_character not in shown
     if page is None and "mode" not in params:
@@ -343,7 +332,7 @@ def linked_for_the_app(linked: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize(("page", "params"), PAGES, ids=PAGE_IDS)
 def test_no_page_shows_what_a_link_points_to(linked_for_the_app: Path, page: str | None, params: dict[str, str]) -> None:
-    at = _open(page, params)
+    at = run(params, page)
     assert TOKEN_BODY not in _everything_shown(at)
     if page == "health":
         problems = at.dataframe[0].value
@@ -361,7 +350,7 @@ def test_no_git_backed_page_shows_what_a_committed_link_points_to(
 ) -> None:
     monkeypatch.setenv("TRACKER_SCENARIOS", str(committed_link.root / "scenarios"))
     monkeypatch.setenv("TRACKER_EVENTS", str(committed_link.root / "data" / "events.csv"))
-    shown = _everything_shown(_open(page, params))
+    shown = _everything_shown(run(params, page))
     assert TOKEN_BODY not in shown and secret.name not in shown
 
 
