@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tracker.workspace import load_workspace
 
 # The libraries a light command must not load: the event table's (pandas, pyarrow, numpy), the report's and the shell's.
 HEAVY = ("pandas", "pyarrow", "numpy", "plotly", "jinja2", "icalendar", "kaleido", "streamlit")
@@ -72,3 +73,9 @@ def test_new_loads_no_heavy_library(tmp_path: Path) -> None:
 def test_the_probe_sees_a_command_that_reads_the_event_log() -> None:
     """`status` reads the log into its table: if the probe missed that, the tests above would prove nothing."""
     assert {"pandas", "pyarrow", "numpy"} <= set(heavy_imports("status", "--as-of", "2021-12-20"))
+
+
+def test_a_workspace_without_a_log_has_no_events_and_makes_its_empty_log_on_demand() -> None:
+    workspace = load_workspace(ROOT / "scenarios", None)
+    assert workspace.event_count == 0 and workspace.event_log is None
+    assert len(workspace.events) == 0 and workspace.events.problems == []
