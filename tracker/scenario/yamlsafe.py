@@ -302,6 +302,9 @@ class _Composer:
         self.peek: Callable[[], Any] = parser.peek_event
         self.text = text
         self.doc = Document(data=None)
+        # The two tables every node writes to, bound once: the hot path of loading a thousand files.
+        self.value_pos = self.doc.value_pos
+        self.key_pos = self.doc.key_pos
         self.glued_hashes = [m.start() for m in _GLUED_HASH.finditer(text)]
         # Where scalars stand, to tell a '#' inside text from a glued comment; only when one is suspect.
         self.scalar_spans: list[tuple[int, int]] | None = [] if self.glued_hashes else None
@@ -350,17 +353,19 @@ class _Composer:
                 if not value:
                     position = self.empty_value_position(event)
                 self.flow_plain_checks(event)
-            self.doc.value_pos[path] = position
+            self.value_pos[path] = position
             # Only an untagged plain scalar is resolved: quoted, block and `!`-tagged ones are text.
             if style or event.tag is not None:
                 return value
             return _plain_scalar(value, *position)
-        self.doc.value_pos[path] = position
+        self.value_pos[path] = position
         if kind is SequenceStartEvent:
             inner = None if event.flow_style else mark.column
             items: list[Any] = []
-            while type(item := self.next()) is not SequenceEndEvent:
-                items.append(self.node(item, (*path, len(items)), depth + 1, inner))
+            next_event = self.next
+            node = self.node
+            while type(item := next_event()) is not SequenceEndEvent:
+                items.append(node(item, (*path, len(items)), depth + 1, inner))
             if inner is None and block_column is not None:
                 self.check_indentation(event, _end(item), block_column)
             return items
@@ -371,25 +376,33 @@ class _Composer:
     def mapping(self, event: Any, path: Path, depth: int, block_column: int | None) -> dict[str, Any]:
         inner = None if event.flow_style else event.start_mark.column
         result: dict[str, Any] = {}
-        while type(key_event := self.next()) is not MappingEndEvent:
-            _refuse_extras(key_event)
-            line, col = _at(key_event)
-            if not isinstance(key_event, ScalarEvent):
-                raise YamlError("mapping keys must be text, not a list or a mapping", line, col)
-            self.scalar_checks(key_event, inner)
-            if inner is None and not key_event.style:
+        next_event = self.next
+        node = self.node
+        key_pos = self.key_pos
+        while type(key_event := next_event()) is not MappingEndEvent:
+            if type(key_event) is not ScalarEvent or key_event.anchor is not None or key_event.tag not in (None, "!"):
+                _refuse_extras(key_event)
+                if type(key_event) is not ScalarEvent:
+                    raise YamlError("mapping keys must be text, not a list or a mapping", *_at(key_event))
+            mark: Any = key_event.start_mark  # the stubs make every mark optional
+            line, col = mark.line + 1, mark.column + 1
+            style = key_event.style
+            if style or self.scalar_spans is not None:
+                self.scalar_checks(key_event, inner)
+            if inner is None and not style:
                 self.flow_plain_checks(key_event)
             key = key_event.value  # text as written, never resolved: the scenario model reads keys as names
-            plain = not key_event.style and key_event.tag is None
-            if plain and key == "<<":
-                raise YamlError("merge keys (<<) are not allowed in scenario files", line, col)
-            if plain and not key:
-                raise YamlError("a mapping key is missing (nothing before ':'); name the field", line, col)
+            if not style and key_event.tag is None:
+                if key == "<<":
+                    raise YamlError("merge keys (<<) are not allowed in scenario files", line, col)
+                if not key:
+                    raise YamlError("a mapping key is missing (nothing before ':'); name the field", line, col)
+            key_path = (*path, key)
             if key in result:
-                first_line, _ = self.doc.key_pos[(*path, key)]
+                first_line, _ = key_pos[key_path]
                 raise YamlError(f"duplicate key {excerpt(key)} (first given on line {first_line})", line, col)
-            self.doc.key_pos[(*path, key)] = (line, col)
-            result[key] = self.node(self.next(), (*path, key), depth + 1, inner)
+            key_pos[key_path] = (line, col)
+            result[key] = node(next_event(), key_path, depth + 1, inner)
         if inner is None and block_column is not None:
             self.check_indentation(event, _end(key_event), block_column)
         return result
