@@ -554,6 +554,8 @@ def test_both_parsers_read_the_repository_files_alike(monkeypatch: pytest.Monkey
         text = path.read_text(encoding="utf-8")
         with monkeypatch.context() as patch:
             fast = parse_yaml(text)
+            fast.positions()  # found now, by libyaml: a document finds its positions when first asked
             patch.setattr(yamlsafe, "_LibyamlParser", None)
             pure = parse_yaml(text)
+            pure.positions()
         assert fast == pure, path.name

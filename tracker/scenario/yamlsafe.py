@@ -45,7 +45,6 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import yaml
@@ -86,13 +85,48 @@ class YamlError(Exception):
         self.column = column
 
 
-@dataclass
 class Document:
-    """Plain data plus where each value (and each mapping key) stands in the file."""
+    """Plain data plus where each value (and each mapping key) stands in the file.
 
-    data: Any
-    value_pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    Only a problem needs a position, and most files have none: so the positions are found when first asked for, by
+    composing the text again with them (recording them costs a quarter of a file's reading).
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        text: str,
+        value_pos: dict[Path, tuple[int, int]] | None = None,
+        key_pos: dict[Path, tuple[int, int]] | None = None,
+    ) -> None:
+        self.data = data
+        self.text = text  # as composed: without a leading byte order mark, ending in a line break
+        self._positions = None if value_pos is None or key_pos is None else (value_pos, key_pos)
+
+    @property
+    def value_pos(self) -> dict[Path, tuple[int, int]]:
+        return self.positions()[0]
+
+    @property
+    def key_pos(self) -> dict[Path, tuple[int, int]]:
+        return self.positions()[1]
+
+    def positions(self) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
+        """Where each value and each key stands (found by the parser of this process, when first asked for)."""
+        if self._positions is None:
+            located = _compose(self.text, positions=True)
+            self._positions = (located.value_pos, located.key_pos)
+        return self._positions
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return self.data == other.data and self.positions() == other.positions()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as its data
+
+    def __repr__(self) -> str:
+        return f"Document(data={self.data!r})"
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of ``path``, or of its nearest ancestor that exists in the file."""
@@ -297,14 +331,14 @@ class _Composer:
     than its first line; a plain '-' is not a value.
     """
 
-    def __init__(self, parser: _EventSource, text: str) -> None:
+    def __init__(self, parser: _EventSource, text: str, positions: bool) -> None:
         self.next: Callable[[], Any] = parser.get_event
         self.peek: Callable[[], Any] = parser.peek_event
         self.text = text
-        self.doc = Document(data=None)
-        # The two tables every node writes to, bound once: the hot path of loading a thousand files.
-        self.value_pos = self.doc.value_pos
-        self.key_pos = self.doc.key_pos
+        # Without positions, paths and position tables are left out: the document finds them when asked (Document).
+        self.positions = positions
+        self.value_pos: dict[Path, tuple[int, int]] = {}
+        self.key_pos: dict[Path, tuple[int, int]] = {}
         self.glued_hashes = [m.start() for m in _GLUED_HASH.finditer(text)]
         # Where scalars stand, to tell a '#' inside text from a glued comment; only when one is suspect.
         self.scalar_spans: list[tuple[int, int]] | None = [] if self.glued_hashes else None
@@ -313,9 +347,9 @@ class _Composer:
         self.next()  # StreamStartEvent
         if isinstance(self.peek(), StreamEndEvent):
             self.check_comments()
-            return self.doc  # no document at all: an empty file, or only comments
+            return self.result(None)  # no document at all: an empty file, or only comments
         self.check_directives(self.next())
-        self.doc.data = self.node(self.next(), (), 1, -1)
+        data = self.node(self.next(), (), 1, -1)
         self.next()  # DocumentEndEvent
         following = self.peek()
         if not isinstance(following, StreamEndEvent):
@@ -325,7 +359,12 @@ class _Composer:
                 *_at(following),
             )
         self.check_comments()
-        return self.doc
+        return self.result(data)
+
+    def result(self, data: Any) -> Document:
+        if self.positions:
+            return Document(data, self.text, self.value_pos, self.key_pos)
+        return Document(data, self.text)
 
     def check_directives(self, start: Any) -> None:
         """%YAML 1.1 or 1.2 and %TAG only, as libyaml has it: PyYAML would ignore the others."""
@@ -350,26 +389,33 @@ class _Composer:
             if style or self.scalar_spans is not None:
                 self.scalar_checks(event, block_column)
             if block_column is None and not style:
-                if not value:
+                if not value and self.positions:
                     position = self.empty_value_position(event)
                 self.flow_plain_checks(event)
-            self.value_pos[path] = position
+            if self.positions:
+                self.value_pos[path] = position
             # Only an untagged plain scalar is resolved: quoted, block and `!`-tagged ones are text.
             if style or event.tag is not None:
                 return value
             return _plain_scalar(value, *position)
-        self.value_pos[path] = position
         if kind is SequenceStartEvent:
             inner = None if event.flow_style else mark.column
             items: list[Any] = []
             next_event = self.next
             node = self.node
-            while type(item := next_event()) is not SequenceEndEvent:
-                items.append(node(item, (*path, len(items)), depth + 1, inner))
+            if self.positions:
+                self.value_pos[path] = position
+                while type(item := next_event()) is not SequenceEndEvent:
+                    items.append(node(item, (*path, len(items)), depth + 1, inner))
+            else:
+                while type(item := next_event()) is not SequenceEndEvent:
+                    items.append(node(item, path, depth + 1, inner))
             if inner is None and block_column is not None:
                 self.check_indentation(event, _end(item), block_column)
             return items
         if kind is MappingStartEvent:
+            if self.positions:
+                self.value_pos[path] = position
             return self.mapping(event, path, depth, block_column)
         raise YamlError(f"unexpected YAML event {kind.__name__}", *position)  # pragma: no cover - parsers emit only these
 
@@ -378,6 +424,7 @@ class _Composer:
         result: dict[str, Any] = {}
         next_event = self.next
         node = self.node
+        positions = self.positions
         key_pos = self.key_pos
         while type(key_event := next_event()) is not MappingEndEvent:
             if type(key_event) is not ScalarEvent or key_event.anchor is not None or key_event.tag not in (None, "!"):
@@ -397,12 +444,17 @@ class _Composer:
                     raise YamlError("merge keys (<<) are not allowed in scenario files", line, col)
                 if not key:
                     raise YamlError("a mapping key is missing (nothing before ':'); name the field", line, col)
-            key_path = (*path, key)
             if key in result:
-                first_line, _ = key_pos[key_path]
+                if not positions:
+                    raise _PositionsNeeded  # to say where the key was first given
+                first_line, _ = key_pos[(*path, key)]
                 raise YamlError(f"duplicate key {excerpt(key)} (first given on line {first_line})", line, col)
-            key_pos[key_path] = (line, col)
-            result[key] = node(next_event(), key_path, depth + 1, inner)
+            if positions:
+                key_path = (*path, key)
+                key_pos[key_path] = (line, col)
+                result[key] = node(next_event(), key_path, depth + 1, inner)
+            else:
+                result[key] = node(next_event(), path, depth + 1, inner)
         if inner is None and block_column is not None:
             self.check_indentation(event, _end(key_event), block_column)
         return result
@@ -596,9 +648,20 @@ def parse_yaml(text: str) -> Document:
     if text and text[-1] not in "\r\n":
         text += "\n"  # as the YAML test suite reads a last line: `|+` text keeps its line break
     _check_characters(text)
+    try:
+        return _compose(text, positions=False)
+    except _PositionsNeeded:
+        return _compose(text, positions=True)
+
+
+class _PositionsNeeded(Exception):
+    """A problem whose message needs the position of another value: compose again, with positions."""
+
+
+def _compose(text: str, *, positions: bool) -> Document:
     parser = _new_parser(text)
     try:
-        return _Composer(parser, text).document()
+        return _Composer(parser, text, positions).document()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(text, exc) from None
     except yaml.YAMLError as exc:  # pragma: no cover - the character check comes first
