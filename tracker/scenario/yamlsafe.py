@@ -381,30 +381,29 @@ class _Composer:
             _refuse_extras(event)
         if depth > MAX_DEPTH:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *_at(event))
-        mark = event.start_mark
-        position = (mark.line + 1, mark.column + 1)
         if kind is ScalarEvent:
             value: str = event.value
             style = event.style  # '' for plain scalars from libyaml, None from PyYAML
             if style or self.scalar_spans is not None:
                 self.scalar_checks(event, block_column)
-            if block_column is None and not style:
-                if not value and self.positions:
-                    position = self.empty_value_position(event)
+            in_flow_plain = block_column is None and not style
+            if in_flow_plain:
                 self.flow_plain_checks(event)
             if self.positions:
-                self.value_pos[path] = position
-            # Only an untagged plain scalar is resolved: quoted, block and `!`-tagged ones are text.
-            if style or event.tag is not None:
+                self.value_pos[path] = self.empty_value_position(event) if in_flow_plain and not value else _at(event)
+            # Only an untagged plain scalar is resolved: quoted, block and `!`-tagged ones are text, and so is plain
+            # text that cannot start anything else (most of a file, so tested here).
+            if style or event.tag is not None or (value and value[0] not in _RESOLVABLE_START):
                 return value
-            return _plain_scalar(value, *position)
+            return _plain_scalar(value, *_at(event))
+        if self.positions:
+            self.value_pos[path] = _at(event)
         if kind is SequenceStartEvent:
-            inner = None if event.flow_style else mark.column
+            inner = None if event.flow_style else event.start_mark.column
             items: list[Any] = []
             next_event = self.next
             node = self.node
             if self.positions:
-                self.value_pos[path] = position
                 while type(item := next_event()) is not SequenceEndEvent:
                     items.append(node(item, (*path, len(items)), depth + 1, inner))
             else:
@@ -414,10 +413,8 @@ class _Composer:
                 self.check_indentation(event, _end(item), block_column)
             return items
         if kind is MappingStartEvent:
-            if self.positions:
-                self.value_pos[path] = position
             return self.mapping(event, path, depth, block_column)
-        raise YamlError(f"unexpected YAML event {kind.__name__}", *position)  # pragma: no cover - parsers emit only these
+        raise YamlError(f"unexpected YAML event {kind.__name__}", *_at(event))  # pragma: no cover - parsers emit only these
 
     def mapping(self, event: Any, path: Path, depth: int, block_column: int | None) -> dict[str, Any]:
         inner = None if event.flow_style else event.start_mark.column
