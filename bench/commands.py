@@ -182,7 +182,8 @@ def formats(events: Path, runs: int) -> Table:
     """The largest log read whole from CSV, and from Parquet: what a reader past one CSV would start from."""
     parquet = events.with_suffix(".parquet")
     pq.write_table(pcsv.read_csv(events), parquet)
-    print(f"reading {events.stat().st_size / 1e6:,.0f} MB of CSV vs {parquet.stat().st_size / 1e6:,.0f} MB of Parquet ...", flush=True)
+    sizes = f"{events.stat().st_size / 1e6:,.0f} MB CSV, {parquet.stat().st_size / 1e6:,.0f} MB Parquet"
+    print(f"the largest log read whole: {sizes} ...", flush=True)
     series = rounds(
         {
             "pandas": child(python(PANDAS_READ, str(events))),

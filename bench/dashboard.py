@@ -110,7 +110,7 @@ def run(scenarios: int = 200, events: int = 100_000, runs: int = 5, sessions: Se
 
     table = Table(
         f"Dashboard in headless Chromium ({scenarios:,} scenarios, {events:,} events)",
-        ["measure", "time (median, min-max)", "baseline (median, min-max)", "ratio (of medians; per-round min-max)", "issue 16 target"],
+        ["measure", "time (median, min-max)", "baseline (median, min-max)", "ratio (of medians; per-round min-max)", "target"],
     )
     with tempfile.TemporaryDirectory(prefix="tracker-dash-bench-") as tmp:
         folder = Path(tmp)
