@@ -45,8 +45,9 @@ typecheck: $(VENV)/.dev
 test: $(VENV)/.dev browser $(AXE) lint typecheck
 	$(PY) -m pytest
 
+# About 15 minutes on a 2-core machine; sizes and run counts are options (`python -m bench.commands --help`).
 bench: $(VENV)/.dev browser
-	$(PY) -m bench.core
+	$(PY) -m bench.commands
 	$(PY) -m bench.dashboard
 
 clean:

@@ -6,12 +6,16 @@ Never a timing assertion: the figures are printed and checked for shape only.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bench.core import run_benchmark
+from bench.commands import main
+from bench.measure import Command, Ratio, Sample, growth, rounds, run_child, verdict
 from bench.synthetic import SPAN_DAYS, START, ZONES, as_of_instants, write_events, write_scenarios
 from tracker.engine.status import Status, assess_all
 from tracker.log.events import COLUMNS
@@ -77,27 +81,55 @@ def test_as_of_instants_spread_over_the_period() -> None:
     assert instants[-1].date() < START + dt.timedelta(days=SPAN_DAYS)
 
 
-def test_run_benchmark_end_to_end_at_small_scale(capsys: pytest.CaptureFixture[str]) -> None:
-    figures = run_benchmark(scenarios=20, events=2_000, instants=5, runs=1)
-    assert set(figures) == {
-        "pandas_read_csv_s",
-        "load_events_s",
-        "load_ratio",
-        "load_scenarios_s",
-        "statuses_one_instant_cold_s",
-        "statuses_one_instant_warm_s",
-        "statuses_many_instants_s",
-    }
-    assert all(isinstance(value, float) and value > 0 for value in figures.values())
-    assert figures["load_ratio"] == pytest.approx(figures["load_events_s"] / figures["pandas_read_csv_s"])
+def test_rounds_rotate_the_order_and_leave_out_the_warm_ups() -> None:
+    order: list[str] = []
+
+    def contestant(name: str) -> Callable[[], Sample]:
+        return lambda: order.append(name) or Sample(float(len(order)))
+
+    series = rounds({"a": contestant("a"), "b": contestant("b"), "c": contestant("c")}, runs=2, warmups=1)
+    assert order == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+    assert series["a"].seconds == [6.0, 8.0] and series["b"].seconds == [4.0, 9.0] and series["c"].seconds == [5.0, 7.0]
+
+
+def test_ratio_is_of_medians_with_the_range_of_per_round_ratios() -> None:
+    ratio = Ratio.of([2.0, 3.0, 10.0], [1.0, 2.0, 2.0])
+    assert (ratio.median, ratio.low, ratio.high) == (1.5, 1.5, 5.0)
+    assert ratio.text() == "1.50x (1.50-5.00)"
+    assert verdict(ratio, 2) == "<= 2x: met (spread crosses it)"
+    assert verdict(ratio, 1.2) == "<= 1.2x: **not met**"
+    assert verdict(Ratio(0.4, 0.3, 0.45), 0.5) == "<= 0.5x: met"
+
+
+def test_growth_is_the_exponent_between_neighbouring_sizes() -> None:
+    assert growth([10, 100, 1000], [1.0, 10.0, 1000.0]) == ["x1.00", "x2.00"]
+
+
+def test_run_child_reports_the_childs_own_peak_memory() -> None:
+    small = run_child(Command([sys.executable, "-c", "pass"]))
+    big = run_child(Command([sys.executable, "-c", "b = bytearray(300 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"]))
+    assert small.peak_mb is not None and big.peak_mb is not None
+    assert big.peak_mb - small.peak_mb > 250
+    with pytest.raises(RuntimeError, match="exited with 3"):
+        run_child(Command([sys.executable, "-c", "import sys; sys.exit(3)"]))
+
+
+def test_quick_bench_runs_every_measure_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    """The harness at a tiny size: every command runs and every table prints, in text and as Markdown rows."""
+    main(["--quick"])
     printed = capsys.readouterr().out
-    assert "Generating 20 scenarios and 2,000 events" in printed
     for label in (
-        "bare pandas.read_csv (baseline)",
-        "tracker load_events (read and validated)",
-        "load 20 scenario files",
-        "all statuses, 1 instant, cold (builds index)",
-        "all statuses, 5 instants",
+        "`tracker status --format json`, cold cache, 20 scenarios x 2,000 events",
+        "`tracker status --format json`, warm cache",
+        "DuckDB `read_csv`",
+        "peak memory of `tracker status`",
+        "`tracker validate scenarios` (the demo's",
+        "load 20 scenario files (in process)",
+        "all statuses at 5 instants (in process)",
+        "`tracker status` by events (20 scenarios)",
+        "`tracker status` by scenarios (2,000 events)",
     ):
         assert label in printed
-    assert "2,000 rows" in printed
+    targets = [line for line in printed.splitlines() if line.startswith("| ") and "<= " in line]
+    assert len(targets) == 6  # status cold and warm, memory, validate, scenario loading, instants
+    assert all(re.search(r"\| [\d.]+x \([\d.]+-[\d.]+\) \| <= [\d.]+x: (met|\*\*not met\*\*)", line) for line in targets)
