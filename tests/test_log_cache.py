@@ -213,7 +213,7 @@ rows = st.lists(
 
 
 @pytest.mark.usefixtures("cache")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=rows, last_line_end=st.booleans())
 def test_small_logs_load_the_same_from_the_cache_as_cold(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[Path], rows: list[tuple[str, ...]], last_line_end: bool
