@@ -109,9 +109,27 @@ def _failed(path: Path, display: str, line: int, message: str, *, column: int = 
     return _FileRead(empty_table(), [*also, Problem(display, line, column, message)], path, display)
 
 
+_HEAD_CHARS = 1 << 16
+
+
 def _first_record(text: str) -> list[str]:
-    """The header: the first CSV record, read as the rows are (a quoted cell may hold a line break)."""
-    return next(csv.reader(io.StringIO(text, newline="")), [])
+    """The header: the first CSV record, read as the rows are (a quoted cell may hold a line break).
+
+    Read from the start of the text, longer each time until a second record begins in it: a StringIO of a whole
+    large log would cost more time and memory (four bytes a character) than parsing its rows.
+    """
+    size = _HEAD_CHARS
+    while True:
+        reader = csv.reader(io.StringIO(text[:size], newline=""))
+        first = next(reader, [])
+        if size >= len(text):
+            return first
+        try:
+            if next(reader, None) is not None:
+                return first
+        except csv.Error:  # a second record began: the first is whole (the rows' reader reports the second)
+            return first
+        size *= 4
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -166,6 +184,8 @@ def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) ->
     if problem is not None:
         return _failed(path, display, 1, also=left_out, message=problem)
     problems: list[Problem] = list(left_out)
+    if clean:  # not held while pandas parses; made again only if the rows have to be read in Python
+        text = ""
     options = {"na_filter": False, "skipinitialspace": False, "dtype": str}
     # The bytes already read, not the file again.
     source: io.BytesIO | io.StringIO = io.BytesIO(raw) if clean else io.StringIO(re.sub(_SURROGATE, "\ufffd", text))
@@ -176,7 +196,7 @@ def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) ->
                 # pandas silently turns the first column into the index when rows have one field too many.
                 raise pd.errors.ParserError("rows have more fields than the header")
         except pd.errors.ParserError as exc:
-            records = [(line, record) for line, _, record in _records(text)]
+            records = [(line, record) for line, _, record in _records(text or _decoded(raw, "strict"))]
             if "EOF inside string" in str(exc):
                 # The record that opened the quote runs to the end of the file: every row after it would be lost.
                 line = records[-1][0] if records else 1
