@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # The log's source column reads 'Publisher: Title <https://...>'; a bare URL is accepted too.
 SOURCE_URL = re.compile(r"<?(https?://[^\s>]+)>?")
@@ -41,6 +43,8 @@ def has_words(haystack: str, query: str) -> bool:
 
 def fold_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """``fold`` over an Arrow string array (nulls stay null); each distinct value is folded once, so it stays fast."""
+    import pyarrow as pa  # here, not above: the scenario files' checks use this module and never need Arrow
+
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     encoded = values.dictionary_encode()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.log.events import EventLog, csv_files
-from tracker.log.reader import load_events
+from tracker.log.layout import csv_files
 from tracker.problems import Problem, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
 from tracker.text import excerpt
+
+if TYPE_CHECKING:
+    from tracker.log.events import EventLog
 
 
 @dataclass
@@ -17,8 +20,23 @@ class Workspace:
     """Everything loaded from the given paths: valid scenarios, valid events, all problems."""
 
     scenarios: ScenarioSet = field(default_factory=ScenarioSet)
-    events: EventLog = field(default_factory=EventLog.empty)
+    event_log: EventLog | None = None  # None: no log was named
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def events(self) -> EventLog:
+        """The valid events; an empty log when none was named."""
+        if self.event_log is None:
+            # Made on first use, not on load: the log's table is pandas and pyarrow, which checking scenario files never needs.
+            from tracker.log.events import EventLog
+
+            self.event_log = EventLog.empty()
+        return self.event_log
+
+    @property
+    def event_count(self) -> int:
+        """How many valid events, without making an empty log when none was named."""
+        return 0 if self.event_log is None else len(self.event_log)
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,12 +71,12 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
 
 def load_workspace(scenario_location: Path | list[Path], event_location: Path | list[Path] | None) -> Workspace:
     scenarios = load_scenarios(scenario_location)
-    events = EventLog.empty() if event_location is None else load_events(event_location)
-    workspace = Workspace(scenarios, events)
-    workspace.problems = sorted([*scenarios.problems, *events.problems])
-    if event_location is not None:
-        workspace.problems += reference_problems(scenarios, events)
-    return workspace
+    if event_location is None:
+        return Workspace(scenarios, None, sorted(scenarios.problems))
+    from tracker.log.reader import load_events  # only with a log to read: see Workspace.events
+
+    events = load_events(event_location)
+    return Workspace(scenarios, events, [*sorted([*scenarios.problems, *events.problems]), *reference_problems(scenarios, events)])
 
 
 def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:

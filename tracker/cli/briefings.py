@@ -13,20 +13,19 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import config
 from tracker.cli.common import EXIT_OK, UsageError, as_of_flag, basis_flag, data_flags, scenarios_for, workspace_from_args
-from tracker.engine.since import SinceReport, since_report, since_text
-from tracker.engine.status import AsOf, assess_all, format_instant, instant_for
-from tracker.git.data_revision import data_revision
-from tracker.git.history import git_deadline_moves
-from tracker.log.writer import atomic_write
 from tracker.problems import TrackerError
-from tracker.report.calendar import calendar, check_base_url
-from tracker.report.views import open_later_text, without_upcoming
 from tracker.timeutil import UTC, as_of_text, now, parse_as_of, zone
 from tracker.workspace import Workspace
+
+# The engine, the log's writer and the report (pandas, pyarrow, icalendar) are imported by the commands that use them,
+# not here: `tracker --help` and every other command import this module to build the parser.
+if TYPE_CHECKING:
+    from tracker.engine.since import SinceReport
+    from tracker.engine.status import AsOf
 
 
 def _as_of(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> AsOf:
@@ -41,11 +40,16 @@ def _as_of(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> AsOf:
 
 def _since_report(workspace: Workspace, since: AsOf, until: AsOf, tz: dt.tzinfo, basis: str) -> SinceReport:
     """The since report of the loaded files, with the deadline moves of their git history."""
+    from tracker.engine.since import since_report
+    from tracker.git.history import git_deadline_moves
+
     files = workspace.scenarios
     return since_report(files.scenarios, workspace.events, since, until, git_deadline_moves(files.files), tz=tz, basis=basis)
 
 
 def _words(as_of: AsOf, tz: dt.tzinfo) -> str:
+    from tracker.engine.status import format_instant
+
     return as_of_text(as_of) if not isinstance(as_of, dt.datetime) else format_instant(as_of, tz)
 
 
@@ -69,6 +73,8 @@ def _output(flag: str, text: str, example: str) -> Path:
 
 def _write(flag: str, path: Path, data: bytes) -> None:
     """Write all or nothing (tracker.log.writer.atomic_write): a failed write leaves any earlier file in place."""
+    from tracker.log.writer import atomic_write
+
     try:
         atomic_write(path, data)
     except OSError as exc:
@@ -87,12 +93,18 @@ def _folder(flag: str, text: str) -> Path:
 
 
 def _upcoming_note(count: int, flag: bool) -> str:
+    from tracker.report.views import open_later_text
+
     if not count or flag:
         return ""
     return f"; {open_later_text(count)} left out (--include-upcoming shows them)"
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
+    from tracker.engine.status import assess_all, instant_for
+    from tracker.git.data_revision import data_revision
+    from tracker.report.views import without_upcoming
+
     tz = _zone(args.timezone)
     chosen = as_of_flag(args.as_of)
     as_of = instant_for(chosen, tz)
@@ -137,6 +149,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
+    from tracker.engine.status import assess_all
+    from tracker.report.calendar import calendar, check_base_url
+    from tracker.report.views import without_upcoming
+
     as_of = as_of_flag(args.as_of)
     try:
         base_url = check_base_url(args.base_url or config.base_url())
@@ -167,6 +183,9 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def cmd_since(args: argparse.Namespace) -> int:
+    from tracker.engine.since import since_text
+    from tracker.engine.status import instant_for
+
     tz = _zone(args.timezone)
     since = _as_of("WHEN", args.when, tz)
     until = _as_of("--until", args.until, tz)

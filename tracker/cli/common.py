@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TextIO
 
 from tracker import config
-from tracker.engine.status import instant_for
-from tracker.git.compare import scenarios_known_at
 from tracker.problems import Problem, TrackerError
 from tracker.scenario.model import BASES, Scenario
 from tracker.timeutil import now, parse_as_of
@@ -74,6 +72,10 @@ def scenarios_for(workspace: Workspace, scenarios_dir: Path, as_of: dt.date | dt
     """The scenarios to assess: as they are, or (basis `known`) as committed by the as-of instant; notices go to stderr."""
     if basis != "known":
         return workspace.scenarios.scenarios
+    # Here, not above: every command imports this module, and only `--basis known` needs the engine and git.
+    from tracker.engine.status import instant_for
+    from tracker.git.compare import scenarios_known_at
+
     at = instant_for(as_of, dt.UTC)
     known = scenarios_known_at(scenarios_dir, at)
     if known.notice:

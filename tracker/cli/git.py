@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tracker import config
 from tracker.cli.common import (
@@ -18,15 +18,20 @@ from tracker.cli.common import (
     data_flags,
     print_problems,
 )
-from tracker.git.compare import ScenarioDiff, Side, diff_revisions
-from tracker.git.history import format_date, scenario_file, scenario_history
 from tracker.scenario.changes import FieldChange
 from tracker.scenario.loader import SCENARIO_SUFFIXES
 from tracker.scenario.model import SLUG_PATTERN
 
+# tracker.git reads the log and runs the engine (pandas and pyarrow): imported by the commands that use it, not here,
+# since `tracker --help` and every other command import this module to build the parser.
+if TYPE_CHECKING:
+    from tracker.git.compare import ScenarioDiff, Side
+
 
 def _scenario_path(text: str, folder: Path) -> Path:
     """A scenario named by id (looked up in ``folder``) or by its file."""
+    from tracker.git.history import scenario_file
+
     if text.endswith(SCENARIO_SUFFIXES):
         return Path(text)
     if not re.fullmatch(SLUG_PATTERN, text):
@@ -43,6 +48,8 @@ def _print_change(change: FieldChange, out: TextIO) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from tracker.git.history import format_date, scenario_history
+
     folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     history = scenario_history(_scenario_path(args.scenario, folder))
     if args.format == "json":
@@ -84,6 +91,8 @@ def _status_text(diff: ScenarioDiff) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from tracker.git.compare import diff_revisions
+
     as_of = as_of_flag(args.as_of)
     scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     events = Path(args.events) if args.events else config.events_path()

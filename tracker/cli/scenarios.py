@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker import config
 from tracker.cli.common import (
@@ -20,10 +21,6 @@ from tracker.cli.common import (
     scenarios_for,
     workspace_from_args,
 )
-from tracker.engine.scenario_tests import run_scenario_tests
-from tracker.engine.status import assess_all, urgency_key
-from tracker.log.events import EventLog
-from tracker.log.reader import load_events
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import scenario_json_schema_text
@@ -41,6 +38,11 @@ from tracker.scenario.scaffold import (
 from tracker.timeutil import as_of_text, format_remaining, now, zone
 from tracker.workspace import load_workspace, split_paths
 
+# The engine and the log's table (pandas and pyarrow) are imported by the commands that use them, not here: checking
+# scenario files (`validate`, the pre-commit hook), `schema`, `new` and `--help` never need them.
+if TYPE_CHECKING:
+    from tracker.log.events import EventLog
+
 
 def cmd_validate(args: argparse.Namespace) -> int:
     if args.paths:
@@ -56,13 +58,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print_problems(workspace.problems, args.format, sys.stdout)
     errors = workspace.errors
     if args.format == "text":
-        n_scen, n_events = len(workspace.scenarios.scenarios), len(workspace.events)
+        n_scen, n_events = len(workspace.scenarios.scenarios), workspace.event_count
         warnings = len(workspace.problems) - len(errors)
         print(f"{n_scen} valid scenario(s), {n_events} valid event(s); {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from tracker.engine.status import assess_all, urgency_key
+
     as_of = as_of_flag(args.as_of)
     workspace, scenarios_dir, _ = workspace_from_args(args)
     scenarios = scenarios_for(workspace, scenarios_dir, as_of, args.basis)
@@ -88,6 +92,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    # Even cases that give their own events run through the engine's event table (tracker.log.events): pandas and pyarrow.
+    from tracker.engine.scenario_tests import run_scenario_tests
+    from tracker.log.reader import load_events
+
     scenario_files, event_files, unusable = split_paths([Path(p) for p in args.paths or [config.scenarios_path()]])
     if unusable:
         raise UsageError("\n".join(unusable))

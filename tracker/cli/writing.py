@@ -17,7 +17,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from tracker import config
 from tracker.cli.common import (
@@ -28,29 +28,20 @@ from tracker.cli.common import (
     UsageError,
     as_of_flag,
 )
-from tracker.engine.impact import Impact, preview_impact
-from tracker.log.drafts import EventDraft, FieldError, blocking, check_draft, correction_draft, current_version, retraction_draft, save_rows
-from tracker.log.events import MULTI_VALUED, EventLog, split_values
-from tracker.log.importer import (
-    ImportMapping,
-    MappingError,
-    load_mapping,
-    mappings_folder,
-    parse_map_options,
-    plan_import,
-    read_export,
-    run_import,
-    save_mapping,
-    saved_mappings,
-)
-from tracker.log.ledger import raw_rows
-from tracker.log.reader import load_events
-from tracker.log.writer import Receipt, append_target, repair_log
+from tracker.log.layout import MULTI_VALUED
 from tracker.problems import display_path
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import EVENT_KINDS, Scenario
 from tracker.text import excerpt
 from tracker.timeutil import now
+
+# The log's table, drafts and writer (pandas and pyarrow) are imported by the functions that use them, not here:
+# `tracker --help` and every other command import this module to build the parser.
+if TYPE_CHECKING:
+    from tracker.engine.impact import Impact
+    from tracker.log.drafts import EventDraft, FieldError
+    from tracker.log.events import EventLog
+    from tracker.log.writer import Receipt
 
 
 def _events_location(args: argparse.Namespace) -> Path:
@@ -70,6 +61,10 @@ def _logged_by(args: argparse.Namespace) -> str:
 
 def _open_log(location: Path, when: dt.datetime) -> EventLog:
     """The log as it is now, after repairing a half-written last line (reported on stderr)."""
+    from tracker.log.events import EventLog
+    from tracker.log.reader import load_events
+    from tracker.log.writer import append_target, repair_log
+
     repair = repair_log(location, when)
     if repair is not None:
         print(f"tracker: warning: {repair.message}", file=sys.stderr)
@@ -121,6 +116,10 @@ def _saved(receipt: Receipt, row: dict[str, str], what: str) -> int | None:
 
 def _write_one(args: argparse.Namespace, draft: EventDraft, log: EventLog, when: dt.datetime, what: str) -> int:
     """Check one draft, show its impact, append it durably and say so (or that it was saved already)."""
+    from tracker.engine.impact import preview_impact
+    from tracker.log.drafts import blocking, check_draft, save_rows
+    from tracker.log.ledger import raw_rows
+
     as_of = cast(dt.datetime, as_of_flag(args.as_of))
     if args.row_id is not None:
         draft = draft.replace(id=args.row_id)
@@ -142,6 +141,8 @@ def _write_one(args: argparse.Namespace, draft: EventDraft, log: EventLog, when:
 
 def _revised_before(log: EventLog, row_id: str | None, event_id: str, kind: str) -> int | None:
     """``--id`` of a correction or retraction already in the log: a retried command (exit code), or a clash (an error)."""
+    from tracker.log.ledger import raw_rows
+
     raw = raw_rows(log)
     pos = None if row_id is None else raw.position(row_id)
     if row_id is None or pos is None:
@@ -155,6 +156,9 @@ def _revised_before(log: EventLog, row_id: str | None, event_id: str, kind: str)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from tracker.log.drafts import EventDraft
+    from tracker.log.events import split_values
+
     when = now()
     log = _open_log(_events_location(args), when)
     draft = EventDraft(
@@ -174,6 +178,9 @@ _CORRECTABLE = ("occurred", "title", "source", "actors", "targets", "tags", "not
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
+    from tracker.log.drafts import EventDraft, correction_draft, current_version
+    from tracker.log.events import split_values
+
     changes: dict[str, object] = {}
     for name in _CORRECTABLE:
         value = getattr(args, name)
@@ -193,6 +200,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
+    from tracker.log.drafts import retraction_draft
+
     if not args.reason.strip():
         raise UsageError("--reason: is empty; say why the event is retracted")
     when = now()
@@ -208,6 +217,8 @@ _SHOWN_DUPLICATES = 20
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from tracker.log.importer import MappingError
+
     try:
         return _import(args)
     except MappingError as exc:  # the --map / --mapping options are wrong: a usage error
@@ -215,6 +226,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from tracker.engine.impact import preview_impact
+    from tracker.log.events import EventLog
+    from tracker.log.importer import (
+        ImportMapping,
+        load_mapping,
+        mappings_folder,
+        parse_map_options,
+        plan_import,
+        read_export,
+        run_import,
+        save_mapping,
+        saved_mappings,
+    )
+    from tracker.log.reader import load_events
+    from tracker.log.writer import append_target
+
     location = _events_location(args)
     folder = mappings_folder(location)
     overrides = parse_map_options(args.map or [])
@@ -270,6 +297,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
+    from tracker.log.writer import append_target, repair_log
+
     location = _events_location(args)
     repair = repair_log(location, now())
     if repair is None:

@@ -18,15 +18,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker.log.index import DAY_NS, SEPARATOR, EventIndex
+
+# Re-exported (`X as X`, as mypy --strict asks): the log's readers and writers import the layout from here.
+from tracker.log.layout import COLUMNS as COLUMNS  # noqa: PLC0414
+from tracker.log.layout import KIND as KIND  # noqa: PLC0414
+from tracker.log.layout import MULTI_VALUED as MULTI_VALUED  # noqa: PLC0414
+from tracker.log.layout import REQUIRED_COLUMNS as REQUIRED_COLUMNS  # noqa: PLC0414
+from tracker.log.layout import csv_files as csv_files  # noqa: PLC0414
+from tracker.log.layout import log_files as log_files  # noqa: PLC0414
 from tracker.problems import Problem
 from tracker.scenario.model import Match
 from tracker.text import fold
 from tracker.timeutil import day_number, from_ns, to_ns
-
-COLUMNS = ("id", "occurred", "title", "actors", "targets", "tags", "source", "notes")
-REQUIRED_COLUMNS = ("id", "occurred", "title")
-MULTI_VALUED = ("actors", "targets", "tags")
-KIND = "kind"  # optional column: threat, statement, proposal, decision, in-force, action, report
 
 
 @dataclass(frozen=True)
@@ -89,21 +92,6 @@ def wall_clock_one(when: dt.datetime, date_only: bool, tz: dt.tzinfo) -> dt.date
     if date_only:
         return dt.datetime.combine(when.astimezone(dt.UTC).date(), dt.time(0))
     return when.astimezone(tz).replace(tzinfo=None)
-
-
-def csv_files(folder: Path) -> list[Path]:
-    """The event logs of a folder: its CSV files (any case of .csv), hidden ones left out, in name order.
-
-    Links, FIFOs and devices named .csv are listed too, so that the loader reports them instead of passing them over.
-    """
-    return sorted(
-        p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())
-    )
-
-
-def log_files(location: Path) -> list[Path]:
-    """The files an event log location stands for: a folder's CSV files (read together), or the file itself."""
-    return csv_files(location) if location.is_dir() else [location]
 
 
 def split_values(cell: str | None) -> tuple[str, ...]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
-from slugify import slugify as _slugify
 
 from tracker.problems import TrackerError, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_text
@@ -45,6 +44,9 @@ def slugify(title: str) -> str:
     Any script is transliterated to ASCII (python-slugify, through text-unidecode), so a Russian or Arabic title
     gives a usable id too: 'Санкции против России' -> 'sanktsii-protiv-rossii'.
     """
+    # Here, not above: `tracker validate` imports this module (for `tracker new`'s help) and never makes an id.
+    from slugify import slugify as _slugify
+
     return _slugify(title, max_length=MAX_SLUG, word_boundary=True, save_order=True)
 
 
