@@ -8,6 +8,9 @@ Only saved rows are read (tracker.log.writer.read_saved): a row a writer is stil
 crash left half-written, is left out and reported at its line, whether or not it would parse. Logs
 are regular files (tracker.files.read_input): the configured log may be a link to one, the CSV
 files of a folder of logs may not; a device or a FIFO is refused without reading a byte.
+
+A second load of an unchanged log parses nothing: it reads what the first one made of the log from a columnar
+cache in the user's cache folder (tracker.log.cache), which is checked against the log and never trusted over it.
 """
 
 from __future__ import annotations
