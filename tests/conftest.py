@@ -27,6 +27,13 @@ def demo_workspace(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _no_log_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test parses the event log and writes nothing to the user's cache folder; tests/test_log_cache.py turns
+    the cache on, in a folder of its own, and proves that it never changes a result."""
+    monkeypatch.setenv("TRACKER_CACHE", "off")
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str], Path]:
     """write("scenarios/x.yaml", text) -> the path, with the text dedented."""

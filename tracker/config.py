@@ -12,6 +12,10 @@ DEFAULT_EVENTS = Path("data") / "events.csv"
 # Where the dashboard is served, for links back from hand-outs (calendar entries).
 BASE_URL_ENV = "TRACKER_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
+# Where the columnar cache of the event log lives (tracker.log.cache): a folder, or "off" to parse the CSV every time.
+CACHE_ENV = "TRACKER_CACHE"
+CACHE_OFF = "off"
+CACHE_FOLDER_NAME = "sanctions-tracker"
 
 
 def scenarios_path(base: Path | None = None) -> Path:
@@ -31,3 +35,17 @@ def events_path(base: Path | None = None) -> Path:
 def base_url() -> str:
     """TRACKER_BASE_URL if set, else the address of `streamlit run` on this machine."""
     return os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+
+
+def cache_folder() -> Path | None:
+    """This user's cache folder: TRACKER_CACHE if set (None when it is "off"), else $XDG_CACHE_HOME/sanctions-tracker,
+    else ~/.cache/sanctions-tracker; None when there is no home to put it in."""
+    if value := os.environ.get(CACHE_ENV):
+        return None if value.strip().lower() == CACHE_OFF else Path(value).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is invalid and ignored
+        return Path(xdg) / CACHE_FOLDER_NAME
+    try:
+        return Path.home() / ".cache" / CACHE_FOLDER_NAME
+    except RuntimeError:  # no HOME and no password entry: no cache
+        return None

@@ -8,6 +8,9 @@ Only saved rows are read (tracker.log.writer.read_saved): a row a writer is stil
 crash left half-written, is left out and reported at its line, whether or not it would parse. Logs
 are regular files (tracker.files.read_input): the configured log may be a link to one, the CSV
 files of a folder of logs may not; a device or a FIFO is refused without reading a byte.
+
+A second load of an unchanged log parses nothing: it reads what the first one made of the log from a columnar
+cache in the user's cache folder (tracker.log.cache), which is checked against the log and never trusted over it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker.files import InputRefused
+from tracker.log.cache import Snapshot, cache_file, cached, log_identity, store
 from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table, log_files
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import LOGGED_AT, apply_revisions, parse_stamps
@@ -37,6 +41,8 @@ from tracker.text import did_you_mean, did_you_mean_hint, excerpt, fold, fold_ar
 from tracker.timeutil import FIRST_DAY, LAST_DAY, SUPPORTED_RANGE, UTC, day_number, end_of_day, out_of_range, start_of_day, to_ns
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
+# Part of the key of the log's cache (tracker.log.cache): bump it whenever what the reader makes of a file changes.
+READER_VERSION = 1
 
 
 # Python's csv module refuses cells over 131,072 characters with an exception; the loader reports long cells
@@ -106,9 +112,27 @@ def _failed(path: Path, display: str, line: int, message: str, *, column: int = 
     return _FileRead(empty_table(), [*also, Problem(display, line, column, message)], path, display)
 
 
+_HEAD_CHARS = 1 << 16
+
+
 def _first_record(text: str) -> list[str]:
-    """The header: the first CSV record, read as the rows are (a quoted cell may hold a line break)."""
-    return next(csv.reader(io.StringIO(text, newline="")), [])
+    """The header: the first CSV record, read as the rows are (a quoted cell may hold a line break).
+
+    Read from the start of the text, longer each time until a second record begins in it: a StringIO of a whole
+    large log would cost more time and memory (four bytes a character) than parsing its rows.
+    """
+    size = _HEAD_CHARS
+    while True:
+        reader = csv.reader(io.StringIO(text[:size], newline=""))
+        first = next(reader, [])
+        if size >= len(text):
+            return first
+        try:
+            if next(reader, None) is not None:
+                return first
+        except csv.Error:  # a second record began: the first is whole (the rows' reader reports the second)
+            return first
+        size *= 4
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -163,6 +187,8 @@ def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) ->
     if problem is not None:
         return _failed(path, display, 1, also=left_out, message=problem)
     problems: list[Problem] = list(left_out)
+    if clean:  # not held while pandas parses; made again only if the rows have to be read in Python
+        text = ""
     options = {"na_filter": False, "skipinitialspace": False, "dtype": str}
     # The bytes already read, not the file again.
     source: io.BytesIO | io.StringIO = io.BytesIO(raw) if clean else io.StringIO(re.sub(_SURROGATE, "\ufffd", text))
@@ -173,7 +199,7 @@ def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) ->
                 # pandas silently turns the first column into the index when rows have one field too many.
                 raise pd.errors.ParserError("rows have more fields than the header")
         except pd.errors.ParserError as exc:
-            records = [(line, record) for line, _, record in _records(text)]
+            records = [(line, record) for line, _, record in _records(text or _decoded(raw, "strict"))]
             if "EOF inside string" in str(exc):
                 # The record that opened the quote runs to the end of the file: every row after it would be lost.
                 line = records[-1][0] if records else 1
@@ -347,7 +373,29 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
             return log
         paths = log_files(location)
         folder, follow = (location, False) if location.is_dir() else (None, True)
-    reads = [_read_one(p, display_path(p), folder=folder, follow=follow) for p in paths]
+    displays = [display_path(p) for p in paths]
+    cache = cache_file(location, displays)
+    key = None if cache is None else log_identity(paths, displays, follow=follow, reader_version=READER_VERSION)
+    found = None if cache is None or key is None else cached(cache, key)
+    if found is not None:
+        reads = [
+            _FileRead(empty_table(), [], p, d, header_len=n, folder=folder, follow=follow)
+            for p, d, n in zip(paths, displays, found.header_lengths, strict=True)
+        ]
+        places = _Places(reads, np.asarray(found.starts, np.int64), found.kept)
+        log = EventLog(found.table, found.when_ns, found.date_only, found.problems, [Path(d) for d in displays], where=places)
+    else:
+        log, kept, places = _validated(paths, displays, folder=folder, follow=follow)
+        # Stored only when nothing changed while it was parsed: the key then names exactly the bytes parsed.
+        if cache is not None and key is not None and log_identity(paths, displays, follow=follow, reader_version=READER_VERSION) == key:
+            header_lengths = [r.header_len for r in places.reads]
+            store(cache, key, Snapshot(log.table, log.when_ns, log.date_only, kept, places.starts.tolist(), header_lengths, log.problems))
+    return apply_revisions(log, places) if revisions else log
+
+
+def _validated(paths: list[Path], displays: list[str], *, folder: Path | None, follow: bool) -> tuple[EventLog, np.ndarray, _Places]:
+    """The log of ``paths`` parsed and validated, before revisions, and the place of each of its rows."""
+    reads = [_read_one(p, display, folder=folder, follow=follow) for p, display in zip(paths, displays, strict=True)]
     problems = [p for r in reads for p in r.problems]
     all_columns = list(dict.fromkeys(c for r in reads for c in r.table.column_names)) or list(COLUMNS)
     aligned = []
@@ -447,11 +495,9 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         table, ns, date_only = table.take(pa.array(kept)), ns[kept], date_only[kept]
     places = _Places(reads, starts, kept)
     log = EventLog(table, ns, date_only, sorted(problems), [Path(r.display) for r in reads], where=places)
-    if revisions:
-        log = apply_revisions(log, places)
     for read in reads:  # the log keeps its rows' places, not a copy of every file
         read.table, read.raw, read.text = empty_table(), b"", None
-    return log
+    return log, kept, places
 
 
 @dataclass

@@ -280,6 +280,20 @@ def read_saved(path: Path, *, folder: Path | None = None, follow: bool = False) 
     return whole_lines(data)  # a writer kept rewriting its record: its unfinished line, at least, is left out
 
 
+@contextlib.contextmanager
+def writers_idle(path: Path) -> Iterator[bool]:
+    """While held: True when no writer is at work on the log at ``path`` (none can start: a shared lock is held),
+    False when one is; never waits, creates nothing. A log without a lock file yields True: no writer holds it now."""
+    fd = _open_lock_for_reading(path)
+    if fd is None:
+        yield True
+        return
+    try:
+        yield _shared_now(fd)
+    finally:
+        os.close(fd)  # releases the shared lock, if it was taken
+
+
 def saved_length(location: Path) -> int | None:
     """The saved length a writer last recorded for the log (a change of it means the log changed); None without one."""
     fd = _open_lock_for_reading(append_target(location))
