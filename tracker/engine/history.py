@@ -1,0 +1,245 @@
+"""Replay over time: every scenario's assessment at many instants, and its status history, in one pass.
+
+An assessment can change only at a scenario's *decisive instants*: its opening, withdrawal,
+each deadline's announcement, due time and due-soon threshold (due minus `warn_within`),
+the response's due time, and the instant a matching event comes into view (a timed event at
+its instant, a date-only one at the start of its day in the scenario's zone). Between two of
+them only the clock moves, and only the clock-dependent fields follow it: `as_of`, the time
+`remaining`, and the end of the last search window (which always runs to just after `as_of`).
+
+So a scenario is evaluated fully at the first asked instant, which gives its *horizon*: the
+next decisive instant. Every asked instant before the horizon is derived from that evaluation
+(those fields recomputed exactly; timedelta arithmetic is exact); the first one at or past it
+is evaluated fully again. The horizon only counts events that could still change something:
+once the trigger has fired (or the deadline passed) later trigger events change nothing, nor
+do later responses once one was found, and averted, lapsed, withdrawn and upcoming scenarios
+wait only for their fixed instants (a moved deadline, the opening, the withdrawal). The work
+grows with the decisive instants met, not with the number of instants asked.
+
+`Basis.KNOWN` replays the log as known at each instant: any row logged later (a correction,
+a retraction, an earlier-dated event) can change the past, and the positions of hits refer to
+each instant's own known log. Assessments on that basis are evaluated at every asked instant;
+its status history steps through the instants at which a relevant row became known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from tracker.engine.status import (
+    AsOf,
+    Assessment,
+    Basis,
+    Status,
+    Window,
+    _assess,
+    _Instant,
+    assess,
+    assess_all,
+    instant_for,
+)
+from tracker.log.events import EventLog
+from tracker.log.index import DAY_NS
+from tracker.log.ledger import REVISION_COLUMNS, logged_ns, raw_rows
+from tracker.scenario.model import Match, Scenario
+from tracker.timeutil import UTC, from_day_number, from_ns, start_of_day, to_ns
+
+_TICK = dt.timedelta(microseconds=1)
+# Statuses no later event can change: only a fixed instant (a moved deadline, the opening, the withdrawal) can.
+_WAITING_FOR_THE_CLOCK = frozenset({Status.UPCOMING, Status.AVERTED, Status.LAPSED, Status.WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class StatusSpell:
+    """A scenario's status from ``start`` until the next spell of its history (or the end of the period)."""
+
+    start: dt.datetime
+    status: Status
+    assessment: Assessment  # the assessment at ``start``: why
+
+
+def assess_over(
+    scenarios: Sequence[Scenario], log: EventLog, instants: Sequence[AsOf], basis: Basis | str = Basis.OCCURRED
+) -> list[list[Assessment]]:
+    """Exactly ``[assess_all(scenarios, log, t, basis) for t in instants]``, computed in one pass per scenario."""
+    basis = Basis(basis)
+    if basis is Basis.KNOWN:
+        return [assess_all(scenarios, log, t, basis) for t in instants]
+    columns = [_replay(scenario, log, instants) for scenario in scenarios]
+    return [[column[k] for column in columns] for k in range(len(instants))]
+
+
+def _replay(scenario: Scenario, log: EventLog, instants: Sequence[AsOf]) -> list[Assessment]:
+    """One scenario's assessments at ``instants`` (in the order given), on the occurred basis."""
+    tz = scenario.tz
+    at = [instant_for(t, tz) for t in instants]
+    found: list[Assessment | None] = [None] * len(at)
+    fixed = _fixed_instants(scenario)
+    current: Assessment | None = None
+    horizon_ns = 0
+    for k in sorted(range(len(at)), key=lambda k: at[k]):
+        ns = to_ns(at[k])
+        if current is None or ns >= horizon_ns:
+            instant = _Instant.of(at[k], tz)
+            current = _assess(scenario, log, instant, Basis.OCCURRED)
+            horizon_ns = _horizon_ns(scenario, log, current, instant, fixed)
+            found[k] = current
+        else:
+            found[k] = _moved_on(current, at[k])
+    return [a for a in found if a is not None]
+
+
+def _moved_on(assessment: Assessment, at: dt.datetime) -> Assessment:
+    """The assessment at a later instant before the next decisive one: only the clock-dependent fields change."""
+    if at is assessment.as_of:
+        return assessment
+    was_end, end = assessment.as_of + _TICK, at + _TICK
+
+    def reach(windows: tuple[Window, ...]) -> tuple[Window, ...]:
+        return tuple(replace(w, end=end) if w.end == was_end else w for w in windows)
+
+    return replace(
+        assessment,
+        as_of=at,
+        # Elapsed time, not wall-clock time: the engine's `remaining` runs from as_of to a due instant held in UTC.
+        remaining=None if assessment.remaining is None else assessment.remaining - (at.astimezone(UTC) - assessment.as_of.astimezone(UTC)),
+        trigger_windows=reach(assessment.trigger_windows),
+        response_windows=reach(assessment.response_windows),
+    )
+
+
+def _fixed_instants(scenario: Scenario) -> np.ndarray:
+    """The decisive instants a scenario's file fixes, in ns, sorted."""
+    found = [scenario.opened_at]
+    if scenario.withdrawn_at is not None:
+        found.append(scenario.withdrawn_at)
+    for spell in scenario.schedule:
+        found += [spell.set_at, spell.due_at]
+        if scenario.warn_within is not None:
+            found.append(spell.due_at - scenario.warn_within)
+    return np.unique(np.array([to_ns(t) for t in found], np.int64))
+
+
+def _live_matches(scenario: Scenario, assessment: Assessment) -> list[Match]:
+    """The MATCHes whose later events could still change the assessment (on the occurred basis)."""
+    if assessment.status in _WAITING_FOR_THE_CLOCK:
+        return []
+    live = []
+    if scenario.trigger is not None and assessment.triggered_at is None:
+        live.append(scenario.trigger.match)
+    response = scenario.response
+    if response is not None:
+        if assessment.response_hit is None:
+            live.append(response.match)
+        if response.partial is not None and assessment.partial_hit is None:
+            live.append(response.partial)
+    return live
+
+
+def _horizon_ns(scenario: Scenario, log: EventLog, assessment: Assessment, instant: _Instant, fixed: np.ndarray) -> int:
+    """The next decisive instant after ``instant`` (ns; past every instant when there is none)."""
+    later = int(np.searchsorted(fixed, instant.ns, side="right"))
+    horizon = int(fixed[later]) if later < len(fixed) else np.iinfo(np.int64).max
+    due = assessment.response_due
+    if due is not None and to_ns(due) > instant.ns:
+        horizon = min(horizon, to_ns(due))
+    for match in _live_matches(scenario, assessment):
+        coming = _next_in_view(log, match, instant, scenario.tz)
+        if coming is not None:
+            horizon = min(horizon, coming)
+    return horizon
+
+
+def _next_in_view(log: EventLog, match: Match, instant: _Instant, tz: dt.tzinfo) -> int | None:
+    """When the next event matching ``match`` comes into view after ``instant`` (ns): a timed one at its instant,
+    a date-only one at the start of its day in ``tz`` (the engine compares those by day)."""
+    index = log.index
+    found: int | None = None
+    timed = index.timed
+    rank = index.first(match, "timed", int(np.searchsorted(timed.keys, instant.ns, side="right")), timed.size)
+    if rank is not None:
+        found = int(timed.keys[rank])
+    dated = index.dated
+    rank = index.first(match, "dated", int(np.searchsorted(dated.keys, instant.day, side="right")), dated.size)
+    if rank is not None:
+        day_start = to_ns(start_of_day(from_day_number(int(dated.keys[rank])), tz))
+        found = day_start if found is None else min(found, day_start)
+    return found
+
+
+def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, basis: Basis | str = Basis.OCCURRED) -> list[StatusSpell]:
+    """The scenario's status at ``start`` and each change of it until ``end`` (both included; a date means the end of
+    that day in the scenario's zone), from its decisive instants."""
+    basis = Basis(basis)
+    tz = scenario.tz
+    first, last = instant_for(start, tz), instant_for(end, tz)
+    if last < first:
+        raise ValueError("the period must not end before it starts")
+    spells: list[StatusSpell] = []
+
+    def note(assessment: Assessment) -> None:
+        if not spells or spells[-1].status is not assessment.status:
+            spells.append(StatusSpell(assessment.as_of, assessment.status, assessment))
+
+    if basis is Basis.KNOWN:
+        _known_history(scenario, log, first, last, note)
+        return spells
+    fixed = _fixed_instants(scenario)
+    at, last_ns = first, to_ns(last)
+    while True:
+        instant = _Instant.of(at, tz)
+        assessment = _assess(scenario, log, instant, basis)
+        note(assessment)
+        horizon = _horizon_ns(scenario, log, assessment, instant, fixed)
+        if horizon > last_ns:
+            return spells
+        at = from_ns(_whole_microseconds(horizon)).astimezone(tz)
+
+
+def _known_history(scenario: Scenario, log: EventLog, first: dt.datetime, last: dt.datetime, note: Callable[[Assessment], None]) -> None:
+    """The history on the known basis: evaluated at every instant a relevant row became known or came into view."""
+    first_ns, last_ns = to_ns(first), to_ns(last)
+    candidates = [int(ns) for ns in _fixed_instants(scenario)] + _known_instants(scenario, log)
+    queue = sorted({_whole_microseconds(ns) for ns in candidates if first_ns < ns <= last_ns})
+    at_ns = first_ns
+    at = first
+    while True:
+        assessment = assess(scenario, log, at, Basis.KNOWN)
+        note(assessment)
+        due = assessment.response_due
+        if due is not None and at_ns < to_ns(due) <= last_ns:
+            heapq.heappush(queue, to_ns(due))  # a sorted list is a heap
+        while queue and queue[0] <= at_ns:
+            heapq.heappop(queue)
+        if not queue:
+            return
+        at_ns = heapq.heappop(queue)
+        at = from_ns(at_ns).astimezone(scenario.tz)
+
+
+def _known_instants(scenario: Scenario, log: EventLog) -> list[int]:
+    """When each row that could matter to the scenario became known and when it came into view (ns): rows of the
+    log as read matching one of its MATCHes, and every correction and retraction."""
+    raw = raw_rows(log)
+    rows: list[np.ndarray] = [raw.index.all_rows(part.match) for part in scenario.parts]
+    for column in REVISION_COLUMNS:
+        if column in raw.table.column_names:
+            cells = raw.table.column(column).to_pylist()
+            rows.append(np.array([i for i, cell in enumerate(cells) if cell and cell.strip()], np.int64))
+    picked = np.unique(np.concatenate(rows)) if rows else np.empty(0, np.int64)
+    known = logged_ns(raw)[picked]
+    in_view = [
+        to_ns(start_of_day(from_day_number(int(raw.when_ns[p]) // DAY_NS), scenario.tz)) if raw.date_only[p] else int(raw.when_ns[p])
+        for p in picked.tolist()
+    ]
+    return [int(ns) for ns in known] + in_view
+
+
+def _whole_microseconds(ns: int) -> int:
+    """The first whole microsecond at or after ``ns``: instants are datetimes, and one before ``ns`` would not see it."""
+    return -(-ns // 1000) * 1000
