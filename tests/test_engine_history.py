@@ -197,3 +197,23 @@ def test_time_remaining_is_elapsed_time_across_a_change_to_summer_time(scratch: 
     assert replayed == [assess(s, log, m) for m in moments]
     assert replayed[0].remaining is not None and replayed[-1].remaining is not None
     assert replayed[0].remaining - replayed[-1].remaining == dt.timedelta(hours=35)
+
+
+def test_a_trigger_event_after_an_early_response_closes_its_window(scratch: Path) -> None:
+    s = Scenario.model_validate(
+        {
+            "id": "s",
+            "title": "Early",
+            "opened": FIRST_DAY,
+            "deadline": FIRST_DAY + dt.timedelta(days=20),
+            "timezone": "UTC",
+            "trigger": {"when": {"tags": ["x"]}},
+            "response": {"title": "Response", "match": {"tags": ["y"]}, "counts_from": "opened"},
+        }
+    )
+    at = [dt.datetime.combine(FIRST_DAY + dt.timedelta(days=d), dt.time(9), tzinfo=dt.UTC) for d in (1, 3, 5)]
+    log = write_log(scratch, [Ev(f"e{k}", t.date(), t, (tag,)) for k, (t, tag) in enumerate(zip(at, "yxx", strict=True))])
+    moments = _hourly(dt.datetime.combine(FIRST_DAY, dt.time(0), tzinfo=dt.UTC), 24 * 8)
+    replayed = [row[0] for row in assess_over([s], log, moments)]
+    assert {a.timing.value for a in replayed[34:] if a.timing is not None} == {"early"}
+    assert replayed == [assess(s, log, m) for m in moments]

@@ -125,15 +125,25 @@ def _fixed_instants(scenario: Scenario) -> np.ndarray:
     return np.unique(np.array([to_ns(t) for t in found], np.int64))
 
 
+def _trigger_still_counts(assessment: Assessment) -> bool:
+    """Before the trigger fires, can a later trigger event change the assessment? Not once a response came early and
+    its window closed (at a trigger event or the deadline): the first trigger event in the window has been found."""
+    if assessment.response_hit is None:
+        return True
+    open_end = assessment.as_of + _TICK
+    return any(window.end == open_end for window in assessment.response_windows)
+
+
 def _live_matches(scenario: Scenario, assessment: Assessment) -> list[Match]:
     """The MATCHes whose later events could still change the assessment (on the occurred basis)."""
     if assessment.status in _WAITING_FOR_THE_CLOCK:
         return []
     live = []
-    if scenario.trigger is not None and assessment.triggered_at is None:
+    if scenario.trigger is not None and assessment.triggered_at is None and _trigger_still_counts(assessment):
         live.append(scenario.trigger.match)
     response = scenario.response
-    if response is not None:
+    # With `counts_from: trigger`, a response before the trigger fires counts for nothing.
+    if response is not None and (response.counts_from == "opened" or assessment.triggered_at is not None):
         if assessment.response_hit is None:
             live.append(response.match)
         if response.partial is not None and assessment.partial_hit is None:
