@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,6 +52,8 @@ from tracker.timeutil import UTC, from_day_number, from_ns, start_of_day, to_ns
 _TICK = dt.timedelta(microseconds=1)
 # Statuses no later event can change: only a fixed instant (a moved deadline, the opening, the withdrawal) can.
 _WAITING_FOR_THE_CLOCK = frozenset({Status.UPCOMING, Status.AVERTED, Status.LAPSED, Status.WITHDRAWN})
+_WATCHING_A_DEADLINE = frozenset({Status.WATCHING, Status.DUE_SOON})
+_NEVER = int(np.iinfo(np.int64).max)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def _replay(scenario: Scenario, log: EventLog, instants: Sequence[AsOf]) -> list
     tz = scenario.tz
     at = [instant_for(t, tz) for t in instants]
     found: list[Assessment | None] = [None] * len(at)
-    fixed = _fixed_instants(scenario)
+    fixed = _Fixed.of(scenario)
     current: Assessment | None = None
     horizon_ns = 0
     for k in sorted(range(len(at)), key=lambda k: at[k]):
@@ -101,28 +103,55 @@ def _moved_on(assessment: Assessment, at: dt.datetime) -> Assessment:
     was_end, end = assessment.as_of + _TICK, at + _TICK
 
     def reach(windows: tuple[Window, ...]) -> tuple[Window, ...]:
-        return tuple(replace(w, end=end) if w.end == was_end else w for w in windows)
+        return tuple(Window(w.start, end, w.last_day) if w.end == was_end else w for w in windows)
 
-    return replace(
-        assessment,
+    # Elapsed time, not wall-clock time: the engine's `remaining` runs from as_of to a due instant held in UTC.
+    elapsed = at.astimezone(UTC) - assessment.as_of.astimezone(UTC)
+    moved = object.__new__(Assessment)
+    # A copy of the fields, then the changed ones: `dataclasses.replace` re-runs __init__ over some twenty fields, 8x
+    # the cost, and a replay makes one derived assessment per scenario and instant.
+    vars(moved).update(
+        vars(assessment),
         as_of=at,
-        # Elapsed time, not wall-clock time: the engine's `remaining` runs from as_of to a due instant held in UTC.
-        remaining=None if assessment.remaining is None else assessment.remaining - (at.astimezone(UTC) - assessment.as_of.astimezone(UTC)),
+        remaining=None if assessment.remaining is None else assessment.remaining - elapsed,
         trigger_windows=reach(assessment.trigger_windows),
         response_windows=reach(assessment.response_windows),
     )
+    return moved
 
 
-def _fixed_instants(scenario: Scenario) -> np.ndarray:
-    """The decisive instants a scenario's file fixes, in ns, sorted."""
-    found = [scenario.opened_at]
-    if scenario.withdrawn_at is not None:
-        found.append(scenario.withdrawn_at)
-    for spell in scenario.schedule:
-        found += [spell.set_at, spell.due_at]
-        if scenario.warn_within is not None:
-            found.append(spell.due_at - scenario.warn_within)
-    return np.unique(np.array([to_ns(t) for t in found], np.int64))
+@dataclass(frozen=True)
+class _Fixed:
+    """The decisive instants a scenario's file fixes, in ns, sorted: due-soon thresholds (a deadline minus
+    `warn_within`) apart, as only a scenario watching a deadline can become due soon."""
+
+    always: np.ndarray
+    due_soon: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Fixed:
+        found = [scenario.opened_at, *(t for spell in scenario.schedule for t in (spell.set_at, spell.due_at))]
+        if scenario.withdrawn_at is not None:
+            found.append(scenario.withdrawn_at)
+        warn = scenario.warn_within
+        thresholds = [] if warn is None else [spell.due_at - warn for spell in scenario.schedule]
+        return cls(_sorted_ns(found), _sorted_ns(thresholds))
+
+    def next_after(self, instant: _Instant, status: Status) -> int:
+        """The first of them after ``instant`` that can matter to ``status`` (past every instant when there is none)."""
+        found = _NEVER
+        for instants in (self.always, self.due_soon) if status in _WATCHING_A_DEADLINE else (self.always,):
+            later = int(np.searchsorted(instants, instant.ns, side="right"))
+            if later < len(instants):
+                found = min(found, int(instants[later]))
+        return found
+
+    def all(self) -> list[int]:
+        return [int(ns) for ns in (*self.always, *self.due_soon)]
+
+
+def _sorted_ns(instants: list[dt.datetime]) -> np.ndarray:
+    return np.unique(np.array([to_ns(t) for t in instants], np.int64))
 
 
 def _trigger_still_counts(assessment: Assessment) -> bool:
@@ -151,10 +180,9 @@ def _live_matches(scenario: Scenario, assessment: Assessment) -> list[Match]:
     return live
 
 
-def _horizon_ns(scenario: Scenario, log: EventLog, assessment: Assessment, instant: _Instant, fixed: np.ndarray) -> int:
+def _horizon_ns(scenario: Scenario, log: EventLog, assessment: Assessment, instant: _Instant, fixed: _Fixed) -> int:
     """The next decisive instant after ``instant`` (ns; past every instant when there is none)."""
-    later = int(np.searchsorted(fixed, instant.ns, side="right"))
-    horizon = int(fixed[later]) if later < len(fixed) else np.iinfo(np.int64).max
+    horizon = fixed.next_after(instant, assessment.status)
     due = assessment.response_due
     if due is not None and to_ns(due) > instant.ns:
         horizon = min(horizon, to_ns(due))
@@ -199,7 +227,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
     if basis is Basis.KNOWN:
         _known_history(scenario, log, first, last, note)
         return spells
-    fixed = _fixed_instants(scenario)
+    fixed = _Fixed.of(scenario)
     at, last_ns = first, to_ns(last)
     while True:
         instant = _Instant.of(at, tz)
@@ -214,7 +242,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
 def _known_history(scenario: Scenario, log: EventLog, first: dt.datetime, last: dt.datetime, note: Callable[[Assessment], None]) -> None:
     """The history on the known basis: evaluated at every instant a relevant row became known or came into view."""
     first_ns, last_ns = to_ns(first), to_ns(last)
-    candidates = [int(ns) for ns in _fixed_instants(scenario)] + _known_instants(scenario, log)
+    candidates = _Fixed.of(scenario).all() + _known_instants(scenario, log)
     queue = sorted({_whole_microseconds(ns) for ns in candidates if first_ns < ns <= last_ns})
     at_ns = first_ns
     at = first
