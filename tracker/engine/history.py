@@ -7,14 +7,17 @@ its instant, a date-only one at the start of its day in the scenario's zone). Be
 them only the clock moves, and only the clock-dependent fields follow it: `as_of`, the time
 `remaining`, and the end of the last search window (which always runs to just after `as_of`).
 
-So a scenario is evaluated fully at the first asked instant, which gives its *horizon*: the
-next decisive instant. Every asked instant before the horizon is derived from that evaluation
-(those fields recomputed exactly; timedelta arithmetic is exact); the first one at or past it
-is evaluated fully again. The horizon only counts events that could still change something:
-once the trigger has fired (or the deadline passed) later trigger events change nothing, nor
-do later responses once one was found, and averted, lapsed, withdrawn and upcoming scenarios
-wait only for their fixed instants (a moved deadline, the opening, the withdrawal). The work
-grows with the decisive instants met, not with the number of instants asked.
+So a scenario is evaluated fully at the first asked instant (a bare date is, as everywhere,
+the end of that day in the scenario's own zone), which gives its *horizon*: the next decisive
+instant. Every asked instant before the horizon is derived from that evaluation (those fields
+recomputed exactly: elapsed time, not wall-clock time, across a change to summer time); the
+first one at or past it is evaluated fully again. The horizon counts only what could still
+change something: due-soon thresholds only while a deadline is watched; trigger events only
+until the trigger fires (or, after an early response, until the response's window closes);
+responses only until one is found, and before the trigger only with `counts_from: opened`;
+averted, lapsed, withdrawn and upcoming scenarios wait only for their fixed instants (a moved
+deadline, the opening, the withdrawal). The work grows with the decisive instants met, not
+with the number of instants asked.
 
 `Basis.KNOWN` replays the log as known at each instant: any row logged later (a correction,
 a retraction, an earlier-dated event) can change the past, and the positions of hits refer to
