@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_engine_properties import FIRST_DAY, OFFSETS, ZONES, Ev, events, instants, scenarios, write_log
-from tracker.engine.history import assess_over, status_history
+from tracker.engine.history import assess_over, status_history, statuses_over
 from tracker.engine.status import AsOf, Basis, assess, assess_all, instant_for
 from tracker.log.events import COLUMNS, EventLog
 from tracker.log.reader import load_events
@@ -87,6 +87,7 @@ def test_one_pass_gives_what_each_instant_gives(
     moments = [*moments, *moments[:2], *again]
     replayed = assess_over(many, log, moments, basis)
     assert replayed == [assess_all(many, log, m, basis) for m in moments]
+    assert statuses_over(many, log, moments, basis) == [[a.status for a in row] for row in replayed]
     for row, m in zip(replayed, moments, strict=True):  # equal instants may differ in zone; the text shows it
         assert [a.to_json() for a in row] == [a.to_json() for a in assess_all(many, log, m, basis)]
 
@@ -146,6 +147,7 @@ def test_the_demo_replayed_day_by_day_matches_each_day(basis: Basis) -> None:
     days = [dt.date(2021, 10, 1) + dt.timedelta(days=k) for k in range((dt.date(2026, 1, 1) - dt.date(2021, 10, 1)).days + 1)]
     replayed = assess_over(scenarios_, log, days, basis)
     assert replayed == [assess_all(scenarios_, log, day, basis) for day in days]
+    assert statuses_over(scenarios_, log, days, basis) == [[a.status for a in row] for row in replayed]
     for s in scenarios_:
         history = status_history(s, log, days[0], days[-1], basis)
         for day, row in zip(days, replayed, strict=True):

@@ -17,7 +17,8 @@ until the trigger fires (or, after an early response, until the response's windo
 responses only until one is found, and before the trigger only with `counts_from: opened`;
 averted, lapsed, withdrawn and upcoming scenarios wait only for their fixed instants (a moved
 deadline, the opening, the withdrawal). The work grows with the decisive instants met, not
-with the number of instants asked.
+with the number of instants asked. `statuses_over` stops there; `assess_over` also builds each
+derived assessment (a copy of the fields), which costs a little at each scenario and instant.
 
 `Basis.KNOWN` replays the log as known at each instant: any row logged later (a correction,
 a retraction, an earlier-dated event) can change the past, and the positions of hits refer to
@@ -75,27 +76,38 @@ def assess_over(
     basis = Basis(basis)
     if basis is Basis.KNOWN:
         return [assess_all(scenarios, log, t, basis) for t in instants]
-    columns = [_replay(scenario, log, instants) for scenario in scenarios]
+    columns = []
+    for scenario in scenarios:
+        at = [instant_for(t, scenario.tz) for t in instants]
+        columns.append([_moved_on(evaluated, t) for evaluated, t in zip(_replay(scenario, log, at), at, strict=True)])
     return [[column[k] for column in columns] for k in range(len(instants))]
 
 
-def _replay(scenario: Scenario, log: EventLog, instants: Sequence[AsOf]) -> list[Assessment]:
-    """One scenario's assessments at ``instants`` (in the order given), on the occurred basis."""
+def statuses_over(
+    scenarios: Sequence[Scenario], log: EventLog, instants: Sequence[AsOf], basis: Basis | str = Basis.OCCURRED
+) -> list[list[Status]]:
+    """Exactly the statuses of `assess_over`, without building an assessment for every scenario and instant."""
+    basis = Basis(basis)
+    if basis is Basis.KNOWN:
+        return [[a.status for a in assess_all(scenarios, log, t, basis)] for t in instants]
+    columns = [[a.status for a in _replay(scenario, log, [instant_for(t, scenario.tz) for t in instants])] for scenario in scenarios]
+    return [[column[k] for column in columns] for k in range(len(instants))]
+
+
+def _replay(scenario: Scenario, log: EventLog, at: Sequence[dt.datetime]) -> list[Assessment]:
+    """For each of ``at`` (instants, in the order given), the full assessment of the stretch between two decisive
+    instants it falls in: evaluated at the first of ``at`` in that stretch (occurred basis)."""
     tz = scenario.tz
-    at = [instant_for(t, tz) for t in instants]
     found: list[Assessment | None] = [None] * len(at)
     fixed = _Fixed.of(scenario)
     current: Assessment | None = None
     horizon_ns = 0
     for k in sorted(range(len(at)), key=lambda k: at[k]):
-        ns = to_ns(at[k])
-        if current is None or ns >= horizon_ns:
+        if current is None or to_ns(at[k]) >= horizon_ns:
             instant = _Instant.of(at[k], tz)
             current = _assess(scenario, log, instant, Basis.OCCURRED)
             horizon_ns = _horizon_ns(scenario, log, current, instant, fixed)
-            found[k] = current
-        else:
-            found[k] = _moved_on(current, at[k])
+        found[k] = current
     return [a for a in found if a is not None]
 
 
