@@ -118,22 +118,33 @@ def matches(draw: st.DrawFn, ids: int) -> dict[str, list[str]]:
     return keys
 
 
+def _deadline(draw: st.DrawFn, opened: dt.date) -> dt.date | dt.datetime:
+    if draw(st.booleans()):
+        return opened + dt.timedelta(days=draw(st.integers(0, 12)))
+    value: dt.datetime = draw(instants(first=opened + dt.timedelta(days=1), days=12))
+    return value
+
+
 @st.composite
-def scenarios(draw: st.DrawFn) -> Scenario:
+def scenarios(draw: st.DrawFn, moves: bool = False) -> Scenario:
+    """A generated scenario; with ``moves``, its deadline may be moved (earlier or later) once or twice."""
     opened = FIRST_DAY + dt.timedelta(days=draw(st.integers(0, 6)))
     timezone = draw(st.sampled_from(ZONES))
-    if draw(st.booleans()):
-        deadline: dt.date = opened + dt.timedelta(days=draw(st.integers(0, 12)))
-    else:
-        deadline = draw(instants(first=opened + dt.timedelta(days=1), days=12))
     data: dict[str, Any] = {
         "id": "s",
         "title": "Generated",
         "opened": opened,
-        "deadline": deadline,
+        "deadline": _deadline(draw, opened),
         "timezone": timezone,
         "trigger": {draw(st.sampled_from(["when", "unless"])): draw(matches(ids=12))},
     }
+    if moves and draw(st.booleans()):
+        history: list[dict[str, Any]] = [{"due": data.pop("deadline"), "source": "Generated"}]
+        announced = sorted(set(draw(st.lists(st.integers(1, 18), min_size=1, max_size=2))))
+        history += [
+            {"set": opened + dt.timedelta(days=days), "due": _deadline(draw, opened), "source": "Generated: moved"} for days in announced
+        ]
+        data["deadlines"] = history
     if warn := draw(st.sampled_from([None, "3d", "12h"])):
         data["warn_within"] = warn
     if draw(st.booleans()):

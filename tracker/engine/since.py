@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from tracker.engine.status import AsOf, Assessment, Basis, Status, assess_all, format_instant, instant_for, urgency_key
+from tracker.engine.history import assess_over
+from tracker.engine.status import AsOf, Assessment, Basis, Status, format_instant, instant_for, urgency_key
 from tracker.log.events import Event, EventLog
 from tracker.log.ledger import logged_stamps
 from tracker.scenario.model import Scenario
@@ -147,8 +148,9 @@ def since_report(
     since_at, until_at = instant_for(since, tz).astimezone(tz), instant_for(until, tz).astimezone(tz)
     if since_at >= until_at:
         raise ValueError(f"the last briefing ({_shown(since_at)}) must be before the later instant ({_shown(until_at)})")
-    before = {a.scenario.id: a.status for a in assess_all(scenarios, log, since, basis)}
-    after = sorted(assess_all(scenarios, log, until, basis), key=urgency_key)
+    at_since, at_until = assess_over(scenarios, log, [since, until], basis)
+    before = {a.scenario.id: a.status for a in at_since}
+    after = sorted(at_until, key=urgency_key)
     changes = [StatusChange(before[a.scenario.id], a) for a in after if before[a.scenario.id] is not a.status]
     happened = np.zeros(len(log), bool)
     happened[np.setdiff1d(log.occurred_by(until_at), log.occurred_by(since_at), assume_unique=True)] = True
