@@ -126,10 +126,11 @@ def test_quick_bench_runs_every_measure_end_to_end(capsys: pytest.CaptureFixture
         "`tracker validate scenarios` (the demo's",
         "load 20 scenario files (in process)",
         "all statuses at 5 instants (in process)",
+        "all assessments (status, reasons, time left) at 5 instants (in process)",
         "`tracker status` by events (20 scenarios)",
         "`tracker status` by scenarios (2,000 events)",
     ):
         assert label in printed
     targets = [line for line in printed.splitlines() if line.startswith("| ") and "<= " in line]
-    assert len(targets) == 6  # status cold and warm, memory, validate, scenario loading, instants
+    assert len(targets) == 7  # status cold and warm, memory, validate, scenario loading, statuses and assessments at instants
     assert all(re.search(r"\| [\d.]+x \([\d.]+-[\d.]+\) \| <= [\d.]+x: (met|\*\*not met\*\*)", line) for line in targets)
