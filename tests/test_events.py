@@ -296,6 +296,20 @@ def test_a_row_that_is_not_utf8_is_left_out_by_its_line_and_the_others_load(writ
     assert _ids(log) == ["e1", "e3"]
 
 
+def test_a_row_not_utf8_and_a_row_too_long_are_each_reported_and_the_others_load(write: Write) -> None:
+    # Each problem alone was handled; together, the rows read in Python kept the bad bytes and the whole file failed.
+    path = write("events.csv", "")
+    latin1 = b"e2,2021-12-08,Sanktionen f\xfcr,,,,s,\n"
+    wide = b"e3,2021-12-09,Sanctions, the first,US,,x,s,\n"
+    path.write_bytes(f"{HEADER}\ne1,2021-12-07,T,,,,s,\n".encode() + latin1 + wide + b"e4,2021-12-10,T,,,,s,\n")
+    log = load_events(path)
+    assert _problems(log) == [
+        "events.csv:3:1: error: row is not UTF-8 text; save the CSV as UTF-8 (this row is left out)",
+        "events.csv:4:1: error: row has 9 fields, the header has 8; quote cells that contain commas",
+    ]
+    assert _ids(log) == ["e1", "e4"]
+
+
 def test_a_bad_byte_inside_a_quoted_multiline_cell_leaves_out_that_row_only(write: Write) -> None:
     path = write("events.csv", "")
     path.write_bytes(f'{HEADER}\ne1,2021-12-07,"a\nb\nc",,,,s,\n'.encode() + b'e2,2021-12-08,"x\ny\xff",,,,s,\ne3,2021-12-09,T,,,,s,\n')

@@ -42,7 +42,7 @@ from tracker.timeutil import FIRST_DAY, LAST_DAY, SUPPORTED_RANGE, UTC, day_numb
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
 # Part of the key of the log's cache (tracker.log.cache): bump it whenever what the reader makes of a file changes.
-READER_VERSION = 1
+READER_VERSION = 2
 
 
 # Python's csv module refuses cells over 131,072 characters with an exception; the loader reports long cells
@@ -199,7 +199,9 @@ def _read_one(path: Path, display: str, *, folder: Path | None, follow: bool) ->
                 # pandas silently turns the first column into the index when rows have one field too many.
                 raise pd.errors.ParserError("rows have more fields than the header")
         except pd.errors.ParserError as exc:
-            records = [(line, record) for line, _, record in _records(text or _decoded(raw, "strict"))]
+            # As pandas read it: bytes that are not UTF-8 as U+FFFD (their rows are reported and left out below).
+            readable = re.sub(_SURROGATE, "\ufffd", text) if not clean else _decoded(raw, "strict")
+            records = [(line, record) for line, _, record in _records(readable)]
             if "EOF inside string" in str(exc):
                 # The record that opened the quote runs to the end of the file: every row after it would be lost.
                 line = records[-1][0] if records else 1
