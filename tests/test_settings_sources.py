@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tests.markdown import shown
-from tests.test_app_logging import AUTH
+from tests.test_app_logging import AUTH, open_app
 
 APP = str(ROOT / "app.py")
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -66,19 +66,6 @@ def settle(folders: Path, place: str, text: str, monkeypatch: pytest.MonkeyPatch
 
 def _option(path: Path, get_option: Callable[[str], Any]) -> Callable[[str], Any]:
     return lambda key: [str(path)] if key == "secrets.files" else get_option(key)
-
-
-def open_app(page: str = "events", params: dict[str, str] | None = None, user: dict[str, Any] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if user is not None:
-        at.user = user
-    at.run()
-    if page != "board":
-        at.switch_page(f"components/pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def text(at: AppTest) -> str:
