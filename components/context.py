@@ -53,6 +53,7 @@ def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
     files: list[Path] = scenario_paths(scenarios) if scenarios.is_dir() else [scenarios] if scenarios.exists() else []
     if events.exists():
         files += log_files(events)
+        files.append(config.assessments_path(events))
     entries = []
     for path in sorted(files):
         try:

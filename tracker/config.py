@@ -9,6 +9,9 @@ SCENARIOS_ENV = "TRACKER_SCENARIOS"
 EVENTS_ENV = "TRACKER_EVENTS"
 DEFAULT_SCENARIOS = Path("scenarios")
 DEFAULT_EVENTS = Path("data") / "events.csv"
+# Analysts' assessments (tracker.judgement): ``assessments.csv`` beside the event log, unless this names another file.
+ASSESSMENTS_ENV = "TRACKER_ASSESSMENTS"
+ASSESSMENTS_FILE_NAME = "assessments.csv"
 # Where the dashboard is served, for links back from hand-outs (calendar entries).
 BASE_URL_ENV = "TRACKER_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -30,6 +33,13 @@ def events_path(base: Path | None = None) -> Path:
     if value := os.environ.get(EVENTS_ENV):
         return Path(value).expanduser()
     return (base or Path()) / DEFAULT_EVENTS
+
+
+def assessments_path(events: Path) -> Path:
+    """TRACKER_ASSESSMENTS if set, else ``assessments.csv`` in the log's folder (a folder of logs: in it)."""
+    if value := os.environ.get(ASSESSMENTS_ENV):
+        return Path(value).expanduser()
+    return (events if events.is_dir() else events.parent) / ASSESSMENTS_FILE_NAME
 
 
 def base_url() -> str:

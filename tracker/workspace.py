@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker import config
 from tracker.log.layout import csv_files
 from tracker.problems import Problem, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
 from tracker.text import excerpt
 
 if TYPE_CHECKING:
+    from tracker.judgement.model import Judgements
     from tracker.log.events import EventLog
 
 
@@ -22,6 +24,16 @@ class Workspace:
     scenarios: ScenarioSet = field(default_factory=ScenarioSet)
     event_log: EventLog | None = None  # None: no log was named
     problems: list[Problem] = field(default_factory=list)
+    judgement_log: Judgements | None = None  # None: no log was named, so no assessments beside it
+
+    @property
+    def judgements(self) -> Judgements:
+        """Analysts' assessments (``assessments.csv`` beside the log); none when there is no such file."""
+        if self.judgement_log is None:
+            from tracker.judgement.model import Judgements
+
+            self.judgement_log = Judgements()
+        return self.judgement_log
 
     @property
     def events(self) -> EventLog:
@@ -69,14 +81,35 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
     return problems
 
 
-def load_workspace(scenario_location: Path | list[Path], event_location: Path | list[Path] | None) -> Workspace:
+def judgement_problems(scenarios: ScenarioSet, judgements: Judgements, path: Path) -> list[Problem]:
+    """Assessments of a scenario that no file defines (renamed or deleted): kept, and said."""
+    known = {s.id for s in scenarios.scenarios} | set(scenarios.files)
+    shown = display_path(path)
+    return [
+        Problem(shown, j.line, 2, f"scenario: no scenario has the id {excerpt(j.scenario)}; this assessment is not shown", "warning")
+        for j in judgements.rows
+        if j.scenario not in known
+    ]
+
+
+def load_workspace(
+    scenario_location: Path | list[Path], event_location: Path | list[Path] | None, assessments: Path | None = None
+) -> Workspace:
+    """Scenarios, the event log and (``assessments``, else beside a single named log) the analysts' assessments."""
     scenarios = load_scenarios(scenario_location)
     if event_location is None:
         return Workspace(scenarios, None, sorted(scenarios.problems))
+    from tracker.judgement.ledger import read_judgements
     from tracker.log.reader import load_events  # only with a log to read: see Workspace.events
 
     events = load_events(event_location)
-    return Workspace(scenarios, events, [*sorted([*scenarios.problems, *events.problems]), *reference_problems(scenarios, events)])
+    if assessments is None and isinstance(event_location, Path):
+        assessments = config.assessments_path(event_location)
+    judgements = read_judgements(assessments) if assessments is not None else None
+    found = [*scenarios.problems, *events.problems]
+    if judgements is not None and assessments is not None:
+        found += [*judgements.problems, *judgement_problems(scenarios, judgements, assessments)]
+    return Workspace(scenarios, events, [*sorted(found), *reference_problems(scenarios, events)], judgements)
 
 
 def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tracker.config import ASSESSMENTS_FILE_NAME
+
 COLUMNS = ("id", "occurred", "title", "actors", "targets", "tags", "source", "notes")
 REQUIRED_COLUMNS = ("id", "occurred", "title")
 MULTI_VALUED = ("actors", "targets", "tags")
@@ -18,9 +20,15 @@ def csv_files(folder: Path) -> list[Path]:
     """The event logs of a folder: its CSV files (any case of .csv), hidden ones left out, in name order.
 
     Links, FIFOs and devices named .csv are listed too, so that the loader reports them instead of passing them over.
+    The analysts' ``assessments.csv`` (tracker.judgement), which lives beside the log, is not a log.
     """
     return sorted(
-        p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() == ".csv"
+        and not p.name.startswith(".")
+        and p.name != ASSESSMENTS_FILE_NAME
+        and (p.is_symlink() or not p.is_dir())
     )
 
 
