@@ -24,6 +24,7 @@ def demo_workspace(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(folder)
     monkeypatch.delenv("TRACKER_EVENTS", raising=False)
     monkeypatch.delenv("TRACKER_SCENARIOS", raising=False)
+    monkeypatch.delenv("TRACKER_ASSESSMENTS", raising=False)
     return folder
 
 

@@ -42,6 +42,11 @@ def assessments_path(events: Path) -> Path:
     return (events if events.is_dir() else events.parent) / ASSESSMENTS_FILE_NAME
 
 
+def assessments_named() -> bool:
+    """Whether the operator named the assessments file (then it may be a link, as the configured log may be)."""
+    return bool(os.environ.get(ASSESSMENTS_ENV))
+
+
 def base_url() -> str:
     """TRACKER_BASE_URL if set, else the address of `streamlit run` on this machine."""
     return os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL

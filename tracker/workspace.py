@@ -105,7 +105,7 @@ def load_workspace(
     events = load_events(event_location)
     if assessments is None and isinstance(event_location, Path):
         assessments = config.assessments_path(event_location)
-    judgements = read_judgements(assessments) if assessments is not None else None
+    judgements = read_judgements(assessments, follow=config.assessments_named()) if assessments is not None else None
     found = [*scenarios.problems, *events.problems]
     if judgements is not None and assessments is not None:
         found += [*judgements.problems, *judgement_problems(scenarios, judgements, assessments)]

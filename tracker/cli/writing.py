@@ -1,4 +1,4 @@
-"""Writing to the event log: log, correct, retract, import, repair.
+"""Writing to the event log (log, correct, retract, import, repair) and to the assessments file (assess).
 
 A retried command saves once. Each row has an idempotency key: its id, given with ``--id`` (a script that must
 retry safely gives one), or else, for ``log``, its content: the same event (every field) logged by the same person
@@ -308,6 +308,49 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_assess(args: argparse.Namespace) -> int:
+    from tracker.judgement.ledger import read_judgements
+    from tracker.judgement.record import ASSESSMENTS, AssessmentDraft, check_draft, record_assessment
+    from tracker.log.writer import repair_log
+
+    when = now()
+    events = _events_location(args)
+    path = Path(args.assessments) if args.assessments else config.assessments_path(events)
+    folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
+    if not folder.exists():
+        raise UsageError(f"no scenario folder at {display_path(folder)}; pass --scenarios or set {config.SCENARIOS_ENV}")
+    scenarios = load_scenarios(folder)
+    repair = repair_log(path, when, ASSESSMENTS)
+    if repair is not None:
+        print(f"tracker: warning: {repair.message}", file=sys.stderr)
+    judgements = read_judgements(path, follow=config.assessments_named())
+    draft = AssessmentDraft(
+        scenario=args.scenario,
+        probability=args.probability,
+        confidence=args.confidence,
+        note=args.note or "",
+        assessed_at=args.at or "",
+        corrects=args.corrects or "",
+    )
+    known = {s.id for s in scenarios.scenarios} | set(scenarios.files)
+    row, errors = check_draft(draft, scenarios=known, judgements=judgements, now=when, assessed_by=_logged_by(args), row_id=args.row_id)
+    if errors:
+        for error in errors:
+            print(f"tracker: error: {error.message}", file=sys.stderr)
+        print("tracker: nothing was written", file=sys.stderr)
+        return EXIT_USAGE
+    receipt = record_assessment(path, row, now=when, retry_window=None if args.row_id else RETRY_WINDOW)
+    what = f"{row['probability']} % that {row['scenario']} ends enacted, {row['confidence']} confidence"
+    if row["corrects"]:
+        what += f"; corrects {row['corrects']}"
+    if receipt.repair is not None:
+        print(f"tracker: warning: {receipt.repair.message}", file=sys.stderr)
+    if receipt.already:
+        return _already(receipt.already[0].event_id, receipt.already[0].place, what)
+    print(f"Recorded {row['id']} ({what}) to {display_path(receipt.path)}")
+    return EXIT_OK
+
+
 def _add_write_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--by", metavar="NAME", help="who is logging (logged_by); default: your user name")
     command.add_argument("--events", metavar="PATH", help=f"event log (default: ${config.EVENTS_ENV} or data/events.csv)")
@@ -373,6 +416,28 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     imp.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     _add_write_options(imp)
     imp.set_defaults(handler=cmd_import)
+
+    assess = sub.add_parser("assess", help="record an assessment: the probability that a scenario ends enacted")
+    assess.add_argument("scenario", metavar="ID", help="the scenario assessed")
+    assess.add_argument(
+        "--probability", required=True, metavar="PERCENT", help="0 to 100: the chance the scenario ends enacted (at any time)"
+    )
+    assess.add_argument("--confidence", required=True, metavar="LEVEL", help="low, medium or high")
+    assess.add_argument("--note", metavar="TEXT", help="why, in one line (a source's https:// link is shown as a link)")
+    assess.add_argument(
+        "--at", metavar="WHEN", help="when the assessment was made, if earlier: a date or a datetime with offset (default: now)"
+    )
+    assess.add_argument("--corrects", metavar="ASSESSMENT_ID", help="replace that assessment (it stays in the file, as history)")
+    _add_row_id(assess)
+    assess.add_argument("--by", metavar="NAME", help="who assesses (assessed_by); default: your user name")
+    assess.add_argument("--scenarios", metavar="DIR", help=f"scenario folder (default: ${config.SCENARIOS_ENV} or scenarios/)")
+    assess.add_argument(
+        "--events", metavar="PATH", help=f"event log, beside which assessments.csv is (default: ${config.EVENTS_ENV} or data/events.csv)"
+    )
+    assess.add_argument(
+        "--assessments", metavar="PATH", help=f"the assessments file (default: ${config.ASSESSMENTS_ENV} or assessments.csv beside the log)"
+    )
+    assess.set_defaults(handler=cmd_assess)
 
     repair = sub.add_parser("repair", help="move a half-written last line (left by a crash) out of the event log")
     repair.add_argument("--events", metavar="PATH", help=f"event log (default: ${config.EVENTS_ENV} or data/events.csv)")

@@ -7,6 +7,7 @@ and read as it is: only whole, saved rows (`read_saved`), so a writer at work ch
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -58,13 +59,16 @@ def parse_confidence(text: str) -> Confidence:
     return cleaned  # type: ignore[return-value]
 
 
-def read_judgements(path: Path) -> Judgements:
-    """The assessments in ``path`` (none, and no problem, when the file does not exist)."""
+def read_judgements(path: Path, *, follow: bool = False) -> Judgements:
+    """The assessments in ``path`` (none, and no problem, when the file does not exist).
+
+    ``follow``: the operator named the file, so it may be a link; one found beside the log (committed, maybe) may not.
+    """
     shown = display_path(path)
     if not path.exists() and not path.is_symlink():
         return Judgements()
     try:
-        saved = read_saved(path, follow=True)
+        saved = read_saved(path, follow=follow)
     except InputRefused as exc:
         return Judgements(problems=[Problem(shown, 0, 1, f"assessments file {exc}")])
     except OSError as exc:
@@ -140,17 +144,7 @@ def read_judgements(path: Path) -> Judgements:
 
 
 def _as_version_of(judgement: Judgement, root: str) -> Judgement:
-    return Judgement(
-        root,
-        judgement.scenario,
-        judgement.assessed_at,
-        judgement.probability,
-        judgement.confidence,
-        judgement.note,
-        judgement.assessed_by,
-        judgement.logged_at,
-        judgement.line,
-    )
+    return dataclasses.replace(judgement, id=root, row_id=judgement.id)
 
 
 def _judgement(cells: dict[str, str], line: int) -> tuple[Judgement | None, list[tuple[str, str]]]:

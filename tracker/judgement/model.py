@@ -33,6 +33,12 @@ class Judgement:
     assessed_by: str = ""
     logged_at: dt.datetime | None = None  # when the version in effect was written; None for a row written by hand
     line: int = 0  # the line of the version in effect in its file
+    row_id: str = ""  # the id of that version's own row ("" or ``id`` for an assessment never corrected)
+
+    @property
+    def version_id(self) -> str:
+        """The row a correction of this assessment names in ``corrects``."""
+        return self.row_id or self.id
 
     def known_by(self, instant: dt.datetime) -> bool:
         """Whether it had been written by ``instant`` (a row without ``logged_at`` counts from ``assessed_at``)."""

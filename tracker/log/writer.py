@@ -75,6 +75,25 @@ PAUSE_MID_WRITE_ENV = "TRACKER_TEST_PAUSE_MID_WRITE"
 OnDuplicate = Literal["refuse", "skip"]
 
 
+@dataclass(frozen=True)
+class Ledger:
+    """A CSV file changed only by appends, as this module writes it: the event log, or the analysts' assessments."""
+
+    name: str  # in messages: "the event log is busy"
+    columns: tuple[str, ...]  # the columns a new file gets, in order; a row may have no others
+    required: tuple[str, ...]  # a header without them is refused
+    lost_row: str  # what to do about a crash's half row: "If that event is missing from the log, log it again"
+    retry_key: str  # looked at first when finding a retried save: most rows differ there (an event's title)
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        """What makes two rows the same: every cell but the id and when it was logged (a retry is logged later)."""
+        return tuple(c for c in self.columns if c not in ("id", LOGGED_AT))
+
+
+EVENT_LOG = Ledger("event log", WRITE_COLUMNS, REQUIRED_COLUMNS, "If that event is missing from the log, log it again", "title")
+
+
 # --- files, folders and the lock --------------------------------------------------------
 def append_target(location: Path) -> Path:
     """The file new events go to: the log itself, or ``events.csv`` in a folder of logs."""
@@ -94,7 +113,7 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _not_writable(location: Path, path: Path) -> str | None:
+def _not_writable(location: Path, path: Path, ledger: Ledger = EVENT_LOG) -> str | None:
     """Why the log at ``path`` cannot be appended to (it exists and is not a regular file), or None.
 
     The configured log may be a link to a regular file; ``events.csv`` inside a folder of logs may not.
@@ -108,10 +127,10 @@ def _not_writable(location: Path, path: Path) -> str | None:
         return None
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    return None if stat.S_ISREG(mode) else "it is not a regular file (a device, a FIFO or a socket); the event log is a CSV file"
+    return None if stat.S_ISREG(mode) else f"it is not a regular file (a device, a FIFO or a socket); the {ledger.name} is a CSV file"
 
 
-def _flock(fd: int, log: Path, timeout: float) -> None:
+def _flock(fd: int, log: Path, timeout: float, ledger: Ledger) -> None:
     """Take the exclusive lock on ``fd``, waiting up to ``timeout`` seconds."""
     import fcntl
 
@@ -123,7 +142,7 @@ def _flock(fd: int, log: Path, timeout: float) -> None:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 raise TrackerError(
-                    f"the event log {display_path(log)} is busy: another writer has held it for {timeout:g} s; "
+                    f"the {ledger.name} {display_path(log)} is busy: another writer has held it for {timeout:g} s; "
                     "nothing was written, try again"
                 ) from None
             time.sleep(0.002)  # appends hold the lock for milliseconds: look again soon
@@ -146,14 +165,14 @@ class Lock:
         os.pwrite(self._fd, _RECORD.format(length).encode(), 0)
 
 
-def _refuse_odd_lock_file(fd: int, lock: Path) -> None:
+def _refuse_odd_lock_file(fd: int, lock: Path, ledger: Ledger) -> None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise TrackerError(f"cannot use {display_path(lock)} as the event log's lock: it is not a regular file; remove it")
+        raise TrackerError(f"cannot use {display_path(lock)} as the {ledger.name}'s lock: it is not a regular file; remove it")
 
 
 @contextlib.contextmanager
-def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path | None = None) -> Iterator[Lock]:
+def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path | None = None, ledger: Ledger = EVENT_LOG) -> Iterator[Lock]:
     """Hold the log's exclusive write lock (waiting up to ``timeout`` seconds for it).
 
     ``location``: what was configured (the log, or its folder); a log that is not a regular file is refused
@@ -162,10 +181,10 @@ def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path |
     try:
         import fcntl  # noqa: F401 - only to fail clearly where there are no file locks
     except ImportError:  # pragma: no cover - Windows
-        raise TrackerError("writing to the event log needs a POSIX system (Linux or macOS); this one has no file locks") from None
+        raise TrackerError(f"writing to the {ledger.name} needs a POSIX system (Linux or macOS); this one has no file locks") from None
     if not log.parent.is_dir():
         raise TrackerError(f"cannot write {display_path(log)}: the folder {display_path(log.parent)} does not exist")
-    problem = _not_writable(location or log, log)
+    problem = _not_writable(location or log, log, ledger)
     if problem is not None:
         raise TrackerError(f"cannot write {display_path(log)}: {problem}. Nothing was written")
     lock = lock_path(log)
@@ -173,11 +192,11 @@ def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path |
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | _LOCK_FLAGS, 0o666)
     except OSError:
         if os.path.islink(lock):  # never write the saved length into whatever a planted link names
-            raise TrackerError(f"cannot use {display_path(lock)} as the event log's lock: it is a symbolic link; remove it") from None
+            raise TrackerError(f"cannot use {display_path(lock)} as the {ledger.name}'s lock: it is a symbolic link; remove it") from None
         raise
-    _refuse_odd_lock_file(fd, lock)
+    _refuse_odd_lock_file(fd, lock, ledger)
     try:
-        _flock(fd, log, timeout)
+        _flock(fd, log, timeout, ledger)
         yield Lock(fd)
     finally:
         os.close(fd)  # closing the descriptor releases the lock
@@ -389,7 +408,7 @@ class _Scan:
         return dict(reversed(list(zip(keys, found, strict=True))))
 
 
-def _scan(path: Path, *, folder: Path | None = None) -> _Scan:
+def _scan(path: Path, *, folder: Path | None = None, ledger: Ledger = EVENT_LOG) -> _Scan:
     """Parse the log once: header, rows and their lines, and a half-written last row if any.
 
     ``folder``: the folder of logs ``path`` was found in (then a link is refused); else the configured log.
@@ -422,7 +441,7 @@ def _scan(path: Path, *, folder: Path | None = None) -> _Scan:
                 "save the log with LF or CRLF line ends before logging"
             ) from None
         raise TrackerError(
-            f"{display_path(path)}:{first_line}: the event log is not valid CSV ({exc}); fix that line before logging"
+            f"{display_path(path)}:{first_line}: the {ledger.name} is not valid CSV ({exc}); fix that line before logging"
         ) from None
     tail = "\n".join(pieces[last_line - 1 :])
     tail_start = len(data) - len(_raw(tail))
@@ -447,12 +466,12 @@ def _unterminated(record: str) -> bool:
     return False
 
 
-def find_partial(location: Path) -> Partial | None:
+def find_partial(location: Path, ledger: Ledger = EVENT_LOG) -> Partial | None:
     """The half-written last line of the log, if it has one (read-only: nothing is changed)."""
     path = append_target(location)
-    if not path.is_file() or _not_writable(location, path) is not None:
+    if not path.is_file() or _not_writable(location, path, ledger) is not None:
         return None
-    return _scan(path).partial
+    return _scan(path, ledger=ledger).partial
 
 
 # --- repair --------------------------------------------------------------------------------
@@ -465,6 +484,7 @@ class Repair:
     line: int
     reason: str
     fragment: str
+    lost_row: str = EVENT_LOG.lost_row
 
     @property
     def message(self) -> str:
@@ -472,7 +492,7 @@ class Repair:
         return (
             f"{display_path(self.log)}:{self.line}: the last line was half-written ({self.reason}), probably by a crash while saving. "
             f"It was moved to {display_path(self.quarantine)} and the log now ends at its last complete row; "
-            f"nothing was deleted. If that event is missing from the log, log it again: {shown}"
+            f"nothing was deleted. {self.lost_row}: {shown}"
         )
 
 
@@ -481,12 +501,12 @@ def _quarantine_name(log: Path, now: dt.datetime) -> Path:
     return log.with_name(f"{log.name}.partial-{stamp}")
 
 
-def _repair(path: Path, scan: _Scan, now: dt.datetime, lock: Lock) -> tuple[_Scan, Repair | None]:
+def _repair(path: Path, scan: _Scan, now: dt.datetime, lock: Lock, ledger: Ledger) -> tuple[_Scan, Repair | None]:
     partial = scan.partial
     if partial is None:
         return scan, None
     if partial.start == 0:  # only a header, without its line end: complete it, it holds no event
-        missing = [c for c in REQUIRED_COLUMNS if c not in scan.header]
+        missing = [c for c in ledger.required if c not in scan.header]
         if missing:
             raise TrackerError(f"{display_path(path)}:1: the header is incomplete (lacks {', '.join(missing)}); fix it before logging")
         lock.saved(len(scan.data) + len(scan.terminator))
@@ -494,7 +514,7 @@ def _repair(path: Path, scan: _Scan, now: dt.datetime, lock: Lock) -> tuple[_Sca
             handle.write(scan.terminator.encode())
             handle.flush()
             os.fsync(handle.fileno())
-        return _scan(path), None
+        return _scan(path, ledger=ledger), None
     fragment = scan.data[partial.start :]
     lock.saved(partial.start)
     quarantine = _create_new(_quarantine_name(path, now), fragment)
@@ -504,8 +524,8 @@ def _repair(path: Path, scan: _Scan, now: dt.datetime, lock: Lock) -> tuple[_Sca
         os.fsync(fd)
     finally:
         os.close(fd)
-    repair = Repair(path, quarantine, partial.line, partial.reason, fragment.decode("utf-8", "replace"))
-    return _scan(path), repair
+    repair = Repair(path, quarantine, partial.line, partial.reason, fragment.decode("utf-8", "replace"), ledger.lost_row)
+    return _scan(path, ledger=ledger), repair
 
 
 @contextlib.contextmanager
@@ -517,14 +537,14 @@ def _plain_os_errors(path: Path) -> Iterator[None]:
         raise TrackerError(f"cannot write {display_path(path)}: {exc.strerror or exc}; nothing was written") from None
 
 
-def repair_log(location: Path, now: dt.datetime) -> Repair | None:
+def repair_log(location: Path, now: dt.datetime, ledger: Ledger = EVENT_LOG) -> Repair | None:
     """At start-up: move a half-written last line (left by a crash) out of the log. None when there is none."""
     path = append_target(location)
     with _plain_os_errors(path):
-        if not path.is_file() or find_partial(location) is None:
+        if not path.is_file() or find_partial(location, ledger) is None:
             return None
-        with locked(path, location=location) as lock:
-            return _repair(path, _scan(path), now, lock)[1]
+        with locked(path, location=location, ledger=ledger) as lock:
+            return _repair(path, _scan(path, ledger=ledger), now, lock, ledger)[1]
 
 
 # --- header migration --------------------------------------------------------------------
@@ -535,28 +555,28 @@ def encode_rows(rows: Sequence[Sequence[str]], terminator: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _prepare(path: Path, now: dt.datetime, lock: Lock) -> tuple[_Scan, Repair | None, list[str]]:
+def _prepare(path: Path, now: dt.datetime, lock: Lock, ledger: Ledger) -> tuple[_Scan, Repair | None, list[str]]:
     """Under the lock: the log repaired and migrated, ready for appending; creates it if missing."""
     # A link is written through (the configured log may be one): the file it names is replaced, never the link.
     target = Path(os.path.realpath(path))
     if not path.exists() or not path.stat().st_size:  # a new or empty log: give it the header
-        header = encode_rows([WRITE_COLUMNS], "\n")
+        header = encode_rows([ledger.columns], "\n")
         lock.saved(len(header))
         atomic_write(target, header)
-        return _scan(path), None, list(WRITE_COLUMNS)
-    scan = _scan(path)
+        return _scan(path, ledger=ledger), None, list(ledger.columns)
+    scan = _scan(path, ledger=ledger)
     lock.saved(scan.partial.start if scan.partial else len(scan.data))  # a crash's fragment, if any, is not saved
-    scan, repair = _repair(path, scan, now, lock)
-    missing_required = [c for c in REQUIRED_COLUMNS if c not in scan.header]
+    scan, repair = _repair(path, scan, now, lock, ledger)
+    missing_required = [c for c in ledger.required if c not in scan.header]
     if missing_required:
         raise TrackerError(
             f"{display_path(path)}:1: header lacks required column(s) {', '.join(missing_required)}; "
-            f"expected {','.join(COLUMNS)}. Nothing was written"
+            f"expected {','.join(COLUMNS if ledger is EVENT_LOG else ledger.columns)}. Nothing was written"
         )
     repeated = sorted({h for h in scan.header if scan.header.count(h) > 1})
     if repeated:
         raise TrackerError(f"{display_path(path)}:1: header repeats column(s) {', '.join(repeated)}. Nothing was written")
-    added = [c for c in WRITE_COLUMNS if c not in scan.header]
+    added = [c for c in ledger.columns if c not in scan.header]
     if added:
         header_line = scan.data[: scan.header_end]
         body = header_line[: len(header_line) - len(scan.terminator)] if header_line.endswith(scan.terminator.encode()) else header_line
@@ -606,8 +626,6 @@ class RefusedError(TrackerError):
 
 # Runs under the lock on the rows about to be written: each row's reasons to refuse it ([] for none).
 Check = Callable[[Sequence[Mapping[str, str]]], list[list[str]]]
-# What makes two rows the same event: every cell but when it was logged (a retry is logged later) and the id.
-_CONTENT = tuple(c for c in WRITE_COLUMNS if c not in ("id", LOGGED_AT))
 
 
 def _other_logs(location: Path, target: Path) -> list[Path]:
@@ -620,18 +638,19 @@ def _cells(header: Sequence[str], record: Sequence[str]) -> dict[str, str]:
     return {name: record[i] if i < len(record) else "" for i, name in enumerate(header)}
 
 
-def _same_content(saved: Mapping[str, str], row: Mapping[str, str]) -> bool:
-    return all(saved.get(column, "") == row.get(column, "") for column in _CONTENT)
+def _same_content(saved: Mapping[str, str], row: Mapping[str, str], ledger: Ledger) -> bool:
+    return all(saved.get(column, "") == row.get(column, "") for column in ledger.content)
 
 
-def _recent_twin(scan: _Scan, row: Mapping[str, str], now: dt.datetime, window: dt.timedelta) -> tuple[str, int] | None:
+def _recent_twin(scan: _Scan, row: Mapping[str, str], now: dt.datetime, window: dt.timedelta, ledger: Ledger) -> tuple[str, int] | None:
     """(id, line) of a row with the same content (``logged_by`` included) logged within ``window`` before ``now``."""
-    title = scan.header.index("title")
+    key = ledger.retry_key
+    at = scan.header.index(key)
     for record, line in zip(reversed(scan.records), reversed(scan.lines), strict=True):
-        if title >= len(record) or record[title] != row.get("title", ""):  # cheap first: most rows differ by title
+        if at >= len(record) or record[at] != row.get(key, ""):
             continue
         saved = _cells(scan.header, record)
-        if not _same_content(saved, row):
+        if not _same_content(saved, row, ledger):
             continue
         try:
             logged = dt.datetime.fromisoformat(saved.get(LOGGED_AT, "").strip())
@@ -650,8 +669,9 @@ def append_rows(
     on_duplicate: OnDuplicate = "refuse",
     check: Check | None = None,
     retry_window: dt.timedelta | None = None,
+    ledger: Ledger = EVENT_LOG,
 ) -> Receipt:
-    """Append ``rows`` (already validated; keys from WRITE_COLUMNS) in one durable step.
+    """Append ``rows`` (already validated; keys from ``ledger.columns``) to the ledger at ``location`` in one durable step.
 
     ``on_duplicate="refuse"`` (one save): a row already in the log (its id, with the same content) is a retried save,
     reported in ``Receipt.already`` and not written again; so is, with ``retry_window``, a row with the same content
@@ -660,12 +680,12 @@ def append_rows(
     ``check`` runs under the lock on the rows left: a reason to refuse one raises RefusedError ("refuse": nothing is
     written) or skips that row ("skip").
     """
-    unknown = sorted({key for row in rows for key in row if key not in WRITE_COLUMNS})
+    unknown = sorted({key for row in rows for key in row if key not in ledger.columns})
     if unknown:
         raise ValueError(f"unknown column(s) {unknown}")
     path = append_target(location)
-    with _plain_os_errors(path), locked(path, location=location) as lock:
-        scan, repair, added = _prepare(path, now, lock)
+    with _plain_os_errors(path), locked(path, location=location, ledger=ledger) as lock:
+        scan, repair, added = _prepare(path, now, lock, ledger)
         # Where each id (and, to skip duplicates, each occurred + title + source) is first: "events.csv line 7".
         ids: dict[str, str] = {}
         wanted = {row.get("id", "") for row in rows}
@@ -674,7 +694,7 @@ def append_rows(
         scans = [(path, scan)]
         for other in _other_logs(location, path):
             try:
-                scans.append((other, _scan(other, folder=location)))
+                scans.append((other, _scan(other, folder=location, ledger=ledger)))
             except InputRefused:  # not a regular file (the loader reports it): it holds no event
                 continue
         for file, file_scan in scans:
@@ -696,10 +716,10 @@ def append_rows(
             event_id = row.get("id", "")
             triple = (row.get("occurred", "").strip(), row.get("title", "").strip(), row.get("source", "").strip())
             if on_duplicate == "refuse":  # one save, maybe retried (an import reports what it skips, retried or not)
-                if event_id in saved_rows and _same_content(saved_rows[event_id], row):
+                if event_id in saved_rows and _same_content(saved_rows[event_id], row, ledger):
                     already.append(AlreadySaved(index, event_id, ids[event_id]))
                     continue
-                twin = _recent_twin(scan, row, now, retry_window) if retry_window is not None else None
+                twin = _recent_twin(scan, row, now, retry_window, ledger) if retry_window is not None else None
                 if twin is not None:
                     already.append(AlreadySaved(index, twin[0], f"{display_path(path)} line {twin[1]}"))
                     continue
