@@ -12,6 +12,7 @@ from components import event_form
 from components.context import SCENARIO_PARAM, Context, current
 from components.event_view import event_card
 from components.git_views import history_section
+from components.likelihood import likelihood_section
 from components.widgets import explanation_block, problems_banner, replay_note
 from tracker.engine.since import deciding_events
 from tracker.engine.status import Assessment, Status
@@ -146,6 +147,7 @@ def render(ctx: Context) -> None:
         st.plotly_chart(
             signpost_figure(signpost_series(detail, log), ctx.as_of.instant, ctx.tz), key="signposts", config={"displaylogo": False}
         )
+    likelihood_section(ctx, assessment)
     st.subheader("Matched events")
     _matched_table(detail, ctx)
     event_form.log_for_scenario(ctx, scenario)

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from tracker.engine.status import Assessment
 from tracker.log.events import EventLog
 from tracker.report.style import STYLES, label, style
-from tracker.report.views import MatchedEvent, ScenarioDetail, SignpostPoint
+from tracker.report.views import LikelihoodView, MatchedEvent, ScenarioDetail, SignpostPoint
 from tracker.scenario.model import DeadlineSpell, deadline_text
 from tracker.text import source_words
 
@@ -450,4 +450,42 @@ def scenario_timeline_figure(detail: ScenarioDetail, log: EventLog, as_of: dt.da
     """One scenario's row of the timeline, for its page and for briefing slides."""
     fig = timeline_figure([detail], log, np.empty(0, np.int64), as_of, tz)
     fig.update_layout(height=190, showlegend=True)
+    return fig
+
+
+def likelihood_figure(view: LikelihoodView, as_of: dt.datetime, tz: dt.tzinfo) -> go.Figure:
+    """The analysts' probability that the scenario ends enacted, over time: a step line held to the as-of instant."""
+    tz_name = getattr(tz, "key", "UTC")
+    fig = go.Figure()
+    made = view.made
+    if made:
+        x = _local([j.assessed_at for j in made], tz)
+        end = _local([view.decided_at or as_of], tz)[0]
+        y = [j.probability for j in made]
+        hover = [
+            _text(f"{j.probability:g} % ({j.confidence} confidence){' by ' + j.assessed_by if j.assessed_by else ''}")
+            + "<br>"
+            + _text(j.note, 80)
+            for j in made
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[*x, max(end, x[-1])],
+                y=[*y, y[-1]],
+                mode="lines+markers",
+                line={"shape": "hv", "color": "#0072B2", "width": 3},
+                marker={"size": [10] * len(made) + [0]},  # the last point only holds the line to the end
+                name="Probability it ends enacted",
+                customdata=[*hover, ""],
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+            )
+        )
+    _base_layout(fig, 260, tz_name)
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(title={"text": "Enacted (%)"}, range=[-3, 103], gridcolor="#E4E7EC", ticksuffix=" %", dtick=25)
+    if view.decided_at is not None:
+        decided = _local([view.decided_at], tz)[0]
+        fig.add_shape(type="line", x0=decided, x1=decided, y0=0, y1=1, yref="paper", line={"color": "#475467", "width": 2, "dash": "dash"})
+        fig.add_annotation(x=decided, y=0, yref="paper", text="decided", showarrow=False, xanchor="right", yanchor="bottom", xshift=-4)
+    _as_of_line(fig, as_of, tz)
     return fig

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, in_trigger_window, urgency_key
+from tracker.judgement.model import Judgement, Judgements
 from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
 from tracker.scenario.model import Scenario, deadline_text
@@ -310,3 +311,48 @@ def reason(assessment: Assessment) -> str:
     if trigger.kind == "unless":
         return f"Triggers at the deadline unless: {trigger.match.description}."
     return f"Triggers on the first event matching: {trigger.match.description}."
+
+
+# --- analysts' likelihood -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LikelihoodView:
+    """A scenario's assessments as a page shows them at the as-of instant: those made by then, the last one first."""
+
+    made: tuple[Judgement, ...]  # oldest first
+    later: int  # assessments made after the as-of instant (a replay leaves them out)
+    decided_at: dt.datetime | None  # when the status was decided: assessments after it were made knowing the outcome
+
+    @property
+    def latest(self) -> Judgement | None:
+        return self.made[-1] if self.made else None
+
+    def headline(self, tz: dt.tzinfo) -> str:
+        """'70 % that it ends enacted (medium confidence), by AB on 2021-12-10'; '' without any assessment."""
+        last = self.latest
+        if last is None:
+            return ""
+        by = f" by {last.assessed_by}" if last.assessed_by else ""
+        return (
+            f"{last.probability:g} % that it ends enacted ({last.confidence} confidence),{by} on {last.assessed_at.astimezone(tz):%Y-%m-%d}"
+        )
+
+    def rows(self, tz: dt.tzinfo) -> list[dict[str, str]]:
+        """The table: newest first; a corrected assessment says so."""
+        return [
+            {
+                "Assessed": j.assessed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                "Enacted": f"{j.probability:g} %",
+                "Confidence": j.confidence,
+                "By": j.assessed_by,
+                "Note": j.note,
+                "Id": j.id + (" (corrected)" if j.row_id and j.row_id != j.id else ""),
+            }
+            for j in reversed(self.made)
+        ]
+
+
+def likelihood_view(judgements: Judgements, assessment: Assessment) -> LikelihoodView:
+    """The scenario's assessments made by the as-of instant (by ``logged_at`` too under basis known)."""
+    mine = judgements.for_scenario(assessment.scenario.id)
+    made = judgements.made_by(assessment.as_of, assessment.basis.value).for_scenario(assessment.scenario.id)
+    return LikelihoodView(tuple(made), len(mine) - len(made), assessment.decided_at)
