@@ -14,8 +14,9 @@ from tracker.judgement.record import AssessmentDraft, check_draft, record_assess
 from tracker.log.ids import new_event_id
 from tracker.problems import TrackerError
 from tracker.report.figures import likelihood_figure
+from tracker.report.html import source_html
 from tracker.report.views import likelihood_view
-from tracker.text import markdown_code, markdown_literal, source_link
+from tracker.text import html_literal, markdown_code, markdown_literal, without_link
 from tracker.timeutil import now
 
 _GENERATION = "assess:gen:{}"
@@ -30,9 +31,9 @@ def likelihood_section(ctx: Context, assessment: Assessment) -> None:
         st.caption("No analyst has assessed how likely this scenario is to end enacted" + (" by this date." if view.later else "."))
     else:
         st.markdown(f"**{markdown_literal(view.headline(ctx.tz))}**")
-        note, link = source_link(view.latest.note)
+        note, link = without_link(view.latest.note)
         if note or link:
-            st.caption(markdown_literal(note) + (f" ([source]({link}))" if link else ""))
+            st.caption(html_literal(note) + (" " + source_html(f"source <{link}>") if link else ""), unsafe_allow_html=True)
         st.plotly_chart(likelihood_figure(view, ctx.as_of.instant, ctx.tz), key="likelihood", config={"displaylogo": False})
         if view.decided_at is not None and view.latest.assessed_at >= view.decided_at:
             st.caption("The last assessment was made after the status was decided; calibration scores only those made before.")
@@ -40,7 +41,10 @@ def likelihood_section(ctx: Context, assessment: Assessment) -> None:
             pd.DataFrame(view.rows(ctx.tz)),
             hide_index=True,
             width="stretch",
-            column_config={"Note": st.column_config.TextColumn(width="large")},
+            column_config={
+                "Note": st.column_config.TextColumn(width="large"),
+                "Source": st.column_config.LinkColumn("Source", display_text="open"),
+            },
         )
     if view.later:
         st.caption(f"{view.later} later assessment(s) not shown: this is a replay of an earlier date.")

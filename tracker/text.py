@@ -61,6 +61,15 @@ def source_link(source: str) -> tuple[str, str | None]:
     return source[: match.start()].strip() or match.group(1), match.group(1)
 
 
+def without_link(text: str) -> tuple[str, str | None]:
+    """A note and its first link apart: 'Seen on TV <https://x> today' -> ('Seen on TV today', 'https://x')."""
+    match = SOURCE_URL.search(text)
+    if not match:
+        return text.strip(), None
+    rest = f"{text[: match.start()].rstrip(' -:')} {text[match.end() :].lstrip(' -:')}"
+    return " ".join(rest.split()), match.group(1)
+
+
 def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """The closest of ``choices`` to a misspelt ``word``, or None when nothing is close."""
     close = get_close_matches(word, list(choices), n=1, cutoff=cutoff)

@@ -182,5 +182,6 @@ def _judgement(cells: dict[str, str], line: int) -> tuple[Judgement | None, list
         cells.get("assessed_by", ""),
         logged_at,
         line,
+        date_only=len(cells.get("assessed_at", "")) == 10,
     )
     return judgement, []

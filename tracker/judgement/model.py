@@ -34,6 +34,7 @@ class Judgement:
     logged_at: dt.datetime | None = None  # when the version in effect was written; None for a row written by hand
     line: int = 0  # the line of the version in effect in its file
     row_id: str = ""  # the id of that version's own row ("" or ``id`` for an assessment never corrected)
+    date_only: bool = False  # ``assessed_at`` was a date: shown as that date, counted from its start in UTC
 
     @property
     def version_id(self) -> str:

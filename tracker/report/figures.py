@@ -20,11 +20,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.engine.status import Assessment
+from tracker.judgement.model import Judgement
 from tracker.log.events import EventLog
 from tracker.report.style import STYLES, label, style
 from tracker.report.views import LikelihoodView, MatchedEvent, ScenarioDetail, SignpostPoint
 from tracker.scenario.model import DeadlineSpell, deadline_text
-from tracker.text import source_words
+from tracker.text import source_words, without_link
 
 POINT_LIMIT = 3000  # events drawn one marker each; beyond, one marker per row and period...
 BIN_LIMIT = 4000  # ...with the finest period that keeps the markers under this
@@ -453,35 +454,44 @@ def scenario_timeline_figure(detail: ScenarioDetail, log: EventLog, as_of: dt.da
     return fig
 
 
+# Okabe-Ito colours with a distinct dash and marker each: assessors stay apart in grey print and for colour-blind readers.
+ASSESSOR_STYLES = (
+    ("#0072B2", "solid", "circle"),
+    ("#D55E00", "dash", "square"),
+    ("#009E73", "dot", "diamond"),
+    ("#CC79A7", "dashdot", "triangle-up"),
+    ("#E69F00", "longdash", "x"),
+    ("#56B4E9", "longdashdot", "star"),
+)
+
+
 def likelihood_figure(view: LikelihoodView, as_of: dt.datetime, tz: dt.tzinfo) -> go.Figure:
-    """The analysts' probability that the scenario ends enacted, over time: a step line held to the as-of instant."""
+    """Each assessor's probability that the scenario ends enacted, over time: a step line per assessor, held to the
+    decision (or the as-of instant). Assessors are not averaged: each one's judgement is their own."""
     tz_name = getattr(tz, "key", "UTC")
     fig = go.Figure()
-    made = view.made
-    if made:
-        x = _local([j.assessed_at for j in made], tz)
-        end = _local([view.decided_at or as_of], tz)[0]
+    end = _local([min(view.decided_at, as_of) if view.decided_at is not None else as_of], tz)[0]
+    by: dict[str, list[Judgement]] = {}
+    for judgement in view.made:
+        by.setdefault(judgement.assessed_by or "unnamed", []).append(judgement)
+    for index, (name, made) in enumerate(by.items()):
+        colour, dash, symbol = ASSESSOR_STYLES[index % len(ASSESSOR_STYLES)]
+        x = [j.assessed_at.replace(tzinfo=None) if j.date_only else _local([j.assessed_at], tz)[0] for j in made]
         y = [j.probability for j in made]
-        hover = [
-            _text(f"{j.probability:g} % ({j.confidence} confidence){' by ' + j.assessed_by if j.assessed_by else ''}")
-            + "<br>"
-            + _text(j.note, 80)
-            for j in made
-        ]
+        hover = [_text(f"{j.probability:g} % ({j.confidence} confidence)") + "<br>" + _text(without_link(j.note)[0], 80) for j in made]
         fig.add_trace(
             go.Scatter(
                 x=[*x, max(end, x[-1])],
                 y=[*y, y[-1]],
                 mode="lines+markers",
-                line={"shape": "hv", "color": "#0072B2", "width": 3},
-                marker={"size": [10] * len(made) + [0]},  # the last point only holds the line to the end
-                name="Probability it ends enacted",
+                line={"shape": "hv", "color": colour, "dash": dash, "width": 3},
+                marker={"symbol": symbol, "size": [11] * len(made) + [0]},  # the last point only holds the line to the end
+                name=_text(name, 40),
                 customdata=[*hover, ""],
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra>" + _text(name, 40) + "</extra>",
             )
         )
-    _base_layout(fig, 260, tz_name)
-    fig.update_layout(showlegend=False)
+    _base_layout(fig, 300, tz_name)
     fig.update_yaxes(title={"text": "Enacted (%)"}, range=[-3, 103], gridcolor="#E4E7EC", ticksuffix=" %", dtick=25)
     if view.decided_at is not None:
         decided = _local([view.decided_at], tz)[0]

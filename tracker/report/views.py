@@ -14,7 +14,7 @@ from tracker.judgement.model import Judgement, Judgements
 from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
 from tracker.scenario.model import Scenario, deadline_text
-from tracker.text import fold, folded, has_words, markdown_literal
+from tracker.text import fold, folded, has_words, markdown_literal, without_link
 from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
 
 
@@ -332,23 +332,32 @@ class LikelihoodView:
         if last is None:
             return ""
         by = f" by {last.assessed_by}" if last.assessed_by else ""
-        return (
-            f"{last.probability:g} % that it ends enacted ({last.confidence} confidence),{by} on {last.assessed_at.astimezone(tz):%Y-%m-%d}"
-        )
+        return f"{last.probability:g} % that it ends enacted ({last.confidence} confidence),{by} on {assessed_on(last, tz)[:10]}"
 
-    def rows(self, tz: dt.tzinfo) -> list[dict[str, str]]:
-        """The table: newest first; a corrected assessment says so."""
-        return [
-            {
-                "Assessed": j.assessed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                "Enacted": f"{j.probability:g} %",
-                "Confidence": j.confidence,
-                "By": j.assessed_by,
-                "Note": j.note,
-                "Id": j.id + (" (corrected)" if j.row_id and j.row_id != j.id else ""),
-            }
-            for j in reversed(self.made)
-        ]
+    def rows(self, tz: dt.tzinfo) -> list[dict[str, str | None]]:
+        """The table: newest first; the note's link apart (a link column); a corrected assessment says so."""
+        rows: list[dict[str, str | None]] = []
+        for j in reversed(self.made):
+            note, link = without_link(j.note)
+            rows.append(
+                {
+                    "Assessed": assessed_on(j, tz),
+                    "Enacted": f"{j.probability:g} %",
+                    "Confidence": j.confidence,
+                    "By": j.assessed_by or "—",
+                    "Note": note or "—",
+                    "Source": link,
+                    "Id": j.id + (" (corrected)" if j.row_id and j.row_id != j.id else ""),
+                }
+            )
+        return rows
+
+
+def assessed_on(judgement: Judgement, tz: dt.tzinfo) -> str:
+    """When an assessment was made, for a viewer in ``tz``: a date given as a date stays that date."""
+    if judgement.date_only:
+        return f"{judgement.assessed_at:%Y-%m-%d}"
+    return f"{judgement.assessed_at.astimezone(tz):%Y-%m-%d %H:%M}"
 
 
 def likelihood_view(judgements: Judgements, assessment: Assessment) -> LikelihoodView:
