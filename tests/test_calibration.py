@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.test_cli import tracker
 from tracker.engine.calibration import BIN_COUNT, LEFT_OUT, NO_OWNER, NOT_YET, OUTCOMES, bin_index, brier, calibration, reliability
 from tracker.engine.status import Assessment, Basis, Status, assess_all
 from tracker.judgement.model import Judgement, Judgements
@@ -282,3 +285,96 @@ def test_perfect_forecasts_score_zero(cases: list[tuple[Status, list[float]]]) -
     result = _case(cases, lambda state, _: 100.0 * OUTCOMES[state])
     assert result.overall.all.value in (None, 0)
     assert result.overall.last.value in (None, 0)
+
+
+# --- `tracker calibration` on a scratch workspace ------------------------------------------------------------------
+SCRATCH_SCENARIOS = {
+    "averted": "trigger:\n  unless: {tags: [de-escalation]}\n",
+    "lapsed": "trigger:\n  when: {tags: [invasion]}\n",
+    "enacted": "response:\n  title: Sanctions\n  match: {tags: [sanctions-package]}\n",
+    "withdrawn": "trigger:\n  unless: {tags: [never]}\nwithdrawn: {on: 2021-12-15, reason: Talks ended.}\n",
+    "open": "trigger:\n  unless: {tags: [never]}\n",
+}
+SCRATCH_ASSESSMENTS = """id,scenario,assessed_at,probability,confidence,note,assessed_by,logged_at,corrects
+a1,averted,2021-12-05T09:00:00Z,30,medium,,ana,,
+a2,averted,2021-12-11T09:00:00Z,80,medium,after the decision,ana,,
+l1,lapsed,2021-12-05T09:00:00Z,20,low,,bo,,
+e1,enacted,2021-12-05T09:00:00Z,60,medium,,ana,,
+e2,enacted,2021-12-15T09:00:00Z,90,high,,ana,,
+w1,withdrawn,2021-12-05T09:00:00Z,50,low,,bo,,
+"""
+# As of 2022-01-31: last before the decision averted 30 -> (0.3 - 0)^2 = 0.09, lapsed 20 -> 0.04, enacted 90 -> 0.01,
+# mean 0.14 / 3 = 0.047; all: 0.09 + 0.04 + (0.6 - 1)^2 = 0.16 + 0.01 = 0.30 over 4 assessments = 0.075.
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """Five scenarios (averted, lapsed, enacted, withdrawn, still open on 2022-01-31), their log and assessments.csv."""
+    (tmp_path / "scenarios").mkdir()
+    for sid, rule in SCRATCH_SCENARIOS.items():
+        deadline = "2022-12-31" if sid == "open" else "2021-12-25"
+        text = f"id: {sid}\ntitle: Scenario {sid}\nopened: 2021-12-03\ndeadline: {deadline}\n{rule}"
+        (tmp_path / "scenarios" / f"{sid}.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "events.csv").write_text(
+        f"{','.join(COLUMNS)}\ntalks,2021-12-10,Talks,Russia,,de-escalation,Wire,\npkg,2021-12-20,Package,US,Russia,sanctions-package,Wire,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "data" / "assessments.csv").write_text(SCRATCH_ASSESSMENTS, encoding="utf-8")
+    return tmp_path
+
+
+def test_cli_text_shows_scores_with_counts_reliability_and_what_is_left_out(scratch: Path) -> None:
+    result = tracker("calibration", "--as-of", "2022-01-31", cwd=scratch)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Calibration as of 2022-01-31 (end of day in each scenario's zone)\n")
+    overall = next(line for line in out.splitlines() if line.startswith("overall"))
+    assert overall.split() == ["overall", "3", "3", "0.047", "3", "0.075", "4", "0.072"]  # per scenario: (0.09 + 0.04 + 0.085) / 3 = 0.0717
+    assert re.search(r"^60-70%\s+1\s+60%\s+1\s+100%$", out, re.MULTILINE)  # enacted's 60
+    assert re.search(r"^90-100%\s+1\s+90%\s+1\s+100%$", out, re.MULTILINE)
+    assert re.search(r"^20-30%\s+1\s+20%\s+0\s+0%$", out, re.MULTILINE)  # lapsed's 20
+    assert re.search(r"^averted\s+—\s+averted \(0\)\s+30% on 2021-12-05 by ana\s+0\.090\s+0\.090\s+1$", out, re.MULTILINE)
+    assert "  withdrawn: withdrawn: tracking ended before it was decided" in out
+    assert "1 not resolved yet (1 watching): not scored." in out
+
+
+def test_cli_json_has_the_same_numbers(scratch: Path) -> None:
+    result = tracker("calibration", "--as-of", "2022-01-31", "--format", "json", cwd=scratch)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2022-01-31" and data["basis"] == "occurred"
+    assert data["overall"]["last"] == {"brier": pytest.approx(0.14 / 3), "count": 3}
+    assert data["overall"]["all"] == {"brier": pytest.approx(0.075), "count": 4}
+    assert [o["name"] for o in data["owners"]] == [NO_OWNER]
+    assert [(s["id"], s["outcome"]) for s in data["scenarios"]] == [("averted", 0), ("enacted", 1), ("lapsed", 0)]
+    assert [(s["id"], s["status"]) for s in data["left_out"]] == [("withdrawn", "withdrawn")]
+    assert [s["id"] for s in data["not_resolved"]] == ["open"]
+
+
+def test_cli_with_no_assessments_says_there_is_nothing_to_score(scratch: Path) -> None:
+    (scratch / "data" / "assessments.csv").unlink()
+    result = tracker("calibration", "--as-of", "2022-01-31", cwd=scratch)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to score: no assessment was made before the decision of any of the 3 resolved scenario(s)." in result.stdout
+    assert "tracker assess ID --probability 70 --confidence medium" in result.stdout
+    assert "3 resolved scenarios have no assessment before their decision: averted, enacted, lapsed" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("yesterday", "tracker: --as-of: 'yesterday' is not a date (2021-12-20) or a datetime with offset (2021-12-20T12:00:00Z)"),
+        ("2021-02-30", "tracker: --as-of: '2021-02-30' is not a real calendar date"),
+    ],
+)
+def test_cli_bad_as_of_is_a_usage_error(scratch: Path, as_of: str, message: str) -> None:
+    result = tracker("calibration", "--as-of", as_of, cwd=scratch)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.strip() == message
+
+
+def test_cli_bad_format_is_a_usage_error(scratch: Path) -> None:
+    result = tracker("calibration", "--format", "csv", cwd=scratch)
+    assert result.returncode == 2
+    assert "argument --format: invalid choice: 'csv'" in result.stderr
