@@ -143,7 +143,7 @@ def test_left_out_and_not_resolved_yet_each_say_why() -> None:
     result = calibration(statuses, judgements, {})
     assert [(x.assessment.scenario.id, x.reason) for x in result.left_out] == [
         ("o", "overdue: the response is late but may still come"),
-        ("p", "partly enacted: only part of the response came, neither enacted nor not"),
+        ("p", "partly enacted: only part of the response came, so it scores neither 1 nor 0"),
         ("w", "withdrawn: tracking ended before it was decided"),
     ]
     assert [(x.assessment.scenario.id, x.reason) for x in result.not_yet] == [
@@ -331,9 +331,10 @@ def test_cli_text_shows_scores_with_counts_reliability_and_what_is_left_out(scra
     assert out.startswith("Calibration as of 2022-01-31 (end of day in each scenario's zone)\n")
     overall = next(line for line in out.splitlines() if line.startswith("overall"))
     assert overall.split() == ["overall", "3", "3", "0.047", "3", "0.075", "4", "0.072"]  # per scenario: (0.09 + 0.04 + 0.085) / 3 = 0.0717
-    assert re.search(r"^60-70%\s+1\s+60%\s+1\s+100%$", out, re.MULTILINE)  # enacted's 60
-    assert re.search(r"^90-100%\s+1\s+90%\s+1\s+100%$", out, re.MULTILINE)
-    assert re.search(r"^20-30%\s+1\s+20%\s+0\s+0%$", out, re.MULTILINE)  # lapsed's 20
+    assert re.search(r"^60-70%\s+1\s+60%\s+100% \(1 of 1\)$", out, re.MULTILINE)  # enacted's 60
+    assert re.search(r"^90-100%\s+1\s+90%\s+100% \(1 of 1\)$", out, re.MULTILINE)
+    assert re.search(r"^20-30%\s+1\s+20%\s+0% \(0 of 1\)$", out, re.MULTILINE)  # lapsed's 20
+    assert re.search(r"^10-20%\s+0\s+—\s+—$", out, re.MULTILINE)  # an empty bin: no number, not 0
     assert re.search(r"^averted\s+—\s+averted \(0\)\s+30% on 2021-12-05 by ana\s+0\.090\s+0\.090\s+1$", out, re.MULTILINE)
     assert "  withdrawn: withdrawn: tracking ended before it was decided" in out
     assert "1 not resolved yet (1 watching): not scored." in out
@@ -378,3 +379,16 @@ def test_cli_bad_format_is_a_usage_error(scratch: Path) -> None:
     result = tracker("calibration", "--format", "csv", cwd=scratch)
     assert result.returncode == 2
     assert "argument --format: invalid choice: 'csv'" in result.stderr
+
+
+def test_reliability_figure_draws_each_non_empty_bin_with_its_count_against_the_diagonal() -> None:
+    from tracker.report.figures import reliability_figure
+
+    fig = reliability_figure(reliability([(5, 0), (0, 0), (65, 1), (65, 0), (100, 1)]))
+    diagonal, points = fig.data
+    assert (list(diagonal.x), list(diagonal.y)) == ([0, 100], [0, 100])
+    assert list(points.x) == pytest.approx([2.5, 65, 100])  # each bin at its mean probability...
+    assert list(points.y) == pytest.approx([0, 50, 100])  # ...against the share enacted
+    assert list(points.text) == ["n=2", "n=2", "n=1"]
+    assert "Enacted 1 of 2 (50%)" in points.hovertext[1]
+    assert not reliability_figure(reliability([])).data[1].x  # nothing to draw: the diagonal alone

@@ -34,7 +34,7 @@ OUTCOMES: dict[Status, int] = {Status.ENACTED: 1, Status.AVERTED: 0, Status.LAPS
 LEFT_OUT: dict[Status, str] = {
     Status.WITHDRAWN: "withdrawn: tracking ended before it was decided",
     Status.OVERDUE: "overdue: the response is late but may still come",
-    Status.PARTLY_ENACTED: "partly enacted: only part of the response came, neither enacted nor not",
+    Status.PARTLY_ENACTED: "partly enacted: only part of the response came, so it scores neither 1 nor 0",
 }
 NOT_YET: frozenset[Status] = frozenset({Status.UPCOMING, Status.WATCHING, Status.DUE_SOON, Status.TRIGGERED})
 BIN_WIDTH = 10  # percentage points

@@ -86,8 +86,7 @@ def reliability_rows(bins: Sequence[Bin]) -> list[dict[str, str | int]]:
             "Probability": b.label,
             "Assessments": b.count,
             "Mean predicted": percent(b.mean_predicted),
-            "Enacted": b.enacted,
-            "Observed": percent(b.observed),
+            "Observed": DASH if b.observed is None else f"{percent(b.observed)} ({b.enacted} of {b.count})",
         }
         for b in bins
     ]
