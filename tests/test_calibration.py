@@ -392,3 +392,15 @@ def test_reliability_figure_draws_each_non_empty_bin_with_its_count_against_the_
     assert list(points.text) == ["n=2", "n=2", "n=1"]
     assert "Enacted 1 of 2 (50%)" in points.hovertext[1]
     assert not reliability_figure(reliability([])).data[1].x  # nothing to draw: the diagonal alone
+
+
+def test_cli_text_gives_each_owners_reliability_when_there_are_several() -> None:
+    from tracker.report.calibration import calibration_text
+
+    statuses = [status("a", Status.ENACTED), status("b", Status.LAPSED)]
+    judgements = ledger(judged("a", 70, 2), judged("b", 25, 2))
+    text = calibration_text(calibration(statuses, judgements, {"a": "ana", "b": "bo"}), "Calibration")
+    assert "Reliability, overall: " in text and "Reliability, owner ana: " in text and "Reliability, owner bo: " in text
+    alone = calibration_text(calibration(statuses, judgements, {"a": "ana", "b": "ana"}), "Calibration")
+    assert "Reliability, owner ana" not in alone  # one owner's bins are the overall ones
+    assert re.search(r"^ana\s+2\s+2\s+0\.076\s+2", alone, re.MULTILINE)  # ((0.7 - 1)^2 + (0.25 - 0)^2) / 2 = (0.09 + 0.0625) / 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tracker.engine.calibration import Bin, Calibration, LeftOut, Mean, Score, Scored
+from tracker.engine.calibration import Bin, Calibration, LeftOut, Score, Scored
 from tracker.engine.status import Status
 
 RULE = (
@@ -22,11 +22,6 @@ DASH = "—"
 
 def score_text(value: float | None) -> str:
     return DASH if value is None else f"{value:.3f}"
-
-
-def mean_text(mean: Mean) -> str:
-    """'0.123 (n=5)': a mean with how many values it is the mean of."""
-    return f"{score_text(mean.value)} (n={mean.count})"
 
 
 def percent(share: float | None) -> str:
