@@ -24,6 +24,7 @@ def all_pages() -> list[st.Page]:
         st.Page(PAGES_DIR / "changes.py", title="Changes", icon=":material/difference:", url_path="changes"),
         st.Page(PAGES_DIR / "health.py", title="Data health", icon=":material/health_and_safety:", url_path="health"),
         st.Page(PAGES_DIR / "since.py", title="Since last briefing", icon=":material/difference:", url_path="since"),
+        st.Page(PAGES_DIR / "calibration.py", title="Calibration", icon=":material/target:", url_path="calibration"),
     ]
 
 

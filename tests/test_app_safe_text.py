@@ -22,7 +22,7 @@ from tracker.text import FORMULA_PREFIXES, WORD_JOINER
 BARE_LINK = re.compile(r"(?:https?://|www\.)[-.\w]*evil\.example|[-.\w+]+@evil\.example", re.IGNORECASE)
 # The hostile data's :red[...] and :material/...: directives, unescaped (the app's own icons are fine).
 HOSTILE_DIRECTIVE = re.compile(r"(?<!\\):(red\[(alarm|x)\]|material/warning:)")
-PAGES = ["board", "timeline", "scenario", "events", "since", "changes", "health"]
+PAGES = ["board", "timeline", "scenario", "events", "since", "changes", "health", "calibration"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.browser.conftest import AppServer, assert_no_exception, screenshot, w
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
 from tests.test_app import expected
 
-PAGES = {"board": "", "timeline": "timeline", "scenario": "scenario", "events": "events", "health": "health"}
+PAGES = {"board": "", "timeline": "timeline", "scenario": "scenario", "events": "events", "health": "health", "calibration": "calibration"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker.engine.calibration import Bin
 from tracker.engine.status import Assessment
 from tracker.judgement.model import Judgement
 from tracker.log.events import EventLog
@@ -498,4 +499,53 @@ def likelihood_figure(view: LikelihoodView, as_of: dt.datetime, tz: dt.tzinfo) -
         fig.add_shape(type="line", x0=decided, x1=decided, y0=0, y1=1, yref="paper", line={"color": "#475467", "width": 2, "dash": "dash"})
         fig.add_annotation(x=decided, y=0, yref="paper", text="decided", showarrow=False, xanchor="right", yanchor="bottom", xshift=-4)
     _as_of_line(fig, as_of, tz)
+    return fig
+
+
+def reliability_figure(bins: Sequence[Bin]) -> go.Figure:
+    """Predicted against observed: each non-empty bin at its mean probability and the share of its assessments whose
+    scenario was enacted, labelled and sized by its count, against the diagonal of perfect calibration."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 100],
+            y=[0, 100],
+            mode="lines",
+            line={"color": "#667085", "dash": "dash", "width": 2},
+            name="Perfectly calibrated",
+            hoverinfo="skip",
+        )
+    )
+    shown = [b for b in bins if b.count and b.mean_predicted is not None and b.observed is not None]
+    counts = np.array([b.count for b in shown], dtype=float)
+    fig.add_trace(
+        go.Scatter(
+            x=[100 * b.mean_predicted for b in shown if b.mean_predicted is not None],
+            y=[100 * b.observed for b in shown if b.observed is not None],
+            mode="markers+text",
+            marker={"size": np.clip(10 + 4 * np.sqrt(counts), 10, 40), "color": "#0072B2", "line": {"width": 1.5, "color": "#FFFFFF"}},
+            text=[f"n={b.count}" for b in shown],
+            textposition="top center",
+            textfont={"size": 12, "color": "#1B1F24"},
+            name="Assessments per bin (n = count)",
+            hovertext=[
+                f"<b>{b.label}</b>: {b.count} assessment(s)<br>Mean predicted {100 * (b.mean_predicted or 0):.0f}%"
+                f"<br>Enacted {b.enacted} of {b.count} ({100 * (b.observed or 0):.0f}%)"
+                for b in shown
+            ],
+            hoverinfo="text",
+        )
+    )
+    axis = {"dtick": 10, "gridcolor": "#E4E7EC", "showline": True, "linecolor": "#98A2B3", "zeroline": False}
+    fig.update_layout(
+        height=460,
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        font={"family": FONT, "size": 13, "color": "#1B1F24"},
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
+        xaxis={**axis, "range": [-3, 103], "title": {"text": "Predicted: probability of enactment (%)"}},
+        yaxis={**axis, "range": [-5, 110], "title": {"text": "Observed: share enacted (%)"}},  # room for the counts above
+    )
     return fig
