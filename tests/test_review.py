@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import ScratchRepo
 from tests.test_engine import Write, row
 from tracker.engine.review import FileCommit, Review, last_commit, review, reviews
 from tracker.engine.status import Basis, assess
+from tracker.git.history import head_commit, scenario_commits
 from tracker.judgement.model import Judgement, Judgements, judgements
 from tracker.log.events import COLUMNS, EventLog
 from tracker.log.reader import load_events
@@ -129,7 +132,7 @@ def test_commits_after_the_as_of_do_not_count() -> None:
     assert review_at(scenario(), T0 + dt.timedelta(days=1), commit=commits[0]).last_reviewed is None
 
 
-def test_under_basis_known_an_event_counts_from_when_it_was_logged(tmp_path: Any) -> None:
+def test_under_basis_known_an_event_counts_from_when_it_was_logged(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     path.write_text(
         ",".join([*COLUMNS, "logged_at"]) + "\n" + row("e1", "2022-01-10T12:00:00Z", tags="build-up") + ",2022-01-20T08:00:00Z\n",
@@ -226,3 +229,23 @@ def test_a_review_never_goes_back_in_time(as_of: dt.datetime, later: int) -> Non
     first, second = review_at(s, as_of, rows=rows), review_at(s, as_of + dt.timedelta(seconds=later), rows=rows)
     assert first.last_reviewed == second.last_reviewed == OPEN_FROM
     assert first.stale <= second.stale  # an `unless` scenario with no events stays open: watching, then triggered
+
+
+# --- commits from git -------------------------------------------------------------------------------
+def test_each_scenario_files_commits_come_from_one_git_log(repo: ScratchRepo) -> None:
+    repo.write("scenarios/a.yaml", "id: a\n")
+    repo.write("scenarios/b.yaml", "id: b\n")
+    first = repo.commit("Add a and b", date="2022-01-10T09:00:00+01:00")
+    repo.write("scenarios/a.yaml", "id: a\ntitle: A\n")
+    repo.write("notes.txt", "not a scenario")
+    second = repo.commit("Edit a", date="2022-02-01T09:00:00Z")
+    files = {"a": Path("scenarios/a.yaml"), "b": repo.root / "scenarios/b.yaml", "c": Path("scenarios/c.yaml")}
+    added = FileCommit(dt.datetime(2022, 1, 10, 8, tzinfo=UTC), first[:7])
+    assert scenario_commits(files) == {"a": [FileCommit(dt.datetime(2022, 2, 1, 9, tzinfo=UTC), second[:7]), added], "b": [added]}
+    assert head_commit(repo.root / "scenarios") == second
+
+
+def test_files_outside_git_have_no_commits_and_no_error(tmp_path: Path, isolated_git: None) -> None:
+    (tmp_path / "a.yaml").write_text("id: a\n", encoding="utf-8")
+    assert scenario_commits({"a": tmp_path / "a.yaml"}) is None
+    assert head_commit(tmp_path) is None

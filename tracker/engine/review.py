@@ -67,6 +67,15 @@ class Review:
         }
 
 
+def review_words(review: Review, scenario: Scenario) -> str:
+    """The review in a few plain words for a table: "stale: last reviewed 2025-08-28", "stale: never reviewed", or ""."""
+    if not review.stale:
+        return ""
+    if review.last_reviewed is None:
+        return "stale: never reviewed"
+    return f"stale: last reviewed {_on(review.last_reviewed, scenario.tz)}"
+
+
 def last_commit(commits: Sequence[FileCommit], at: dt.datetime) -> FileCommit | None:
     """The newest of ``commits`` (newest first) made at or before ``at``."""
     return next((c for c in commits if c.at <= at), None)
