@@ -145,11 +145,13 @@ def _last_event(scenario: Scenario, log: EventLog, as_of: dt.datetime, basis: Ba
     positions, when, dated = positions[counted], when[counted], dated[counted]
     if not len(positions):
         return None
-    # A date-only event stands at the start of its day in the scenario's zone, as the engine places it.
-    starts = np.array(
-        [to_ns(start_of_day(from_day_number(int(ns) // DAY_NS), tz)) if d else int(ns) for ns, d in zip(when, dated, strict=True)],
-        np.int64,
-    )
+    # A date-only event stands at the start of its day in the scenario's zone, as the engine places it (placed once per day).
+    starts = when.copy()
+    if dated.any():
+        on_days = days[counted][dated]
+        distinct = np.unique(on_days)
+        placed = np.array([to_ns(start_of_day(from_day_number(int(d)), tz)) for d in distinct], np.int64)
+        starts[dated] = placed[np.searchsorted(distinct, on_days)]
     if basis is Basis.KNOWN:
         starts = np.maximum(starts, logged_ns(log)[positions])
     best = int(np.argmax(starts))
