@@ -59,3 +59,15 @@ def test_a_scenario_without_owner_or_cadence_says_so() -> None:
     at = run({"as_of": "2022-01-20", "scenario": "joint-sanctions-christmas-2021"})
     line = next(shown(m.value) for m in at.markdown if shown(m.value).startswith("Owner"))
     assert line.startswith("Owner — · Review not set · Last reviewed event")
+
+
+def test_the_since_page_lists_the_scenarios_stale_at_its_end() -> None:
+    at = run({"as_of": "2022-01-20", "since": "2022-01-01"}, page="since")
+    assert "Stale at the end (1)" in [h.value for h in at.subheader]
+    line = next(shown(m.value) for m in at.markdown if STALE_MARK in m.value)
+    assert line.endswith(
+        "G7 promises massive consequences and severe cost if Russia commits further military aggression against "
+        "Ukraine · owner Russia desk\nStale all period; last reviewed: never."
+    )
+    fresh = run({"as_of": "2022-02-20", "since": "2022-02-01"}, page="since")
+    assert "Stale at the end (0)" in [h.value for h in fresh.subheader]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import ScratchRepo
 from tests.test_engine import Write, row
+from tracker.cli import main
 from tracker.engine.review import FileCommit, Review, last_commit, review, reviews
+from tracker.engine.since import since_report, since_text
 from tracker.engine.status import Basis, assess
 from tracker.git.history import head_commit, scenario_commits
 from tracker.judgement.model import Judgement, Judgements, judgements
@@ -249,3 +252,51 @@ def test_files_outside_git_have_no_commits_and_no_error(tmp_path: Path, isolated
     (tmp_path / "a.yaml").write_text("id: a\n", encoding="utf-8")
     assert scenario_commits({"a": tmp_path / "a.yaml"}) is None
     assert head_commit(tmp_path) is None
+
+
+# --- the since report -------------------------------------------------------------------------------
+def test_since_lists_the_scenarios_stale_at_its_end_and_which_became_stale_in_it() -> None:
+    a, b = scenario(id="a"), scenario(id="b", owner="Russia desk")
+    rows = judgements([judged(T0, scenario_id="a"), judged(T0 + dt.timedelta(days=40), scenario_id="b")])
+    log = EventLog.empty()
+    since, until = T0 + dt.timedelta(days=20), T0 + dt.timedelta(days=45)
+    report = since_report([a, b, scenario(id="c", review_every=None)], log, since, until, judgements=rows)
+    assert report.stale is not None
+    assert [(s.scenario.id, s.became, s.words) for s in report.stale] == [
+        ("a", True, "became stale in the period; last reviewed: assessed by AB on 2022-01-10")
+    ]
+    assert report.to_json(log)["stale"] == [
+        {
+            "id": "a",
+            "title": "T",
+            "owner": None,
+            "became_stale_in_period": True,
+            "last_reviewed": "2022-01-10T12:00:00+00:00",
+            "last_review": "assessed by AB on 2022-01-10",
+        }
+    ]
+    assert "Stale at the end of the period (1):\n  a: became stale in the period; last reviewed: assessed by AB on 2022-01-10" in (
+        since_text(report, log, UTC)
+    )
+    always = since_report([b], log, T0, since)  # never reviewed by then: stale all period
+    assert always.stale is not None and [(s.scenario.id, s.became, s.words) for s in always.stale] == [
+        ("b", False, "stale all period; last reviewed: never")
+    ]
+
+
+def test_since_without_any_review_every_has_no_stale_section() -> None:
+    report = since_report([scenario(review_every=None)], EventLog.empty(), T0, T0 + dt.timedelta(days=5))
+    assert report.stale is None and report.to_json(EventLog.empty())["stale"] is None
+    assert "Stale" not in since_text(report, EventLog.empty(), UTC)
+
+
+def test_since_counts_the_files_commits(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write(
+        "scenarios/s.yaml", "id: s\ntitle: T\nopened: 2022-01-01\ndeadline: 2022-12-31\ntrigger: {unless: {tags: [x]}}\nreview_every: 30d\n"
+    )
+    repo.write("data/events.csv", ",".join(COLUMNS) + "\n")
+    repo.commit("Add s", date="2022-01-10T12:00:00Z")
+    assert main(["since", "2022-01-05", "--until", "2022-01-20"]) == 0
+    assert "Stale at the end of the period (0):\n  none" in capsys.readouterr().out
+    assert main(["since", "2022-01-05", "--until", "2022-03-01", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stale"][0]["last_review"].startswith("file committed in ")
