@@ -4,8 +4,13 @@ opening on 12 December 2021 until the Union Resolve exercise it matched on 10 Fe
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from tests import test_app
 from tests.markdown import shown
 from tests.test_app import board_statuses, run
+
+demo_copy = test_app.demo_copy  # a fixture: a copy of the demo the test may edit
 
 G7 = "g7-massive-consequences-2021"
 STALE_MARK = ":orange-badge[:material/history_toggle_off: Stale"
@@ -71,3 +76,12 @@ def test_the_since_page_lists_the_scenarios_stale_at_its_end() -> None:
     )
     fresh = run({"as_of": "2022-02-20", "since": "2022-02-01"}, page="since")
     assert "Stale at the end (0)" in [h.value for h in fresh.subheader]
+
+
+def test_an_owner_written_as_markdown_and_html_is_shown_as_written(demo_copy: Path) -> None:
+    path = demo_copy / "scenarios" / f"{G7}.yaml"
+    owner = "**Desk** <img src=https://example.org/x.png> [link](https://example.org)"
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: Russia desk", f"owner: '{owner}'"), encoding="utf-8")
+    at = run({"as_of": "2022-01-20", "scenario": G7})
+    line = next(m.value for m in at.markdown if m.value.startswith("**Owner**"))
+    assert shown(line).startswith(f"Owner {owner} · Review every 30 days")  # as text: no bold, no image, no link
