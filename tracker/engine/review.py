@@ -44,7 +44,7 @@ class FileCommit:
     revision: str
 
 
-# Each scenario's commits (by id), newest first; built by the caller from git (tracker.git.history.folder_commits).
+# Each scenario's commits (by id), newest first; built by the caller from git (tracker.git.history.scenario_commits).
 CommitTimes = Mapping[str, Sequence[FileCommit]]
 
 
