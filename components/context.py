@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from tracker import config
+from tracker.engine.review import FileCommit, Review, reviews
 from tracker.engine.status import AsOf as AsOfValue
 from tracker.engine.status import Assessment, Basis, assess_all, instant_for
 from tracker.git.compare import scenarios_known_at
+from tracker.git.history import head_commit, scenario_commits
 from tracker.log.events import log_files
 from tracker.log.writer import saved_length
 from tracker.problems import Problem
@@ -121,6 +123,20 @@ def matches() -> dict[int, list[str]]:
     return _event_matches(str(scenarios), str(events), fingerprint(scenarios, events))
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _scenario_commits(files: tuple[tuple[str, str], ...], head: str) -> dict[str, list[FileCommit]] | None:
+    # Keyed by HEAD: a new commit reads the history again; otherwise one git log serves every rerun and session.
+    return scenario_commits({scenario_id: Path(path) for scenario_id, path in files})
+
+
+def commits(ws: Workspace) -> dict[str, list[FileCommit]] | None:
+    """Each scenario file's commits, newest first; None when the scenario folder is not in git."""
+    head = head_commit(data_paths()[0])
+    if head is None:
+        return None
+    return _scenario_commits(tuple(sorted((i, str(p)) for i, p in ws.scenarios.files.items())), head)
+
+
 def viewer_zone() -> ZoneInfo:
     """The viewer's time zone as the browser reports it; UTC when unknown."""
     name = st.context.timezone
@@ -214,6 +230,10 @@ class Context:
         if self.as_of.live:  # a new instant every rerun: caching would only fill the cache
             return assess_all(scenarios_for(self.as_of.instant, self.basis)[0], self.workspace.events, self.as_of.instant, self.basis)
         return assessments(self.as_of.chosen, self.basis)
+
+    def reviews(self, items: list[Assessment]) -> dict[str, Review]:
+        """Each scenario's review (tracker.engine.review) as of its assessment, by id."""
+        return reviews(items, self.workspace.events, self.workspace.judgements, commits(self.workspace))
 
     @property
     def scenarios_note(self) -> str:

@@ -205,6 +205,42 @@ def test_status_table(team: Path) -> None:
     ]
 
 
+REVIEWED = "owner: Russia desk\nreview_every: 3d\nsignposts:\n  - {title: Build-up, direction: escalation, match: {tags: [build-up]}}\n"
+
+
+@pytest.fixture
+def reviewed_team(team: Path) -> Path:
+    """The team's calm scenario with an owner and a review every 3 days, and a build-up it matched on 5 December."""
+    (team / "scenarios" / "calm.yaml").write_text(scenario_text("calm", extra=REVIEWED), encoding="utf-8")
+    with (team / "data" / "events.csv").open("a", encoding="utf-8") as log:
+        log.write("buildup,2021-12-05,Build-up,Russia,,build-up,Wire,\n")
+    return team
+
+
+def test_status_json_says_owner_cadence_and_whether_stale(reviewed_team: Path) -> None:
+    fresh = status_json("--as-of", "2021-12-07", cwd=reviewed_team)
+    assert {key: fresh["calm"][key] for key in ("owner", "review_every", "stale", "last_reviewed", "last_review")} == {
+        "owner": "Russia desk",
+        "review_every": "3d",
+        "stale": False,
+        "last_reviewed": "2021-12-05T00:00:00+00:00",
+        "last_review": "event “Build-up” (buildup) matched on 2021-12-05",
+    }
+    assert status_json("--as-of", "2021-12-09", cwd=reviewed_team)["calm"]["stale"] is True
+    christmas = fresh[CHRISTMAS_ID]  # no review_every: never stale, and not in git here: no commit counts
+    assert (christmas["owner"], christmas["review_every"], christmas["stale"]) == (None, None, False)
+
+
+def test_status_table_marks_stale_scenarios_in_plain_words(reviewed_team: Path) -> None:
+    result = tracker("status", "--as-of", "2021-12-09", cwd=reviewed_team)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[1:] == [
+        "STATUS    SCENARIO                        DEADLINE                          REMAINING  REVIEW",
+        "watching  calm                            2021-12-25 24:00 UTC              16 d 0 h   stale: last reviewed 2021-12-05",
+        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  16 d 0 h",
+    ]
+
+
 def test_status_as_of_a_date_means_its_end_in_utc(team: Path) -> None:
     rows = status_json("--as-of", "2021-12-09", cwd=team)
     assert rows["calm"]["status"] == "watching"

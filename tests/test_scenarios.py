@@ -133,14 +133,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
         MINIMAL + "colour: red\n",
         [
             "8:1: colour: unknown field 'colour' (allowed: id, title, summary, actors, targets, tags, opened, deadline, "
-            "deadlines, timezone, warn_within, trigger, response, signposts, sources, withdrawn, tests)"
+            "deadlines, timezone, warn_within, owner, review_every, trigger, response, signposts, sources, withdrawn, tests)"
         ],
     ),
     "unknown key that looks like a pydantic union member": (
         MINIMAL + "date: 2021-12-25\n",
         [
             "8:1: date: unknown field 'date' (allowed: id, title, summary, actors, targets, tags, opened, deadline, "
-            "deadlines, timezone, warn_within, trigger, response, signposts, sources, withdrawn, tests)"
+            "deadlines, timezone, warn_within, owner, review_every, trigger, response, signposts, sources, withdrawn, tests)"
         ],
     ),
     "id as a number": (
@@ -236,6 +236,30 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "duration with unknown unit": (
         MINIMAL + "warn_within: 30x\n",
         ["8:14: warn_within: '30x' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+    ),
+    "review_every with a bad duration": (
+        MINIMAL + "review_every: monthly\n",
+        ["8:15: review_every: 'monthly' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+    ),
+    "review_every left empty": (
+        MINIMAL + "review_every:\n",
+        ["8:14: review_every: expected a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes), got nothing"],
+    ),
+    "owner that is half an e-mail address": (
+        MINIMAL + "owner: analyst@\n",
+        ["8:8: owner: 'analyst@' has an @ but is not an e-mail address like analyst@example.org; give a name or an address"],
+    ),
+    "owner of spaces": (
+        MINIMAL + "owner: '  '\n",
+        ["8:8: owner: expected a name or an e-mail address, got only spaces"],
+    ),
+    "owner on two lines": (
+        MINIMAL + "owner: |\n  Russia\n  desk\n",
+        ["8:8: owner: a name or an e-mail address fits on one line"],
+    ),
+    "owner as a list": (
+        MINIMAL + "owner: [AB, CD]\n",
+        ["8:8: owner: expected text, got a list (put it in quotes if you meant text)"],
     ),
     "zero duration": (
         MINIMAL + "warn_within: 0d\n",
@@ -394,6 +418,18 @@ def test_date_deadline_ends_at_midnight_in_a_zone_with_dst(write: Write) -> None
     scenario, problems = _load(write, text.replace("opened: 2021-12-03", "opened: 2021-10-01"))
     assert problems == [] and scenario is not None
     assert scenario.deadline_at == dt.datetime(2021, 10, 31, 23, tzinfo=UTC)  # CET after the change
+
+
+@pytest.mark.parametrize("owner", ["Russia desk", "  analyst@example.org  ", "A. Analyst (EU desk)"])
+def test_owner_and_review_every_are_read_trimmed(write: Write, owner: str) -> None:
+    scenario, problems = _load(write, MINIMAL + f"owner: '{owner}'\nreview_every: 2w\n")
+    assert problems == [] and scenario is not None
+    assert (scenario.owner, scenario.review_every) == (owner.strip(), dt.timedelta(weeks=2))
+
+
+def test_review_every_without_an_owner_is_allowed(write: Write) -> None:
+    scenario, problems = _load(write, MINIMAL + "review_every: 30d\n")
+    assert problems == [] and scenario is not None and scenario.owner is None
 
 
 def test_durations(write: Write) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -11,10 +12,22 @@ from components import navigation
 from components.context import UPCOMING_PARAM, Context, current, scenarios_for, tick_interval, workspace
 from components.handouts import handout_buttons
 from components.widgets import problems_banner, replay_note
+from tracker.engine.review import Review
 from tracker.engine.status import Assessment, assess_all
 from tracker.report.html import countdown_html, status_chip_html
 from tracker.report.style import STYLES, label
-from tracker.report.views import Filters, board_view, countdown, deadline_texts, labels, open_later_text, reason, status_counts
+from tracker.report.views import (
+    STALE_ICON,
+    STALE_WORD,
+    Filters,
+    board_view,
+    countdown,
+    deadline_texts,
+    labels,
+    open_later_text,
+    reason,
+    status_counts,
+)
 from tracker.text import html_literal, markdown_literal
 from tracker.timeutil import UTC
 
@@ -35,6 +48,15 @@ def _filters(ctx: Context) -> Filters:
     return Filters(frozenset(statuses), frozenset(actors), frozenset(targets), frozenset(tags), text)
 
 
+def _stale_only() -> bool:
+    return st.toggle(
+        "Stale only",
+        key="stale",
+        bind="query-params",
+        help="Scenarios still open that nobody has looked at within their `review_every`: no assessment, matched event or commit.",
+    )
+
+
 STATUSES_IN_ORDER = list(STYLES)
 
 
@@ -48,12 +70,14 @@ def _counts(items: list[Assessment]) -> None:
     st.markdown(f'<div aria-label="Scenarios per status" style="line-height:2.2;">{chips}</div>', unsafe_allow_html=True)
 
 
-def _card(ctx: Context, item: Assessment) -> None:
+def _card(ctx: Context, item: Assessment, review: Review) -> None:
     scenario = item.scenario
     left = countdown(item)
     own, viewer = deadline_texts(item, ctx.tz)
     with st.container(border=True):
-        st.markdown(status_chip_html(item.status, scenario_id=scenario.id, timing=item.timing), unsafe_allow_html=True)
+        chip = status_chip_html(item.status, scenario_id=scenario.id, timing=item.timing)
+        stale = f" :orange-badge[{STALE_ICON} {STALE_WORD}]" if review.stale else ""
+        st.markdown(chip + stale, unsafe_allow_html=True)
         st.page_link(
             navigation.scenario_page(),
             label=f"**{markdown_literal(scenario.title)}**",
@@ -73,11 +97,11 @@ def _card(ctx: Context, item: Assessment) -> None:
             st.caption(markdown_literal(who))
 
 
-def _rest_table(items: list[Assessment]) -> None:
+def _rest_table(items: list[Assessment], stale: frozenset[str]) -> None:
     st.dataframe(
         [
             {
-                "Status": label(a.status) + (f" · {a.timing.value}" if a.timing else ""),
+                "Status": label(a.status) + (f" · {a.timing.value}" if a.timing else "") + (" · stale" if a.scenario.id in stale else ""),
                 "Scenario": a.scenario.title,
                 "Time left": countdown(a).text,
                 "Deadline": a.deadline_spell.due_text,
@@ -97,7 +121,11 @@ def render(ctx: Context) -> None:
     handout_buttons(ctx)
     filters = _filters(ctx)
     live = ctx.as_of.live
-    show_upcoming = st.toggle("Show scenarios that open later", key=UPCOMING_PARAM, bind="query-params")
+    toggles = st.columns(2)
+    with toggles[0]:
+        show_upcoming = st.toggle("Show scenarios that open later", key=UPCOMING_PARAM, bind="query-params")
+    with toggles[1]:
+        filters = replace(filters, stale_only=_stale_only())
 
     @st.fragment(run_every=tick_interval() if live else None)
     def cards() -> None:
@@ -110,7 +138,9 @@ def render(ctx: Context) -> None:
                 f"<div class='live-stamp' style='color:#475467;font-size:0.85rem;'>Updated {now:%H:%M:%S} your time</div>",
                 unsafe_allow_html=True,
             )
-        view = board_view(items, filters, include_upcoming=show_upcoming)
+        found = ctx.reviews(items)
+        stale = frozenset(scenario_id for scenario_id, review in found.items() if review.stale)
+        view = board_view(items, filters, include_upcoming=show_upcoming, stale=stale)
         _counts(view.in_view)
         if view.open_later:
             st.caption(f"{open_later_text(view.open_later)}: left out until tracking starts (*Show scenarios that open later* lists them).")
@@ -123,10 +153,10 @@ def render(ctx: Context) -> None:
             columns = st.columns(CARD_COLUMNS)
             for column, item in zip(columns, head[start : start + CARD_COLUMNS], strict=False):
                 with column:
-                    _card(ctx, item)
+                    _card(ctx, item, found[item.scenario.id])
         if rest:
             st.subheader(f"{len(rest)} more")
-            _rest_table(rest)
+            _rest_table(rest, stale)
 
     cards()
 

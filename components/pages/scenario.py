@@ -21,11 +21,15 @@ from tracker.problems import display_path
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
 from tracker.report.html import countdown_html, source_html, status_chip_html
 from tracker.report.views import (
+    STALE_ICON,
+    STALE_WORD,
+    ReviewFacts,
     ScenarioDetail,
     countdown,
     deadline_texts,
     describe_rules,
     open_later_text,
+    review_facts,
     scenario_detail,
     signpost_series,
 )
@@ -67,6 +71,16 @@ def _pick(ctx: Context) -> Assessment | None:
     if later := len(everything) - len(items):
         st.caption(f"{open_later_text(later)}: not listed until tracking starts.")
     return items[ids.index(chosen)]
+
+
+def _review_line(review: ReviewFacts) -> None:
+    due = f" · next due by {review.due}" if review.due else ""
+    st.markdown(
+        f"**Owner** {markdown_literal(review.owner)} · **Review** {review.cadence} · "
+        f"**Last reviewed** {markdown_literal(review.last)}{due}",
+        help="A scenario with `review_every` is stale while open once no assessment, matched event or commit to its file "
+        "came within that long.",
+    )
 
 
 def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
@@ -118,11 +132,14 @@ def render(ctx: Context) -> None:
     st.caption(replay_note(ctx.as_of, ctx.tz))
     left = countdown(assessment)
     own, viewer = deadline_texts(assessment, ctx.tz)
+    review = review_facts(ctx.reviews([assessment])[scenario.id], scenario)
     head = st.columns([2, 2, 3])
-    head[0].markdown(status_chip_html(assessment.status, large=True, timing=assessment.timing), unsafe_allow_html=True)
+    stale = f"  \n:orange-badge[{STALE_ICON} {STALE_WORD}: due for review]" if review.stale else ""
+    head[0].markdown(status_chip_html(assessment.status, large=True, timing=assessment.timing) + stale, unsafe_allow_html=True)
     if left.target:
         head[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
     head[2].markdown(f"**Deadline** {own}" + ("  \n(your zone too)" if viewer == own else f"  \n{viewer} (your time)"))
+    _review_line(review)
     explanation_block(assessment)
     deciding = deciding_events(assessment, log)
     if deciding:

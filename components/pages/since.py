@@ -9,7 +9,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components.context import Context, current
+from components.context import Context, commits, current
 from components.handouts import handout_buttons
 from components.widgets import problems_banner
 from tracker.engine.since import SinceReport, since_report
@@ -18,6 +18,7 @@ from tracker.engine.status import format_instant
 from tracker.git.history import git_deadline_moves
 from tracker.log.events import Event
 from tracker.report.html import status_chip_html
+from tracker.report.views import STALE_ICON, STALE_WORD
 from tracker.text import html_literal, markdown_literal, source_link
 from tracker.timeutil import as_of_text, parse_as_of
 
@@ -68,6 +69,21 @@ def _changes(report: SinceReport) -> None:
             )
             st.caption(markdown_literal(change.now.explanation))
     st.caption(f"{report.unchanged} other scenario(s) kept their status.")
+
+
+def _stale(report: SinceReport) -> None:
+    if report.stale is None:  # no scenario asks to be reviewed
+        return
+    st.subheader(f"Stale at the end ({len(report.stale)})")
+    if not report.stale:
+        st.markdown("No scenario is stale: each was looked at within its `review_every`.")
+        return
+    for item in report.stale:
+        owner = f" · owner {markdown_literal(item.scenario.owner)}" if item.scenario.owner else ""
+        st.markdown(
+            f":orange-badge[{STALE_ICON} {STALE_WORD}] **{markdown_literal(item.scenario.title)}**{owner}  \n"
+            f"{markdown_literal(item.words[0].upper() + item.words[1:])}."
+        )
 
 
 def _events(report: SinceReport, ctx: Context) -> None:
@@ -139,6 +155,8 @@ def render(ctx: Context) -> None:
             deadline_moves=git_deadline_moves(ctx.workspace.scenarios.files),
             tz=ctx.tz,
             basis=ctx.basis,
+            judgements=ctx.workspace.judgements,
+            commits=commits(ctx.workspace),
         )
     except ValueError:
         st.warning(
@@ -150,6 +168,7 @@ def render(ctx: Context) -> None:
     counts[1].metric("Events logged", len(report.events))
     counts[2].metric("Deadlines moved", "—" if report.deadline_moves is None else len(report.deadline_moves))
     _changes(report)
+    _stale(report)
     _events(report, ctx)
     _moves(report, ctx)
     st.subheader("Hand-outs")

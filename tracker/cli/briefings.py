@@ -39,12 +39,22 @@ def _as_of(flag: str, text: str | None, tz: dt.tzinfo = UTC) -> AsOf:
 
 
 def _since_report(workspace: Workspace, since: AsOf, until: AsOf, tz: dt.tzinfo, basis: str) -> SinceReport:
-    """The since report of the loaded files, with the deadline moves of their git history."""
+    """The since report of the loaded files, with the deadline moves and the commits of their git history."""
     from tracker.engine.since import since_report
-    from tracker.git.history import git_deadline_moves
+    from tracker.git.history import git_deadline_moves, scenario_commits
 
     files = workspace.scenarios
-    return since_report(files.scenarios, workspace.events, since, until, git_deadline_moves(files.files), tz=tz, basis=basis)
+    return since_report(
+        files.scenarios,
+        workspace.events,
+        since,
+        until,
+        git_deadline_moves(files.files),
+        tz=tz,
+        basis=basis,
+        judgements=workspace.judgements,
+        commits=scenario_commits(files.files),
+    )
 
 
 def _words(as_of: AsOf, tz: dt.tzinfo) -> str:

@@ -65,20 +65,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from tracker.engine.review import review_words, reviews
     from tracker.engine.status import assess_all, urgency_key
+    from tracker.git.history import scenario_commits
 
     as_of = as_of_flag(args.as_of)
     workspace, scenarios_dir, _ = workspace_from_args(args)
     scenarios = scenarios_for(workspace, scenarios_dir, as_of, args.basis)
     assessments = sorted(assess_all(scenarios, workspace.events, as_of, args.basis), key=urgency_key)
+    found = reviews(assessments, workspace.events, workspace.judgements, scenario_commits(workspace.scenarios.files))
     if args.format == "json":
-        json.dump([a.to_json() for a in assessments], sys.stdout, indent=2, ensure_ascii=False)
+        payload = [{**a.to_json(), **found[a.scenario.id].to_json(a.scenario)} for a in assessments]
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
-    rows = [("STATUS", "SCENARIO", "DEADLINE", "REMAINING")]
+    # The review column only when some scenario asks to be reviewed: a team that does not use reviews sees no blank column.
+    reviewed = any(a.scenario.review_every is not None for a in assessments)
+    rows = [("STATUS", "SCENARIO", "DEADLINE", "REMAINING", *(("REVIEW",) if reviewed else ()))]
     for a in assessments:
-        rows.append((a.status_words, a.scenario.id, a.deadline_spell.due_text, format_remaining(a.remaining_seconds)))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        review = (review_words(found[a.scenario.id], a.scenario),) if reviewed else ()
+        rows.append((a.status_words, a.scenario.id, a.deadline_spell.due_text, format_remaining(a.remaining_seconds), *review))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     basis = " (what was known then)" if args.basis == "known" else ""
     print(f"Status as of {as_of_text(as_of)}{basis}")
     for row in rows:

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from tracker.engine.history import assess_over
+from tracker.engine.review import CommitTimes, Review, reviews
 from tracker.engine.status import AsOf, Assessment, Basis, Status, format_instant, instant_for, urgency_key
+from tracker.judgement.model import Judgements
 from tracker.log.events import Event, EventLog
 from tracker.log.ledger import logged_stamps
 from tracker.scenario.model import Scenario
@@ -52,6 +54,25 @@ class DeadlineMove:
     note: str = ""  # e.g. the commit subject, or who announced a move recorded in the file
 
 
+@dataclass(frozen=True)
+class StaleScenario:
+    """A scenario stale at the end of the period: it became stale in it, or was stale already at its start."""
+
+    now: Assessment  # at the end of the period
+    review: Review  # at the end of the period
+    became: bool  # not stale at the start of the period
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.now.scenario
+
+    @property
+    def words(self) -> str:
+        """ "became stale in the period; last reviewed: assessed by AB on 2025-08-28" """
+        when = "became stale in the period" if self.became else "stale all period"
+        return f"{when}; last reviewed: {self.review.what or 'never'}"
+
+
 # The deadline moves made between two instants (since, until]; built by the caller from a version history.
 DeadlineMoves = Callable[[dt.datetime, dt.datetime], Sequence[DeadlineMove]]
 
@@ -68,6 +89,7 @@ class SinceReport:
     occurred: np.ndarray = field(default_factory=lambda: np.array([], np.int64))  # occurred in the period, logged outside it
     since_as_of: AsOf | None = None  # as asked for: a date means each scenario's end of that day
     until_as_of: AsOf | None = None
+    stale: list[StaleScenario] | None = None  # stale at the end, most urgent first; None: no scenario has `review_every`
 
     @property
     def period_text(self) -> str:
@@ -91,6 +113,19 @@ class SinceReport:
                 for c in self.changes
             ],
             "unchanged": self.unchanged,
+            "stale": None
+            if self.stale is None
+            else [
+                {
+                    "id": s.scenario.id,
+                    "title": s.scenario.title,
+                    "owner": s.scenario.owner,
+                    "became_stale_in_period": s.became,
+                    "last_reviewed": None if s.review.last_reviewed is None else s.review.last_reviewed.isoformat(),
+                    "last_review": s.review.what or None,
+                }
+                for s in self.stale
+            ],
             "events": [
                 {"id": e.id, "occurred": e.occurred, "title": e.title, "source": e.source} for e in log.events(self.events.tolist())
             ],
@@ -138,12 +173,16 @@ def since_report(
     *,
     tz: dt.tzinfo = UTC,
     basis: Basis | str = Basis.OCCURRED,
+    judgements: Judgements | None = None,
+    commits: CommitTimes | None = None,
 ) -> SinceReport:
     """What changed from ``since`` (the last briefing) to ``until`` (now, or the as-of).
 
     Either may be a date (statuses at each scenario's end of that day; the period's events up to that day's end in
     ``tz``) or an instant. Events "logged" in the period count by `logged_at` (a row without one, by when it occurred):
     what was learnt since the last briefing; those that occurred in the period but were logged outside it are listed apart.
+    Scenarios stale at ``until`` (tracker.engine.review: by the analysts' ``judgements``, matched events and the files'
+    ``commits``) are listed, each saying whether it became stale in the period.
     """
     since_at, until_at = instant_for(since, tz).astimezone(tz), instant_for(until, tz).astimezone(tz)
     if since_at >= until_at:
@@ -152,6 +191,7 @@ def since_report(
     before = {a.scenario.id: a.status for a in at_since}
     after = sorted(at_until, key=urgency_key)
     changes = [StatusChange(before[a.scenario.id], a) for a in after if before[a.scenario.id] is not a.status]
+    stale = _stale(at_since, after, log, judgements or Judgements(), commits)
     happened = np.zeros(len(log), bool)
     happened[np.setdiff1d(log.occurred_by(until_at), log.occurred_by(since_at), assume_unique=True)] = True
     known, stamped = logged_stamps(log)
@@ -179,7 +219,21 @@ def since_report(
         _in_time_order(log, apart),
         since,
         until,
+        stale,
     )
+
+
+def _stale(
+    at_since: list[Assessment], at_until: list[Assessment], log: EventLog, judgements: Judgements, commits: CommitTimes | None
+) -> list[StaleScenario] | None:
+    """The scenarios stale at the end of the period (``at_until`` in urgency order); None when none asks to be reviewed."""
+    reviewed = [a for a in at_until if a.scenario.review_every is not None]
+    if not reviewed:
+        return None
+    ids = {a.scenario.id for a in reviewed}
+    then = reviews([a for a in at_since if a.scenario.id in ids], log, judgements, commits)
+    now = reviews(reviewed, log, judgements, commits)
+    return [StaleScenario(a, now[a.scenario.id], not then[a.scenario.id].stale) for a in reviewed if now[a.scenario.id].stale]
 
 
 def _in_time_order(log: EventLog, positions: np.ndarray) -> np.ndarray:
@@ -192,6 +246,9 @@ def since_text(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
     lines = [f"Since last briefing: {report.period_text}", ""]
     lines.append(f"Status changes ({len(report.changes)}; {report.unchanged} unchanged):")
     lines += [f"  {c.scenario.id}: {c.before.value} -> {c.after.value}\n    {c.now.explanation}" for c in report.changes] or ["  none"]
+    if report.stale is not None:
+        lines += ["", f"Stale at the end of the period ({len(report.stale)}):"]
+        lines += [f"  {s.scenario.id}: {s.words}" for s in report.stale] or ["  none"]
     lines += ["", f"Events logged ({len(report.events)}):"]
     lines += [f"  {e.occurred[:16]:<16}  {e.title}  ({e.id})" for e in log.events(report.events.tolist())] or ["  none"]
     if len(report.occurred):

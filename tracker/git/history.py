@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from tracker.engine.review import FileCommit
 from tracker.engine.since import DeadlineMove, DeadlineMoves
 from tracker.files import InputRefused, read_input
 from tracker.git.repo import REGULAR_MODES, Commit, GitError, Repository, link_refused
@@ -233,3 +234,37 @@ def git_deadline_moves(files: Mapping[str, Path]) -> DeadlineMoves | None:
         return [m for m in moves if since < m.changed_at <= until]
 
     return between
+
+
+def scenario_commits(files: Mapping[str, Path]) -> dict[str, list[FileCommit]] | None:
+    """Each scenario's commits (id -> path of its file; the result by id), newest first: one `git log` per folder.
+
+    None when the files are not in a git repository (or git is missing or does not answer): the caller then counts
+    no commits as reviews, without an error. A file's history before a rename counts under its old name only.
+    """
+    by_folder: dict[Path, dict[str, str]] = {}
+    for scenario_id, path in files.items():
+        by_folder.setdefault(path.parent, {})[path.name] = scenario_id
+    found: dict[str, list[FileCommit]] = {}
+    try:
+        for folder, names in by_folder.items():
+            repo = Repository.containing(folder)
+            relative = repo.relative(folder)
+            prefix = "" if relative == "." else relative.rstrip("/") + "/"
+            # Merge commits list no files here: their changes are on the branches' own commits.
+            for commit, named in repo.log(["--name-only", "--", relative]):
+                for name in named:
+                    touched = names.get(name.removeprefix(prefix)) if name.startswith(prefix) else None
+                    if touched is not None:
+                        found.setdefault(touched, []).append(FileCommit(commit.date, commit.short))
+    except GitError:
+        return None
+    return found
+
+
+def head_commit(path: Path) -> str | None:
+    """The commit HEAD names in the repository holding ``path``, for caching what git says; None outside git."""
+    try:
+        return Repository.containing(path).run(["rev-parse", "--verify", "--quiet", "HEAD"]).decode().strip() or None
+    except GitError:
+        return None

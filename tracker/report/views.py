@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tracker.engine.review import Review
 from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, in_trigger_window, urgency_key
 from tracker.judgement.model import Judgement, Judgements
 from tracker.log.events import EventLog, wall_clock_one
@@ -27,9 +28,13 @@ class Filters:
     targets: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     text: str = ""
+    stale_only: bool = False
 
-    def admits(self, assessment: Assessment) -> bool:
+    def admits(self, assessment: Assessment, stale: frozenset[str] = frozenset()) -> bool:
+        """Whether the scenario passes; ``stale`` holds the ids of the stale scenarios (tracker.engine.review)."""
         scenario = assessment.scenario
+        if self.stale_only and scenario.id not in stale:
+            return False
         if self.statuses and assessment.status.value not in self.statuses:
             return False
         for wanted, present in ((self.actors, scenario.actors), (self.targets, scenario.targets), (self.tags, scenario.tags)):
@@ -41,9 +46,9 @@ class Filters:
         return True
 
 
-def board(assessments: Iterable[Assessment], filters: Filters = Filters()) -> list[Assessment]:
-    """The scenarios that pass the filters, most urgent first."""
-    return sorted((a for a in assessments if filters.admits(a)), key=urgency_key)
+def board(assessments: Iterable[Assessment], filters: Filters = Filters(), stale: frozenset[str] = frozenset()) -> list[Assessment]:
+    """The scenarios that pass the filters (``stale``: the ids of the stale ones), most urgent first."""
+    return sorted((a for a in assessments if filters.admits(a, stale)), key=urgency_key)
 
 
 def without_upcoming(assessments: Iterable[Assessment]) -> tuple[list[Assessment], int]:
@@ -64,13 +69,44 @@ class BoardView:
     open_later: int  # upcoming scenarios left out
 
 
-def board_view(assessments: Iterable[Assessment], filters: Filters, *, include_upcoming: bool = False) -> BoardView:
-    """What a board or a deck shows: scenarios not open yet are left out (and counted) unless asked for or filtered for."""
+def board_view(
+    assessments: Iterable[Assessment], filters: Filters, *, include_upcoming: bool = False, stale: frozenset[str] = frozenset()
+) -> BoardView:
+    """What a board or a deck shows: scenarios not open yet are left out (and counted) unless asked for or filtered for;
+    ``stale`` holds the ids of the stale scenarios, for the "Stale only" filter."""
     everything = list(assessments)
     kept, later = without_upcoming(everything)
     if include_upcoming or Status.UPCOMING.value in filters.statuses:
         kept, later = everything, 0
-    return BoardView(board(kept, filters), kept, later)
+    return BoardView(board(kept, filters, stale), kept, later)
+
+
+STALE_WORD = "Stale"
+STALE_ICON = ":material/history_toggle_off:"
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """Who answers for a scenario and how it stands for review, in words for the Scenario page."""
+
+    owner: str  # "—" when the file names none
+    cadence: str  # "every 30 days", or "not set"
+    last: str  # what the last review was ("assessed by AB on 2025-08-28"), or "never"
+    due: str  # when the next review is due ("2025-09-27"), or ""
+    stale: bool
+
+
+def review_facts(review: Review, scenario: Scenario) -> ReviewFacts:
+    tz = scenario.tz
+    every = scenario.review_every
+    due = "" if review.due is None else review.due.astimezone(tz).date().isoformat()
+    return ReviewFacts(
+        scenario.owner or "—",
+        "not set" if every is None else f"every {duration_words(every)}",
+        review.what or "never",
+        due,
+        review.stale,
+    )
 
 
 def open_later_text(count: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal, get_args
@@ -138,6 +139,36 @@ def _supported_day(value: dt.date) -> dt.date:
 Day = Annotated[dt.date, AfterValidator(_supported_day)]
 
 Labels = Annotated[list[Annotated[str, Field(min_length=1)]], Field(default_factory=list)]
+
+# An e-mail address as an owner writes it: something, one @, a domain with a dot; no spaces.
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _owner(value: str) -> str:
+    """A name ("Russia desk") or an e-mail address, on one line, trimmed."""
+    owner = value.strip()
+    if not owner:
+        raise ValueError("expected a name or an e-mail address, got only spaces")
+    if "\n" in owner or "\r" in owner:
+        raise ValueError("a name or an e-mail address fits on one line")
+    if "@" in owner and not _ADDRESS.fullmatch(owner):
+        raise ValueError(f"{excerpt(owner)} has an @ but is not an e-mail address like analyst@example.org; give a name or an address")
+    return owner
+
+
+Owner = Annotated[
+    str,
+    AfterValidator(_owner),
+    WithJsonSchema(
+        {
+            "type": "string",
+            # The loader's rule: one line; with an @, an address (spaces around either are trimmed).
+            "pattern": r"^\s*([^@\n\r]*[^@\s][^@\n\r]*|[^@\s]+@[^@\s]+\.[^@\s]+)\s*$",
+            "description": 'Who answers for the scenario: a name or a team ("Russia desk"), or an e-mail address.',
+            "examples": ["Russia desk", "analyst@example.org"],
+        }
+    ),
+]
 
 # What an event is, in the log's `kind` column; a MATCH may ask for some of them.
 EventKind = Literal["threat", "statement", "proposal", "decision", "in-force", "action", "report"]
@@ -463,6 +494,17 @@ class Scenario(_Strict):
     )
     timezone: str = Field(default="UTC", description="IANA time zone of the deadline.", examples=["Europe/Brussels"])
     warn_within: Duration | None = Field(default=None, description="Status is due-soon this close to the deadline.", examples=["7d"])
+    owner: Owner | None = Field(
+        default=None,
+        description='Who answers for the scenario: a name or a team ("Russia desk"), or an e-mail address.',
+        examples=["Russia desk", "analyst@example.org"],
+    )
+    review_every: Duration | None = Field(
+        default=None,
+        description="How often the scenario needs looking at while it is open: it is stale once no assessment, no matched "
+        "event and no commit to its file came within this long. Left out, it is never stale.",
+        examples=["30d", "2w"],
+    )
     trigger: Trigger | None = Field(
         default=None,
         description="What fires the scenario: exactly one of `when` or `unless`. Left out, the scenario is a commitment due "
@@ -509,12 +551,17 @@ class Scenario(_Strict):
         ],
     )
 
-    @field_validator("trigger", "response", "deadline", "deadlines", mode="before")
+    @field_validator("trigger", "response", "deadline", "deadlines", "owner", "review_every", mode="before")
     @classmethod
     def _not_left_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # Optional fields may be left out, not written with nothing after the colon.
         if value is None:
-            expected = {"deadline": "a date or a datetime with offset", "deadlines": "a list of deadline entries"}
+            expected = {
+                "deadline": "a date or a datetime with offset",
+                "deadlines": "a list of deadline entries",
+                "owner": "a name or an e-mail address",
+                "review_every": DURATION_HELP,
+            }
             raise ValueError(f"expected {expected.get(info.field_name or '', 'a mapping of fields')}, got nothing")
         return value
 
