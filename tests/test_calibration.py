@@ -404,3 +404,13 @@ def test_cli_text_gives_each_owners_reliability_when_there_are_several() -> None
     alone = calibration_text(calibration(statuses, judgements, {"a": "ana", "b": "ana"}), "Calibration")
     assert "Reliability, owner ana" not in alone  # one owner's bins are the overall ones
     assert re.search(r"^ana\s+2\s+2\s+0\.076\s+2", alone, re.MULTILINE)  # ((0.7 - 1)^2 + (0.25 - 0)^2) / 2 = (0.09 + 0.0625) / 2
+
+
+def test_cli_groups_by_each_scenario_files_owner(scratch: Path) -> None:
+    for sid, owner in (("averted", "ana@example.org"), ("enacted", "ana@example.org"), ("lapsed", "Russia desk")):
+        path = scratch / "scenarios" / f"{sid}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"owner: {owner}\n", encoding="utf-8")
+    result = tracker("calibration", "--as-of", "2022-01-31", "--format", "json", cwd=scratch)
+    assert result.returncode == 0, result.stderr
+    owners = {o["name"]: (o["resolved"], o["last"]["count"]) for o in json.loads(result.stdout)["owners"]}
+    assert owners == {"Russia desk": (1, 1), "ana@example.org": (2, 2)}

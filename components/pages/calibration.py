@@ -97,8 +97,7 @@ def render(ctx: Context) -> None:
     st.title("Calibration")
     st.caption(replay_note(ctx.as_of, ctx.tz))
     problems_banner(ctx.problems)
-    owners: dict[str, str | None] = {}  # scenario id -> owner: none until scenarios have `owner:`
-    result = calibration(ctx.assessments, ctx.workspace.judgements, owners)
+    result = calibration(ctx.assessments, ctx.workspace.judgements)
     if result.nothing_to_score:
         st.info(
             f"Nothing to score yet: no assessment was made before the decision of any of the {result.overall.resolved} "

@@ -24,8 +24,7 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     workspace, scenarios_dir, _ = workspace_from_args(args)
     scenarios = scenarios_for(workspace, scenarios_dir, as_of, args.basis)
     statuses = assess_all(scenarios, workspace.events, as_of, args.basis)
-    owners: dict[str, str | None] = {}  # scenario id -> owner: none until scenarios have `owner:`
-    result = calibration(statuses, workspace.judgements, owners)
+    result = calibration(statuses, workspace.judgements)
     if args.format == "json":
         payload: dict[str, Any] = {"as_of": as_of.isoformat(), "basis": args.basis, **result.to_json()}
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)

@@ -255,17 +255,17 @@ def not_yet_reason(status: Status) -> str:
     return "not open yet" if status is Status.UPCOMING else f"{status.value.replace('-', ' ')}: not resolved yet"
 
 
-def calibration(statuses: Iterable[Assessment], judgements: Judgements, owners: Mapping[str, str | None]) -> Calibration:
+def calibration(statuses: Iterable[Assessment], judgements: Judgements, owners: Mapping[str, str | None] | None = None) -> Calibration:
     """Score the assessments of every scenario resolved at its as-of instant (the engine's ``statuses``, one per scenario,
-    from `assess_all`: their as-of and basis say which assessments were known). ``owners`` maps a scenario id to its
-    owner; a scenario it does not name has none."""
+    from `assess_all`: their as-of and basis say which assessments were known). Each scenario's owner is its file's
+    ``owner:``, unless ``owners`` maps scenario ids to owners (a scenario it does not name then has none)."""
     scored: list[Scored] = []
     left_out: list[LeftOut] = []
     not_yet: list[LeftOut] = []
     known: dict[tuple[dt.datetime, str], Judgements] = {}  # one replay of the ledger per as-of instant and basis
     for status in sorted(statuses, key=lambda a: a.scenario.id):
         scenario_id = status.scenario.id
-        owner = owners.get(scenario_id) or None
+        owner = (owners.get(scenario_id) if owners is not None else status.scenario.owner) or None
         if status.status in LEFT_OUT:
             left_out.append(LeftOut(status, owner, LEFT_OUT[status.status]))
             continue
