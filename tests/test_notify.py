@@ -340,10 +340,12 @@ def test_each_change_is_delivered_once_across_repeated_runs(team: Path, hook: Ho
     assert run_child(team, env, "--as-of", BEFORE).stdout == "first run: recorded the state of 16 scenarios; nothing sent\n"
     second = run_child(team, env, "--as-of", AFTER)
     assert (second.returncode, second.stdout) == (0, "sent 2 messages (email 2, webhook 2)\n")
+    recorded = (team / "data" / STATE_FILE_NAME).read_bytes()
     again = run_child(team, env, "--as-of", AFTER)
     assert (again.returncode, again.stdout) == (0, "no changes since the last run (16 scenarios); nothing to send\n")
     code, out, _ = cli(env, "--as-of", AFTER)
     assert (code, out) == (0, "no changes since the last run (16 scenarios); nothing to send\n")
+    assert (team / "data" / STATE_FILE_NAME).read_bytes() == recorded  # unchanged: committing it back adds no commit
 
     box = mailbox[0]
     assert len(hook.posts) == len(box.messages) == 2

@@ -125,6 +125,8 @@ def notify(path: Path, now: Now, channels: Sequence[Channel], *, dry_run: bool =
             write_state(path, State(1, now.as_of, dict(now.snapshots)))
             return Outcome(True, len(now.snapshots))
         state, messages = _queue(previous, now, names)
+        if not messages and not previous.outbox:  # nothing changed: the file stays as it is (a team may commit it)
+            return Outcome(False, len(now.snapshots))
         write_state(path, state)
         _pause("queued")
         outcome = Outcome(False, len(now.snapshots), messages, list(previous.outbox))

@@ -54,7 +54,8 @@ class Message:
 
 @dataclass(frozen=True)
 class State:
-    """The file's content: ``run`` counts the recorded runs (it makes each change's key unique)."""
+    """The file's content: ``run`` counts the runs that recorded something (it makes each change's key unique), and
+    ``as_of`` is the instant the last of them judged."""
 
     run: int
     as_of: str
