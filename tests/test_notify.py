@@ -31,8 +31,9 @@ from tracker.log.reader import load_events
 from tracker.notify.changes import Change, changes, message_text
 from tracker.notify.channels import Email, Webhook, channels, read_section, redacted_url, secrets_files
 from tracker.notify.outbox import PAUSE_ENV
-from tracker.notify.state import STATE_FILE_NAME, Snapshot, read_state, snapshots
+from tracker.notify.state import STATE_FILE_NAME, Message, Snapshot, read_state, snapshots
 from tracker.scenario.loader import load_scenarios
+from tracker.text import chat_literal
 from tracker.timeutil import parse_as_of
 
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -350,7 +351,7 @@ def test_each_change_is_delivered_once_across_repeated_runs(team: Path, hook: Ho
     box = mailbox[0]
     assert len(hook.posts) == len(box.messages) == 2
     christmas = next(body for _, body in hook.posts if body["scenario"] == CHRISTMAS)
-    assert christmas["text"].startswith(f"{CHRISTMAS}: watching -> due soon (deadline 2021-12-25 24:00 Europe/Brussels, 5 d 0 h left)")
+    assert christmas["text"].startswith(f"{CHRISTMAS}: watching -&gt; due soon (deadline 2021-12-25 24:00 Europe/Brussels, 5 d 0 h left)")
     assert christmas["text"].endswith("https://tracker.example.org/?scenario=joint-sanctions-christmas-2021")
     headers = next(h for h, body in hook.posts if body["scenario"] == CHRISTMAS)
     assert headers["Idempotency-Key"] == headers["X-Idempotency-Key"] == christmas["message_id"]
@@ -358,7 +359,7 @@ def test_each_change_is_delivered_once_across_repeated_runs(team: Path, hook: Ho
     mail = next(m for m in box.messages if str(m["Subject"]).startswith(CHRISTMAS))
     assert mail["Message-ID"] == f"<{christmas['message_id']}@sanctions-scenario-tracker>"
     assert mail["To"] == "ana@example.org, ben@example.org" and mail["From"] == "sanctions-tracker@localhost"
-    assert mail.get_content().replace("\r\n", "\n").strip() == christmas["text"]  # SMTP carries CRLF line ends
+    assert chat_literal(mail.get_content().replace("\r\n", "\n").strip()) == christmas["text"]  # SMTP carries CRLF line ends
 
 
 def test_a_failing_endpoint_is_retried_at_the_next_run_and_the_others_are_not_sent_twice(
@@ -454,6 +455,17 @@ def test_a_damaged_state_file_is_named_with_what_to_do(content: str, says: str, 
     code, _, err = cli(_settings(hook), "--as-of", AFTER)
     assert code == 1 and err.startswith(f"tracker: data/{STATE_FILE_NAME}: {says}")
     assert "Move it aside to start again" in err and hook.posts == []
+
+
+def test_the_webhook_shows_text_as_written_and_e_mail_keeps_it_plain(hook: Hook, mailbox: tuple[Mailbox, int]) -> None:
+    message = Message("k1", "s", "s: watching -> due soon\n<!channel> *now* & <https://evil.example|click>", ("webhook", "email"))
+    Webhook(hook.url).send(message)
+    (_, body), *_ = hook.posts
+    assert body["text"] == "s: watching -&gt; due soon\n&lt;!channel&gt; *now* &amp; &lt;https://evil.example|click&gt;"
+    assert body["mrkdwn"] is False
+    Email("127.0.0.1", mailbox[1], None, None, "desk@example.org", ("ana@example.org",), "smtp://127.0.0.1").send(message)
+    (mail,) = mailbox[0].messages
+    assert mail.get_content().replace("\r\n", "\n").strip() == message.text
 
 
 # --- STARTTLS ---------------------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from tracker.notify.state import Message
 from tracker.problems import TrackerError
+from tracker.text import chat_literal
 
 WEBHOOK_ENV = "TRACKER_NOTIFY_WEBHOOK"
 SMTP_ENV = "TRACKER_NOTIFY_SMTP"
@@ -140,7 +141,9 @@ class Webhook:
         return redacted_url(urlsplit(self.url))
 
     def send(self, message: Message) -> None:
-        body = json.dumps({"text": message.text, "scenario": message.scenario, "message_id": message.key}).encode("utf-8")
+        # mrkdwn off: a title's * and _ are not formatting (Slack; other receivers ignore the key).
+        payload = {"text": chat_literal(message.text), "mrkdwn": False, "scenario": message.scenario, "message_id": message.key}
+        body = json.dumps(payload).encode("utf-8")
         headers = {
             "Content-Type": "application/json",
             "Idempotency-Key": message.key,
