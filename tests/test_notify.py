@@ -164,8 +164,9 @@ def run_child(folder: Path, env: dict[str, str], *argv: str) -> subprocess.Compl
 
 
 def killed_at(folder: Path, env: dict[str, str], stage: str, *argv: str) -> None:
-    """Run `tracker notify` until it reaches ``stage`` ("queued" or "sent"), then kill it (SIGKILL: no clean-up)."""
-    flag = folder / f"paused-{stage}"
+    """Run `tracker notify` until it reaches ``stage`` ("queued", or "sent:N": its Nth delivery made and not yet
+    recorded), then kill it (SIGKILL: no clean-up)."""
+    flag = folder / f"paused-{stage.replace(':', '-')}"
     command = [sys.executable, "-m", "tracker", "notify", *argv]
     child = subprocess.Popen(command, cwd=folder, env=_child_env(folder, {**env, PAUSE_ENV: f"{stage}:{flag}"}))
     try:
@@ -407,13 +408,15 @@ def test_a_run_killed_after_queueing_sends_each_message_once_next_time(team: Pat
 def test_a_run_killed_between_sent_and_recorded_repeats_only_that_message_under_the_same_key(team: Path, hook: Hook) -> None:
     env = _settings(hook)
     run_child(team, env, "--as-of", BEFORE)
-    killed_at(team, env, "sent", "--as-of", AFTER)
-    assert len(hook.posts) == 1  # the receiver accepted it; the run died before recording that
+    killed_at(team, env, "sent:2", "--as-of", AFTER)
+    assert len(hook.posts) == 2  # the receiver accepted both; the run died before recording the second
+    state = read_state(team / "data" / STATE_FILE_NAME)
+    assert state is not None and [m.key for m in state.outbox] == [hook.posts[1][1]["message_id"]]  # the first is recorded
     done = run_child(team, env, "--as-of", AFTER)
-    assert (done.returncode, done.stdout) == (0, "sent 2 messages (webhook 2)\n")
+    assert (done.returncode, done.stdout) == (0, "sent 1 message (webhook 1)\n")
     assert run_child(team, env, "--as-of", AFTER).stdout == "no changes since the last run (16 scenarios); nothing to send\n"
     keys = [body["message_id"] for _, body in hook.posts]
-    assert len(keys) == 3 and keys[0] == keys[1] and len(set(keys)) == 2  # the one repeat carries its key: a receiver drops it
+    assert len(keys) == 3 and keys[1] == keys[2] != keys[0]  # the one repeat carries its key: a receiver drops it
     assert len({body["text"] for _, body in hook.posts}) == 2
 
 

@@ -30,15 +30,16 @@ from tracker.notify.changes import changes, message_text
 from tracker.notify.channels import Channel, DeliveryError
 from tracker.notify.state import Message, Snapshot, State, read_state, write_state
 
-# Test-only: "queued:PATH" or "sent:PATH" makes a run create PATH and wait to be killed right after the outbox is
-# written, or right after a delivery succeeded and before it is recorded (tests/test_notify.py kills it there).
+# Test-only: "queued:PATH" makes a run create PATH and wait to be killed right after the outbox is written;
+# "sent:N:PATH", right after its Nth delivery succeeded and before that is recorded (tests/test_notify.py kills it).
 PAUSE_ENV = "TRACKER_TEST_PAUSE_NOTIFY"
 
 
-def _pause(stage: str) -> None:
+def _pause(point: str) -> None:
+    """``point``: "queued", or "sent:N" after the Nth delivery."""
     flag = os.environ.get(PAUSE_ENV, "")
-    if flag.startswith(f"{stage}:"):
-        Path(flag.removeprefix(f"{stage}:")).touch()
+    if flag.startswith(f"{point}:"):
+        Path(flag.removeprefix(f"{point}:")).touch()
         time.sleep(600)
 
 
@@ -102,7 +103,7 @@ def _deliver(path: Path, state: State, channels: Sequence[Channel], outcome: Out
                 outbox[i] = outbox[i].failed(name, str(exc))
                 save()
                 continue
-            _pause("sent")
+            _pause(f"sent:{outcome.sent.total() + 1}")
             outbox[i] = outbox[i].delivered(name)
             save()
             outcome.sent[name] += 1
