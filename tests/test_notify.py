@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import socket
 import ssl
@@ -20,12 +21,15 @@ from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tracker.cli import main
+from tracker.cli.run import build_parser
 from tracker.engine.status import assess_all
 from tracker.log.reader import load_events
 from tracker.notify.changes import Change, changes, message_text
@@ -323,8 +327,6 @@ def test_without_any_channel_it_says_how_to_set_one(team: Path, cli: Cli) -> Non
 
 
 def test_a_webhook_address_is_shown_without_its_secret_path() -> None:
-    from urllib.parse import urlsplit
-
     assert redacted_url(urlsplit("https://hooks.slack.com/services/T0/B0/XXXX")) == "https://hooks.slack.com/..."
 
 
@@ -501,3 +503,23 @@ def test_email_upgrades_to_tls_when_the_server_offers_starttls(team: Path, tls_m
     assert (code, out) == (0, "sent 2 messages (email 2)\n")
     box = tls_mailbox[0]
     assert box.tls == [True, True] and any(s.startswith(f"{CHRISTMAS}: watching -> due soon") for s in box.subjects)
+
+
+# --- the README's schedules -------------------------------------------------------------------------------------------
+def _notifications_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## Notifications\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_schedules_run_a_command_that_exists() -> None:
+    section = _notifications_section()
+    commands = [
+        line.split("tracker notify", 1)[1] for line in section.splitlines() if "/tracker notify" in line or "run: tracker notify" in line
+    ]
+    assert len(commands) == 3  # cron, systemd, GitHub Actions
+    for rest in commands:
+        build_parser().parse_args(["notify", *shlex.split(rest.split(">>")[0])])  # raises UsageError for an unknown flag
+    workflow = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    assert workflow[True]["schedule"] and workflow["concurrency"]["cancel-in-progress"] is False  # YAML 1.1 reads `on` as True
+    commit = workflow["jobs"]["notify"]["steps"][-1]
+    assert commit["if"] == "always()" and "git add data/.tracker-notify.json" in commit["run"]  # a failed run's outbox is kept too
