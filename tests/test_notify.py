@@ -321,6 +321,20 @@ def test_a_wrong_secrets_file_is_located(text: str, says: str, team: Path, cli: 
     assert code == 2 and err.startswith(says)
 
 
+@pytest.mark.parametrize(
+    ("env", "argv", "says"),
+    [
+        ({"TRACKER_BASE_URL": "localhost:8501"}, (), "tracker: $TRACKER_BASE_URL: expected the app's address, like http://localhost:8501"),
+        ({}, ("--as-of", "2021-02-30"), "tracker: --as-of: '2021-02-30' is not a real calendar date"),
+        ({}, ("--scenarios", "nowhere"), "tracker: no scenario folder at nowhere; pass --scenarios or set TRACKER_SCENARIOS"),
+    ],
+)
+def test_a_wrong_flag_or_address_is_a_usage_error(env: dict[str, str], argv: tuple[str, ...], says: str, team: Path, cli: Cli) -> None:
+    code, _, err = cli({"TRACKER_NOTIFY_WEBHOOK": "https://hooks.example.org/x", **env}, *argv)
+    assert code == 2 and err.startswith(says)
+    assert not (team / "data" / STATE_FILE_NAME).exists()
+
+
 def test_without_any_channel_it_says_how_to_set_one(team: Path, cli: Cli) -> None:
     code, _, err = cli({})
     assert code == 2 and err.startswith("tracker: no channel to notify: set TRACKER_NOTIFY_WEBHOOK=https://...")

@@ -1,7 +1,7 @@
 """`tracker notify`: tell the configured channels what changed since the previous run, once per change.
 
 Exit codes: 0 everything delivered (or nothing to send), 1 a delivery failed (it stays queued for the next run) or
-the files have problems, 2 a flag or a setting is wrong.
+the state file cannot be read, 2 a flag or a setting is wrong.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ import argparse
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import config
 from tracker.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, as_of_flag, data_flags, workspace_from_args
 from tracker.timeutil import UTC
+
+if TYPE_CHECKING:
+    from tracker.notify.channels import Channel
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -25,7 +28,7 @@ def _per_channel(counts: Counter[str]) -> str:
     return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
 
 
-def _settings() -> list[Any]:
+def _settings() -> list[Channel]:
     from tracker.notify.channels import SettingsError, channels, read_section, secrets_files
 
     cwd = Path.cwd()
@@ -34,7 +37,7 @@ def _settings() -> list[Any]:
     except RuntimeError:  # no HOME and no password entry: only the project's file
         home = None
     try:
-        return list(channels(os.environ, read_section(secrets_files(cwd, home), cwd)))
+        return channels(os.environ, read_section(secrets_files(cwd, home), cwd))
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
 
