@@ -449,6 +449,16 @@ def test_dry_run_prints_what_it_would_send_and_changes_nothing(team: Path, hook:
     assert hook.posts == [] and (team / "data" / STATE_FILE_NAME).read_bytes() == recorded
 
 
+def test_dry_run_shows_the_messages_waiting_for_a_retry_and_why(team: Path, hook: Hook, cli: Cli) -> None:
+    cli(_settings(hook), "--as-of", BEFORE)
+    hook.code = 500
+    cli(_settings(hook), "--as-of", AFTER)
+    code, out, _ = cli(_settings(hook), "--dry-run", "--as-of", AFTER)
+    assert code == 0 and out.count("would send (webhook, last failed: HTTP 500):\n  ") == 1  # the other was not tried after it
+    assert out.count("would send (webhook):\n  ") == 1
+    assert out.endswith("dry run: 0 changes since the last run, 2 messages pending; nothing sent or recorded\n")
+
+
 def test_messages_for_a_channel_no_longer_configured_are_dropped_and_said(
     team: Path, hook: Hook, mailbox: tuple[Mailbox, int], cli: Cli
 ) -> None:

@@ -74,7 +74,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.dry_run:
         for message in [*outcome.earlier, *outcome.queued]:
-            where = ", ".join(message.pending) or "no channel configured"
+            where = ", ".join(f"{c}, last failed: {message.failures[c]}" if c in message.failures else c for c in message.pending)
+            where = where or "no channel configured"
             print(f"would send ({where}):\n  " + message.text.replace("\n", "\n  "))
         changed, pending = _count(len(outcome.queued), "change", "changes"), _count(len(outcome.earlier), "message", "messages")
         print(f"dry run: {changed} since the last run, {pending} pending; nothing sent or recorded")

@@ -121,7 +121,7 @@ def _split(text: str, where: str, example: str) -> SplitResult:
 
 @dataclass(frozen=True)
 class Webhook:
-    url: str
+    url: str = field(repr=False)  # its path is its secret
     name: str = "webhook"
 
     @classmethod
