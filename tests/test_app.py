@@ -135,7 +135,7 @@ def test_scenario_page_explains_and_lists_deciding_events() -> None:
     page = "\n".join(shown(m.value) for m in at.markdown)
     assert "Enacted on 2022-02-22" in page
     assert "Deciding events" in [h.value for h in at.subheader]
-    matched = at.dataframe[0].value
+    matched = next(d.value for d in at.dataframe if "Role" in d.value.columns)
     assert "Response" in set(matched["Role"])
     assert matched["Link"].notna().any()
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -167,6 +168,7 @@ def timed(write: Callable[[str, str], Path]) -> Path:
         opened: 2022-01-01
         deadline: 2022-01-15T18:00:00+01:00
         timezone: Europe/Brussels
+        warn_within: 2d
         tags: [eu]
         trigger: {unless: {tags: [decision]}}
         """,
@@ -189,6 +191,7 @@ def timed(write: Callable[[str, str], Path]) -> Path:
         opened: 2022-01-01
         deadline: 2022-03-31
         timezone: Europe/Brussels
+        warn_within: 10d
         trigger: {unless: {tags: [renewal]}}
         """,
     )
@@ -258,10 +261,10 @@ def test_triggered_scenarios_add_their_response_due_and_closed_ones_drop_out(tim
     found = _events(cal)
     due = found["fired-response-due@sanctions-scenario-tracker"]
     assert due.decoded("dtstart") == dt.datetime(2022, 1, 17, 8, 30, tzinfo=UTC)  # the trigger at 09:30 CET, plus 7 days
-    assert str(due["summary"]) == "[Triggered] Response due: Sanctions package (Fired early, response within a week)"
+    assert str(due["summary"]) == "Response due: Sanctions package (Fired early, response within a week)"
     assert "fired-deadline@sanctions-scenario-tracker" in found
     assert not any(uid.startswith("done-") for uid in found)  # averted: no longer open
-    assert str(found["brussels-evening-deadline@sanctions-scenario-tracker"]["summary"]).startswith("[Watching] Deadline: ")
+    assert str(found["brussels-evening-deadline@sanctions-scenario-tracker"]["summary"]) == "Deadline: Council decision by Saturday evening"
 
 
 def test_entries_link_back_and_carry_the_status_and_explanation(timed: Path) -> None:
@@ -271,6 +274,48 @@ def test_entries_link_back_and_carry_the_status_and_explanation(timed: Path) -> 
     description = str(entry["description"])
     assert description.startswith("Status: Triggered (as of 2022-01-12T23:59+00:00).\nTriggered on 2022-01-10")
     assert description.endswith("Open in the tracker: https://tracker.example.org/?scenario=fired")
+
+
+def _reminders(entry: icalendar.Event) -> list[tuple[dt.timedelta, str]]:
+    return [(alarm.decoded("trigger"), str(alarm["description"])) for alarm in entry.walk("VALARM")]
+
+
+def test_titles_hold_no_status_so_an_imported_entry_never_shows_a_stale_one(timed: Path) -> None:
+    _, early = _feed(timed, "2022-01-05")
+    _, later = _feed(timed, "2022-01-12")  # "fired" triggered in between
+    before, after = _events(early)["fired-deadline@sanctions-scenario-tracker"], _events(later)["fired-deadline@sanctions-scenario-tracker"]
+    assert str(before["summary"]) == str(after["summary"]) == "Deadline: Fired early, response within a week"
+    assert str(before["description"]).startswith("Status: Watching (as of 2022-01-05T23:59+00:00).")
+    assert str(after["description"]).startswith("Status: Triggered (as of 2022-01-12T23:59+00:00).")
+
+
+def test_a_deadline_reminds_when_its_due_soon_window_opens_and_a_day_before(timed: Path) -> None:
+    _, cal = _feed(timed, "2022-01-05")
+    found = _events(cal)
+    evening = found["brussels-evening-deadline@sanctions-scenario-tracker"]  # 2022-01-15 18:00 Brussels, warn_within 2d
+    assert _reminders(evening) == [
+        (dt.timedelta(days=-2), "2 days to the deadline: Council decision by Saturday evening"),
+        (dt.timedelta(days=-1), "1 day to the deadline: Council decision by Saturday evening"),
+    ]
+    assert all(alarm["action"] == "DISPLAY" and "related" not in alarm["trigger"].params for alarm in evening.walk("VALARM"))
+    # An all-day entry starts at its day's start and is due at its end: the due-soon window (10 days) opens 9 days
+    # before the start, and "a day before" is the start itself.
+    whole_day = found["whole-day-deadline@sanctions-scenario-tracker"]
+    assert [when for when, _ in _reminders(whole_day)] == [dt.timedelta(days=-9), dt.timedelta(0)]
+    start = dt.datetime.combine(whole_day.decoded("dtstart"), dt.time(), ZoneInfo("Europe/Brussels"))
+    assert start + dt.timedelta(days=-9) == dt.datetime(2022, 4, 1, tzinfo=ZoneInfo("Europe/Brussels")) - dt.timedelta(days=10)
+    # Without warn_within there is no due-soon window: a day before only.
+    assert _reminders(found["utc-noon-deadline@sanctions-scenario-tracker"]) == [
+        (dt.timedelta(days=-1), "1 day to the deadline: Noon deadline in UTC")
+    ]
+
+
+def test_a_response_due_reminds_a_day_before(timed: Path) -> None:
+    _, cal = _feed(timed, "2022-01-12")
+    due = _events(cal)["fired-response-due@sanctions-scenario-tracker"]
+    assert _reminders(due) == [
+        (dt.timedelta(days=-1), "1 day to the response due: Sanctions package (Fired early, response within a week)")
+    ]
 
 
 def test_uids_are_stable_so_reimporting_updates_and_sequence_grows(timed: Path) -> None:
@@ -304,7 +349,7 @@ def test_the_demo_as_of_the_christmas_briefing() -> None:
     assert len(found) == sum(a.is_open for a in items) == 3
     christmas = found[0]
     assert christmas.uid == "joint-sanctions-christmas-2021-deadline@sanctions-scenario-tracker"
-    assert christmas.start == dt.date(2021, 12, 25) and christmas.summary.startswith("[Due soon] Deadline: Joint US-EU-UK")
+    assert christmas.start == dt.date(2021, 12, 25) and christmas.summary.startswith("Deadline: Joint US-EU-UK")
 
 
 @pytest.mark.parametrize(
@@ -464,7 +509,9 @@ def test_calendar_to_standard_output_and_base_url_from_the_environment(
 def test_calendar_can_include_the_scenarios_that_open_later(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", "-", "--include-upcoming", *DATA)
     assert code == 0
-    assert "SUMMARY:[Upcoming] Deadline: " in out and "?scenario=swift-disconnection-2022" in out.replace("\r\n ", "")
+    unfolded = out.replace("\r\n ", "")
+    assert "SUMMARY:Deadline: Selected Russian banks removed from SWIFT" in unfolded and "?scenario=swift-disconnection-2022" in unfolded
+    assert "DESCRIPTION:Status: Upcoming (as of 2021-12-20T23:59" in unfolded
 
 
 @pytest.mark.parametrize(

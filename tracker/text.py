@@ -165,3 +165,9 @@ def spreadsheet_cell(value: str) -> str:
     Downloads only: the event log itself keeps what was logged, character for character.
     """
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def chat_literal(text: str) -> str:
+    """``text`` for a chat webhook's ``text`` field (Slack; Teams reads the same): ``&``, ``<`` and ``>`` as the entities
+    Slack asks for, so a title cannot mention ``<!channel>`` or make a link; the receiver shows it as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,7 +1,7 @@
 """The `tracker` command: the parser, one module per group of commands, and the one error boundary.
 
 Groups: scenarios (validate, status, schema, test, new), git (history, diff), writing (log, correct, retract,
-import, repair), briefings (brief, calendar, since), judgement (calibration). Exit codes: 0 clean, 1 problems found, 2 usage error.
+import, repair), briefings (brief, calendar, since), judgement (calibration), notify. Exit codes: 0 clean, 1 problems found, 2 usage error.
 No traceback reaches the user.
 """
 
@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from tracker.cli import briefings, git, judgement, scenarios, writing
+from tracker.cli import briefings, git, judgement, notify, scenarios, writing
 from tracker.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser, UsageError
 from tracker.problems import TrackerError
 
@@ -19,7 +19,7 @@ from tracker.problems import TrackerError
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="tracker", description="Sanctions scenario tracker: check, test and compare scenarios, and compute statuses.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for group in (scenarios, git, writing, briefings, judgement):
+    for group in (scenarios, git, writing, briefings, judgement, notify):
         group.register(sub)
     return parser
 

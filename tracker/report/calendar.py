@@ -3,6 +3,10 @@
 One entry per open scenario's deadline, and one for its response due time once triggered.
 Re-importing a newer file updates the entries instead of duplicating them: each entry's UID
 depends only on the scenario id and what the entry is, and SEQUENCE grows with LAST-MODIFIED.
+
+A calendar keeps an entry as imported, so its title holds nothing that changes with time: the status goes in the
+description, "as of" the moment the file was made. Each deadline reminds (VALARM) when its due-soon window opens
+(``warn_within``, when the scenario has one) and one day before; a response due time, one day before.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from urllib.parse import quote, urlsplit
 import icalendar
 
 from tracker.engine.status import Assessment, Status, urgency_key
-from tracker.timeutil import UTC
+from tracker.timeutil import UTC, duration_words
 
 PRODUCT = "-//sanctions-scenario-tracker//Deadlines//EN"
 UID_DOMAIN = "sanctions-scenario-tracker"
 CALENDAR_NAME = "Sanctions scenario deadlines"
+DAY = dt.timedelta(days=1)
 _WORDS = {
     Status.UPCOMING: "Upcoming",
     Status.WATCHING: "Watching",
@@ -40,6 +45,7 @@ class Entry:
     url: str
     categories: tuple[str, ...]
     last_modified: dt.datetime
+    reminders: tuple[tuple[dt.timedelta, str], ...] = ()  # (how long before it is due, what the reminder says)
 
 
 def check_base_url(text: str) -> str:
@@ -88,23 +94,44 @@ def entries(
         deadline: dt.date | dt.datetime = spell.due_day if spell.is_date else spell.due_at.astimezone(s.tz)
         if isinstance(deadline, dt.datetime) and s.timezone == "UTC":
             deadline = deadline.astimezone(UTC)
+        ahead = sorted({*([s.warn_within] if s.warn_within is not None else []), DAY}, reverse=True)
         found.append(
-            Entry(f"{s.id}-deadline@{UID_DOMAIN}", f"[{word}] Deadline: {s.title}", deadline, description, link, (*s.tags,), changed)
+            Entry(
+                f"{s.id}-deadline@{UID_DOMAIN}",
+                f"Deadline: {s.title}",
+                deadline,
+                description,
+                link,
+                (*s.tags,),
+                changed,
+                tuple((before, f"{duration_words(before)} to the deadline: {s.title}") for before in ahead),
+            )
         )
         if a.response_due is not None and a.status in (Status.TRIGGERED, Status.OVERDUE) and s.response is not None:
             due = a.response_due.astimezone(UTC if s.timezone == "UTC" else s.tz)
             found.append(
                 Entry(
                     f"{s.id}-response-due@{UID_DOMAIN}",
-                    f"[{word}] Response due: {s.response.title} ({s.title})",
+                    f"Response due: {s.response.title} ({s.title})",
                     due,
                     description,
                     link,
                     (*s.tags,),
                     changed,
+                    ((DAY, f"{duration_words(DAY)} to the response due: {s.response.title} ({s.title})"),),
                 )
             )
     return found
+
+
+def _alarm(entry: Entry, before: dt.timedelta, text: str) -> icalendar.Alarm:
+    """A reminder ``before`` the entry is due, as an offset from its start (the form every client reads): an instant is
+    due when it starts; an all-day entry starts at its day's start and is due at its end, a day later."""
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", -before if isinstance(entry.start, dt.datetime) else DAY - before)
+    return alarm
 
 
 def _sequence(last_modified: dt.datetime) -> int:
@@ -143,6 +170,8 @@ def calendar(
             event.add("categories", list(entry.categories))
         event.add("last-modified", entry.last_modified)
         event.add("sequence", _sequence(entry.last_modified))
+        for before, text in entry.reminders:
+            event.add_component(_alarm(entry, before, text))
         cal.add_component(event)
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
