@@ -547,3 +547,14 @@ def test_the_readme_schedules_run_a_command_that_exists() -> None:
     assert workflow[True]["schedule"] and workflow["concurrency"]["cancel-in-progress"] is False  # YAML 1.1 reads `on` as True
     commit = workflow["jobs"]["notify"]["steps"][-1]
     assert commit["if"] == "always()" and "git add data/.tracker-notify.json" in commit["run"]  # a failed run's outbox is kept too
+
+
+def test_a_scenario_reviewed_again_is_a_change_from_the_real_review(team: Path, hook: Hook, cli: Cli) -> None:
+    # The G7 scenario asks for a review every 30 days: stale through January 2022, reviewed by the events of 10 February.
+    g7 = "g7-massive-consequences-2021"
+    assert cli(_settings(hook), "--as-of", "2022-01-20")[0] == 0
+    assert read_state(team / "data" / STATE_FILE_NAME).scenarios[g7].stale  # type: ignore[union-attr]
+    code, _, _ = cli(_settings(hook), "--as-of", "2022-02-11")
+    assert code == 0
+    (body,) = [body for _, body in hook.posts if body["scenario"] == g7]
+    assert "reviewed again: no longer stale" in body["text"]

@@ -43,7 +43,9 @@ def _settings() -> list[Channel]:
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
+    from tracker.engine.review import reviews
     from tracker.engine.status import assess_all, instant_for
+    from tracker.git.history import scenario_commits
     from tracker.notify.outbox import Now, notify
     from tracker.notify.state import snapshots, state_path
     from tracker.report.calendar import check_base_url
@@ -64,8 +66,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
             raise UsageError(f"${config.BASE_URL_ENV}: {exc}") from None
     workspace, _, events = workspace_from_args(args)
     assessments = assess_all(workspace.scenarios.scenarios, workspace.events, as_of)
-    # Stale flags (tracker.engine.review) join here once review is in: {id: review(...).stale}.
-    now = Now(instant_for(as_of, UTC).isoformat(), snapshots(assessments, {}), {a.scenario.id: a for a in assessments}, base_url)
+    found = reviews(assessments, workspace.events, workspace.judgements, scenario_commits(workspace.scenarios.files))
+    stale = {scenario_id: review.stale for scenario_id, review in found.items()}
+    now = Now(instant_for(as_of, UTC).isoformat(), snapshots(assessments, stale), {a.scenario.id: a for a in assessments}, base_url)
     outcome = notify(state_path(events), now, channels, dry_run=args.dry_run)
     would = "would be " if args.dry_run else ""
     if outcome.first_run:
