@@ -247,7 +247,7 @@ def test_a_log_that_is_a_fifo_is_refused_at_once_and_no_lock_file_is_made(folder
     log = tracker("log", *PULLBACK, "--by", "ana")
     assert (log.returncode, log.stdout) == (1, "")
     assert log.stderr == (
-        "tracker: cannot write pipe.csv: it is not a regular file (a device, a FIFO or a socket); the event log is a CSV file. "
+        "tracker: cannot write pipe.csv: it is not a regular file (a device, a FIFO or a socket); the event log must be one. "
         "Nothing was written\n"
     )
     assert not lock_path(fifo).exists()

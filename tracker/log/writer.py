@@ -113,7 +113,7 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _not_writable(location: Path, path: Path, ledger: Ledger = EVENT_LOG) -> str | None:
+def _not_writable(location: Path, path: Path, what: str = EVENT_LOG.name) -> str | None:
     """Why the log at ``path`` cannot be appended to (it exists and is not a regular file), or None.
 
     The configured log may be a link to a regular file; ``events.csv`` inside a folder of logs may not.
@@ -127,10 +127,10 @@ def _not_writable(location: Path, path: Path, ledger: Ledger = EVENT_LOG) -> str
         return None
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    return None if stat.S_ISREG(mode) else f"it is not a regular file (a device, a FIFO or a socket); the {ledger.name} is a CSV file"
+    return None if stat.S_ISREG(mode) else f"it is not a regular file (a device, a FIFO or a socket); the {what} must be one"
 
 
-def _flock(fd: int, log: Path, timeout: float, ledger: Ledger) -> None:
+def _flock(fd: int, log: Path, timeout: float, what: str) -> None:
     """Take the exclusive lock on ``fd``, waiting up to ``timeout`` seconds."""
     import fcntl
 
@@ -142,8 +142,7 @@ def _flock(fd: int, log: Path, timeout: float, ledger: Ledger) -> None:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 raise TrackerError(
-                    f"the {ledger.name} {display_path(log)} is busy: another writer has held it for {timeout:g} s; "
-                    "nothing was written, try again"
+                    f"the {what} {display_path(log)} is busy: another writer has held it for {timeout:g} s; nothing was written, try again"
                 ) from None
             time.sleep(0.002)  # appends hold the lock for milliseconds: look again soon
 
@@ -165,14 +164,14 @@ class Lock:
         os.pwrite(self._fd, _RECORD.format(length).encode(), 0)
 
 
-def _refuse_odd_lock_file(fd: int, lock: Path, ledger: Ledger) -> None:
+def _refuse_odd_lock_file(fd: int, lock: Path, what: str) -> None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise TrackerError(f"cannot use {display_path(lock)} as the {ledger.name}'s lock: it is not a regular file; remove it")
+        raise TrackerError(f"cannot use {display_path(lock)} as the {what}'s lock: it is not a regular file; remove it")
 
 
 @contextlib.contextmanager
-def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path | None = None, ledger: Ledger = EVENT_LOG) -> Iterator[Lock]:
+def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path | None = None, what: str = EVENT_LOG.name) -> Iterator[Lock]:
     """Hold the log's exclusive write lock (waiting up to ``timeout`` seconds for it).
 
     ``location``: what was configured (the log, or its folder); a log that is not a regular file is refused
@@ -181,10 +180,10 @@ def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path |
     try:
         import fcntl  # noqa: F401 - only to fail clearly where there are no file locks
     except ImportError:  # pragma: no cover - Windows
-        raise TrackerError(f"writing to the {ledger.name} needs a POSIX system (Linux or macOS); this one has no file locks") from None
+        raise TrackerError(f"writing to the {what} needs a POSIX system (Linux or macOS); this one has no file locks") from None
     if not log.parent.is_dir():
         raise TrackerError(f"cannot write {display_path(log)}: the folder {display_path(log.parent)} does not exist")
-    problem = _not_writable(location or log, log, ledger)
+    problem = _not_writable(location or log, log, what)
     if problem is not None:
         raise TrackerError(f"cannot write {display_path(log)}: {problem}. Nothing was written")
     lock = lock_path(log)
@@ -192,11 +191,11 @@ def locked(log: Path, timeout: float = LOCK_TIMEOUT_SECONDS, *, location: Path |
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | _LOCK_FLAGS, 0o666)
     except OSError:
         if os.path.islink(lock):  # never write the saved length into whatever a planted link names
-            raise TrackerError(f"cannot use {display_path(lock)} as the {ledger.name}'s lock: it is a symbolic link; remove it") from None
+            raise TrackerError(f"cannot use {display_path(lock)} as the {what}'s lock: it is a symbolic link; remove it") from None
         raise
-    _refuse_odd_lock_file(fd, lock, ledger)
+    _refuse_odd_lock_file(fd, lock, what)
     try:
-        _flock(fd, log, timeout, ledger)
+        _flock(fd, log, timeout, what)
         yield Lock(fd)
     finally:
         os.close(fd)  # closing the descriptor releases the lock
@@ -469,7 +468,7 @@ def _unterminated(record: str) -> bool:
 def find_partial(location: Path, ledger: Ledger = EVENT_LOG) -> Partial | None:
     """The half-written last line of the log, if it has one (read-only: nothing is changed)."""
     path = append_target(location)
-    if not path.is_file() or _not_writable(location, path, ledger) is not None:
+    if not path.is_file() or _not_writable(location, path, ledger.name) is not None:
         return None
     return _scan(path, ledger=ledger).partial
 
@@ -543,7 +542,7 @@ def repair_log(location: Path, now: dt.datetime, ledger: Ledger = EVENT_LOG) -> 
     with _plain_os_errors(path):
         if not path.is_file() or find_partial(location, ledger) is None:
             return None
-        with locked(path, location=location, ledger=ledger) as lock:
+        with locked(path, location=location, what=ledger.name) as lock:
             return _repair(path, _scan(path, ledger=ledger), now, lock, ledger)[1]
 
 
@@ -684,7 +683,7 @@ def append_rows(
     if unknown:
         raise ValueError(f"unknown column(s) {unknown}")
     path = append_target(location)
-    with _plain_os_errors(path), locked(path, location=location, ledger=ledger) as lock:
+    with _plain_os_errors(path), locked(path, location=location, what=ledger.name) as lock:
         scan, repair, added = _prepare(path, now, lock, ledger)
         # Where each id (and, to skip duplicates, each occurred + title + source) is first: "events.csv line 7".
         ids: dict[str, str] = {}

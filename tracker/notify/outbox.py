@@ -120,7 +120,7 @@ def notify(path: Path, now: Now, channels: Sequence[Channel], *, dry_run: bool =
             return Outcome(True, len(now.snapshots))
         _, messages = _queue(previous, now, names)
         return Outcome(False, len(now.snapshots), messages, list(previous.outbox))
-    with locked(path):
+    with locked(path, what="notification state file"):
         previous = read_state(path)
         if previous is None:
             write_state(path, State(1, now.as_of, dict(now.snapshots)))
