@@ -307,3 +307,23 @@ def test_a_link_beside_the_log_is_neither_read_nor_written_through(folder: Path,
         == "tracker: cannot write data/assessments.csv: it is a symbolic link; the assessments file is a CSV file. Nothing was written\n"
     )
     assert "TOKEN" in secret.read_text() and secret.read_text().count("\n") == 2
+
+
+def test_status_json_gives_the_last_assessment_made_by_the_as_of(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    ledger(folder / "data", GOOD, f"a2,{CHRISTMAS},2022-01-10,35,low,after the talks,CD,,")
+    by_id = lambda out: {s["id"]: s["assessment"] for s in json.loads(out)}  # noqa: E731
+    code, out, _ = cli(capsys, "status", "--as-of", "2021-12-09", "--format", "json")
+    assert code == 0 and by_id(out)[CHRISTMAS] is None
+    _, out, _ = cli(capsys, "status", "--as-of", "2021-12-20", "--format", "json")
+    assert by_id(out)[CHRISTMAS] == {
+        "id": "a1",
+        "probability": 70.0,
+        "confidence": "medium",
+        "assessed_at": "2021-12-10T09:00:00+00:00",
+        "assessed_by": "AB",
+        "note": "G7 statement",
+    }
+    _, out, _ = cli(capsys, "status", "--as-of", "2022-01-11", "--format", "json")
+    assert by_id(out)[CHRISTMAS]["assessed_at"] == "2022-01-10" and by_id(out)[CHRISTMAS]["probability"] == 35.0

@@ -75,7 +75,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     assessments = sorted(assess_all(scenarios, workspace.events, as_of, args.basis), key=urgency_key)
     found = reviews(assessments, workspace.events, workspace.judgements, scenario_commits(workspace.scenarios.files))
     if args.format == "json":
-        payload = [{**a.to_json(), **found[a.scenario.id].to_json(a.scenario)} for a in assessments]
+        judgements = workspace.judgements
+        payload = []
+        for a in assessments:
+            latest = judgements.latest(a.scenario.id, a.as_of, a.basis.value)  # the analysts' last word by the as-of
+            payload.append({**a.to_json(), **found[a.scenario.id].to_json(a.scenario), "assessment": latest.to_json() if latest else None})
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK

@@ -36,6 +36,16 @@ class Judgement:
     row_id: str = ""  # the id of that version's own row ("" or ``id`` for an assessment never corrected)
     date_only: bool = False  # ``assessed_at`` was a date: shown as that date, counted from its start in UTC
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "probability": self.probability,
+            "confidence": self.confidence,
+            "assessed_at": self.assessed_at.date().isoformat() if self.date_only else self.assessed_at.isoformat(),
+            "assessed_by": self.assessed_by,
+            "note": self.note,
+        }
+
     @property
     def version_id(self) -> str:
         """The row a correction of this assessment names in ``corrects``."""
