@@ -104,13 +104,13 @@ def _already(event_id: str, place: str, what: str) -> int:
     return EXIT_OK
 
 
-def _saved(receipt: Receipt, row: dict[str, str], what: str) -> int | None:
+def _saved(receipt: Receipt, row: dict[str, str], what: str, *, verb: str = "Logged") -> int | None:
     """Say what a save did; the exit code when it only found the row already saved."""
     if receipt.repair is not None:
         print(f"tracker: warning: {receipt.repair.message}", file=sys.stderr)
     if receipt.already:
         return _already(receipt.already[0].event_id, receipt.already[0].place, what)
-    print(f"Logged {row['id']} ({what}) to {display_path(receipt.path)}")
+    print(f"{verb} {row['id']} ({what}) to {display_path(receipt.path)}")
     return None
 
 
@@ -343,12 +343,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
     what = f"{row['probability']} % that {row['scenario']} ends enacted, {row['confidence']} confidence"
     if row["corrects"]:
         what += f"; corrects {row['corrects']}"
-    if receipt.repair is not None:
-        print(f"tracker: warning: {receipt.repair.message}", file=sys.stderr)
-    if receipt.already:
-        return _already(receipt.already[0].event_id, receipt.already[0].place, what)
-    print(f"Recorded {row['id']} ({what}) to {display_path(receipt.path)}")
-    return EXIT_OK
+    code = _saved(receipt, row, what, verb="Recorded")
+    return EXIT_OK if code is None else code
 
 
 def _add_write_options(command: argparse.ArgumentParser) -> None:

@@ -419,6 +419,31 @@ def _label_moved(fig: go.Figure, ticks: Sequence[tuple[dt.datetime, str, str]]) 
         fig.update_yaxes(range=[-0.5, len(order) - 0.5 + 0.6])
 
 
+def _steps(
+    x: Sequence[dt.datetime],
+    y: Sequence[float],
+    end: dt.datetime,
+    *,
+    name: str,
+    look: tuple[str, str, str],
+    hover: Sequence[str],
+    template: str,
+    size: int,
+) -> go.Scatter:
+    """A step line through the points, held at its last value to ``end``; ``look`` is (colour, dash, marker symbol)."""
+    colour, dash, symbol = look
+    return go.Scatter(
+        x=[*x, max(end, x[-1])],
+        y=[*y, y[-1]],
+        mode="lines+markers",
+        line={"shape": "hv", "color": colour, "dash": dash, "width": 3},
+        marker={"symbol": symbol, "size": [size] * len(x) + [0]},  # the last point only holds the line to the end
+        name=name,
+        customdata=[*hover, ""],
+        hovertemplate=template + "<extra>" + name + "</extra>",
+    )
+
+
 def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.tzinfo) -> go.Figure:
     """Cumulative escalation vs de-escalation signposts over time (step lines, distinct dashes and markers)."""
     tz_name = getattr(tz, "key", "UTC")
@@ -430,16 +455,17 @@ def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.
             ("Escalation signposts", [p.escalation for p in points], "#D55E00", "solid", "triangle-up"),
             ("De-escalation signposts", [p.de_escalation for p in points], "#0072B2", "dash", "triangle-down"),
         ):
+            hover = [_text(p.event_id) for p in points]
             fig.add_trace(
-                go.Scatter(
-                    x=[*x, max(end, x[-1])],
-                    y=[*values, values[-1]],
-                    mode="lines+markers",
-                    line={"shape": "hv", "color": colour, "dash": dash, "width": 3},
-                    marker={"symbol": symbol, "size": 9},
+                _steps(
+                    x,
+                    values,
+                    end,
                     name=name,
-                    customdata=[_text(p.event_id) for p in points] + [""],
-                    hovertemplate="%{y} by %{x|%Y-%m-%d}<br>%{customdata}<extra>" + name + "</extra>",
+                    look=(colour, dash, symbol),
+                    hover=hover,
+                    template="%{y} by %{x|%Y-%m-%d}<br>%{customdata}",
+                    size=9,
                 )
             )
     _base_layout(fig, 300, tz_name)
@@ -480,17 +506,9 @@ def likelihood_figure(view: LikelihoodView, as_of: dt.datetime, tz: dt.tzinfo) -
         x = [j.assessed_at.replace(tzinfo=None) if j.date_only else _local([j.assessed_at], tz)[0] for j in made]
         y = [j.probability for j in made]
         hover = [_text(f"{j.probability:g} % ({j.confidence} confidence)") + "<br>" + _text(without_link(j.note)[0], 80) for j in made]
+        shown = _text(name, 40)
         fig.add_trace(
-            go.Scatter(
-                x=[*x, max(end, x[-1])],
-                y=[*y, y[-1]],
-                mode="lines+markers",
-                line={"shape": "hv", "color": colour, "dash": dash, "width": 3},
-                marker={"symbol": symbol, "size": [11] * len(made) + [0]},  # the last point only holds the line to the end
-                name=_text(name, 40),
-                customdata=[*hover, ""],
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra>" + _text(name, 40) + "</extra>",
-            )
+            _steps(x, y, end, name=shown, look=(colour, dash, symbol), hover=hover, template="%{x|%Y-%m-%d}: %{customdata}", size=11)
         )
     _base_layout(fig, 300, tz_name)
     fig.update_yaxes(title={"text": "Enacted (%)"}, range=[-3, 103], gridcolor="#E4E7EC", ticksuffix=" %", dtick=25)
