@@ -80,3 +80,13 @@ def test_a_writer_records_one_and_sees_it_at_once(writable: Path) -> None:  # no
     ]
     assert any("Saved assessment" in shown(s.value) and "70 % that it ends enacted" in shown(s.value) for s in at.success)
     assert "70 % that it ends enacted (high confidence), by AB" in words(at)
+
+
+def test_a_board_card_shows_the_last_assessment_made_by_the_as_of_instant(assessed: Path) -> None:
+    def card_lines(as_of: str) -> list[str]:
+        at = open_app("board", {"as_of": as_of})
+        return [shown(c.value) for c in at.caption if "Likelihood" in c.value]
+
+    assert card_lines("2021-12-07") == []
+    assert card_lines("2021-12-10") == [":material/percent: Likelihood 60 % enacted (AB, 2021-12-08)"]
+    assert card_lines("2021-12-20") == [":material/percent: Likelihood 80 % enacted (CD, 2021-12-16)"]

@@ -24,6 +24,7 @@ from tracker.report.views import (
     countdown,
     deadline_texts,
     labels,
+    likelihood_view,
     open_later_text,
     reason,
     status_counts,
@@ -90,6 +91,8 @@ def _card(ctx: Context, item: Assessment, review: Review) -> None:
             st.markdown(f"<div style='font-size:1.05rem;font-weight:600;'>Decided {decided}</div>", unsafe_allow_html=True)
         st.caption(f"Deadline **{own}**" + (" (your zone too)" if viewer == own else f" · {viewer} your time"))
         st.markdown(f"<div style='font-size:0.9rem;'>{html_literal(reason(item))}</div>", unsafe_allow_html=True)
+        if likelihood := likelihood_view(ctx.workspace.judgements, item).short(ctx.tz):
+            st.caption(f":material/percent: {markdown_literal(likelihood)}")
         who = " · ".join(
             part for part in (", ".join(scenario.actors), "→ " + ", ".join(scenario.targets) if scenario.targets else "") if part
         )

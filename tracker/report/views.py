@@ -370,6 +370,14 @@ class LikelihoodView:
         by = f" by {last.assessed_by}" if last.assessed_by else ""
         return f"{last.probability:g} % that it ends enacted ({last.confidence} confidence),{by} on {assessed_on(last, tz)[:10]}"
 
+    def short(self, tz: dt.tzinfo) -> str:
+        """For a card: 'Likelihood 70 % enacted (AB, 2021-12-10)'; '' without any assessment."""
+        last = self.latest
+        if last is None:
+            return ""
+        who = ", ".join(part for part in (last.assessed_by, assessed_on(last, tz)[:10]) if part)
+        return f"Likelihood {last.probability:g} % enacted ({who})"
+
     def rows(self, tz: dt.tzinfo) -> list[dict[str, str | None]]:
         """The table: newest first; the note's link apart (a link column); a corrected assessment says so."""
         rows: list[dict[str, str | None]] = []
