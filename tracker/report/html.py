@@ -12,7 +12,7 @@ import html
 from tracker.engine.impact import Impact
 from tracker.engine.status import Status, Timing
 from tracker.report.style import style
-from tracker.report.views import Countdown
+from tracker.report.views import Countdown, HistorySpell
 from tracker.text import html_literal, source_link
 
 
@@ -62,4 +62,24 @@ def impact_html(impact: Impact, title: str) -> str:
         'style="margin:0.3rem 0;line-height:1.9;">'
         f"{status_chip_html(impact.before.status)} → {status_chip_html(impact.after.status)} &nbsp;"
         f"<b>{html_literal(title)}</b>: {html_literal(impact.message)}</div>"
+    )
+
+
+def history_strip_html(spells: list[HistorySpell]) -> str:
+    """A scenario's status history as one strip: a stretch per status, wide by how long it lasted (but never too narrow
+    for its word), each with the status word, the day it began and how long it lasted; the reason is its tooltip."""
+    total = sum(spell.seconds for spell in spells) or 1.0
+    items = []
+    for spell in spells:
+        look = style(spell.status)
+        lasted = html.escape(spell.length) if spell.seconds else "now"
+        items.append(
+            f'<div role="listitem" class="history-spell" data-status="{spell.status.value}" title="{html.escape(spell.why)}" '
+            f'style="flex:{spell.seconds / total:.4f} 1 8.5rem;background:{look.colour};color:{look.ink};padding:0.3rem 0.5rem;">'
+            f'<b>{html.escape(look.word)}</b><br><span class="history-since" style="white-space:nowrap;">from {spell.since}</span> · '
+            f'<span style="white-space:nowrap;">{lasted}</span></div>'
+        )
+    return (
+        '<div role="list" aria-label="Status history" class="status-history" style="display:flex;flex-wrap:wrap;gap:3px;'
+        f'border-radius:0.4em;overflow:hidden;font-size:0.9rem;line-height:1.35;">{"".join(items)}</div>'
     )

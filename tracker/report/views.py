@@ -9,14 +9,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tracker.engine.history import status_history
 from tracker.engine.review import Review
-from tracker.engine.status import URGENCY, Assessment, Status, counts_as_response, in_trigger_window, urgency_key
+from tracker.engine.status import (
+    URGENCY,
+    AsOf,
+    Assessment,
+    Basis,
+    Status,
+    counts_as_response,
+    in_trigger_window,
+    instant_for,
+    urgency_key,
+)
 from tracker.judgement.model import Judgement, Judgements
 from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
 from tracker.scenario.model import Scenario, deadline_text
 from tracker.text import fold, folded, has_words, markdown_literal, without_link
-from tracker.timeutil import day_number, duration_words, format_remaining, from_ns, to_ns
+from tracker.timeutil import UTC, day_number, duration_words, format_remaining, from_ns, to_ns
 
 
 @dataclass(frozen=True)
@@ -347,6 +358,44 @@ def reason(assessment: Assessment) -> str:
     if trigger.kind == "unless":
         return f"Triggers at the deadline unless: {trigger.match.description}."
     return f"Triggers on the first event matching: {trigger.match.description}."
+
+
+@dataclass(frozen=True)
+class HistorySpell:
+    """One stretch of a scenario's status history, as the Scenario page's strip shows it (times in the scenario's zone)."""
+
+    status: Status
+    start: dt.datetime
+    end: dt.datetime  # the next change, or the as-of instant
+    why: str  # the card's reason line at ``start``
+
+    @property
+    def since(self) -> str:
+        """The day the status began; with the time when it did not begin at midnight (a timed event, a deadline at noon)."""
+        return self.start.strftime("%Y-%m-%d" if self.start.time() == dt.time() else "%Y-%m-%d %H:%M")
+
+    @property
+    def seconds(self) -> float:
+        """How long it lasted: elapsed time, also across a change to summer time."""
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds()
+
+    @property
+    def length(self) -> str:
+        return format_remaining(self.seconds)
+
+
+def history_view(scenario: Scenario, log: EventLog, as_of: AsOf, basis: Basis) -> list[HistorySpell]:
+    """How the scenario's status changed from its opening to the as-of instant, on the basis chosen: a replay shows
+    nothing after its as-of. A zero-length spell (a status that changed again at the same instant) is left out."""
+    tz = scenario.tz
+    end = instant_for(as_of, tz).astimezone(tz)
+    spells = status_history(scenario, log, min(scenario.opened_at, end), end, basis)
+    ends = [spell.start for spell in spells[1:]] + [end]
+    found = [
+        HistorySpell(spell.status, spell.start.astimezone(tz), until, reason(spell.assessment))
+        for spell, until in zip(spells, ends, strict=True)
+    ]
+    return [spell for spell in found if spell.end > spell.start] or found[-1:]
 
 
 # --- analysts' likelihood -----------------------------------------------------------------------------------------------
