@@ -35,6 +35,8 @@ from tracker.report.views import (
 )
 from tracker.text import markdown_code, markdown_literal, source_link
 
+_PICK = "scenario_pick"
+
 
 def _pick(ctx: Context) -> Assessment | None:
     wanted = st.query_params.get(SCENARIO_PARAM)
@@ -55,17 +57,21 @@ def _pick(ctx: Context) -> Assessment | None:
     if not items:
         st.info("No valid scenarios. See Data health.", icon=":material/info:")
         return None
-    index = ids.index(wanted) if wanted in ids else 0
+    # The URL is the truth: after Back, Forward or a link it names the scenario, and the picker follows it rather than
+    # keeping what was picked earlier in this session.
+    if wanted in ids:
+        st.session_state[_PICK] = wanted
+    elif st.session_state.get(_PICK) not in ids:
+        st.session_state[_PICK] = ids[0]
 
     def on_pick() -> None:
-        st.query_params[SCENARIO_PARAM] = st.session_state["scenario_pick"]
+        st.query_params[SCENARIO_PARAM] = st.session_state[_PICK]
 
     chosen = st.selectbox(
         "Scenario",
         ids,
-        index=index,
         format_func=lambda i: next(a.scenario.title for a in items if a.scenario.id == i),
-        key="scenario_pick",
+        key=_PICK,
         on_change=on_pick,
     )
     if later := len(everything) - len(items):
