@@ -3,23 +3,24 @@
 # A page script: Streamlit runs it when its page is open (see components/navigation.py).
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pandas as pd
 import streamlit as st
 
 from components import event_form
-from components.context import SCENARIO_PARAM, Context, current
+from components.context import SCENARIO_PARAM, Context, current, tick_interval, workspace
 from components.event_view import event_card
 from components.git_views import history_section
 from components.likelihood import likelihood_section
 from components.widgets import explanation_block, problems_banner, replay_note
 from tracker.engine.since import deciding_events
-from tracker.engine.status import Assessment, Status
+from tracker.engine.status import Assessment, Status, assess
 from tracker.files import InputRefused, read_input
 from tracker.problems import display_path
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
-from tracker.report.html import countdown_html, source_html, status_chip_html
+from tracker.report.html import countdown_html, history_strip_html, source_html, status_chip_html
 from tracker.report.views import (
     STALE_ICON,
     STALE_WORD,
@@ -28,12 +29,14 @@ from tracker.report.views import (
     countdown,
     deadline_texts,
     describe_rules,
+    history_view,
     open_later_text,
     review_facts,
     scenario_detail,
     signpost_series,
 )
 from tracker.text import markdown_code, markdown_literal, source_link
+from tracker.timeutil import UTC
 
 _PICK = "scenario_pick"
 
@@ -126,6 +129,36 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     )
 
 
+def _status(ctx: Context, assessment: Assessment) -> None:
+    """Status, countdown, review, why and the status history; live, they follow the clock as the Board's cards do."""
+    scenario = assessment.scenario
+    live = ctx.as_of.live
+
+    @st.fragment(run_every=tick_interval() if live else None)
+    def head() -> None:
+        # Live: assessed afresh at each tick (the log as now cached), so the countdown ticks and a deadline passing flips
+        # the status on screen.
+        log = workspace().events if live else ctx.workspace.events
+        as_of = dt.datetime.now(UTC).astimezone(ctx.tz) if live else ctx.as_of.chosen
+        item = assess(scenario, log, as_of, ctx.basis) if live else assessment
+        left = countdown(item)
+        own, viewer = deadline_texts(item, ctx.tz)
+        review = review_facts(ctx.reviews([item])[scenario.id], scenario)
+        columns = st.columns([2, 2, 3])
+        stale = f"  \n:orange-badge[{STALE_ICON} {STALE_WORD}: due for review]" if review.stale else ""
+        columns[0].markdown(status_chip_html(item.status, large=True, timing=item.timing) + stale, unsafe_allow_html=True)
+        if left.target:
+            columns[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
+        columns[2].markdown(f"**Deadline** {own}" + ("  \n(your zone too)" if viewer == own else f"  \n{viewer} (your time)"))
+        _review_line(review)
+        explanation_block(item)
+        st.subheader("Status history")
+        st.markdown(history_strip_html(history_view(scenario, log, as_of, ctx.basis)), unsafe_allow_html=True)
+        st.caption("From its opening to the as-of instant: each status, the day it began and how long it lasted; hover for why.")
+
+    head()
+
+
 def render(ctx: Context) -> None:
     problems_banner(ctx.problems)
     assessment = _pick(ctx)
@@ -136,17 +169,7 @@ def render(ctx: Context) -> None:
     detail = scenario_detail(assessment, log)
     st.title(markdown_literal(scenario.title))
     st.caption(replay_note(ctx.as_of, ctx.tz))
-    left = countdown(assessment)
-    own, viewer = deadline_texts(assessment, ctx.tz)
-    review = review_facts(ctx.reviews([assessment])[scenario.id], scenario)
-    head = st.columns([2, 2, 3])
-    stale = f"  \n:orange-badge[{STALE_ICON} {STALE_WORD}: due for review]" if review.stale else ""
-    head[0].markdown(status_chip_html(assessment.status, large=True, timing=assessment.timing) + stale, unsafe_allow_html=True)
-    if left.target:
-        head[1].markdown(countdown_html(left, scenario.id, size="2.2rem"), unsafe_allow_html=True)
-    head[2].markdown(f"**Deadline** {own}" + ("  \n(your zone too)" if viewer == own else f"  \n{viewer} (your time)"))
-    _review_line(review)
-    explanation_block(assessment)
+    _status(ctx, assessment)
     deciding = deciding_events(assessment, log)
     if deciding:
         st.subheader("Deciding events")
