@@ -7,13 +7,14 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import run
+from tests.test_app import demo_copy, run  # noqa: F401  (demo_copy: a fixture)
 from tracker.report.tables import LINK, download_csv, download_name, event_rows
 
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -119,3 +120,30 @@ def test_event_rows_leave_no_missing_cell_and_split_lists() -> None:
     assert list(rows["source"]) == ["Reuters: X", "Phone call"] and list(rows[LINK]) == ["https://www.reuters.com/x", ""]
     assert list(rows["notes"]) == ["", "n"]
     assert download_csv(rows).decode("utf-8").splitlines()[1] == '"a","T","US;Russia","","","Reuters: X","https://www.reuters.com/x",""'
+
+
+@pytest.mark.parametrize(
+    ("params", "page"),
+    [
+        ({"as_of": "2022-02-01", "since": "2021-12-20"}, "since"),
+        ({"as_of": "2022-03-01", "scenario": CHRISTMAS}, None),
+    ],
+    ids=["since", "scenario"],
+)
+def test_event_tables_elsewhere_link_their_sources_and_leave_no_missing_cell(params: dict[str, str], page: str | None) -> None:
+    at = run(params, page=page)
+    tables = [i for i, d in enumerate(at.dataframe) if "Cited as" in d.value.columns]
+    assert tables
+    for index in tables:
+        table = at.dataframe[index].value
+        _no_missing_cells(table)
+        assert table["Source"].str.startswith("https://").any()
+        _, config = _config(at, index)
+        assert config["Source"]["type_config"]["type"] == "link"
+
+
+def test_the_health_table_leaves_no_missing_cell(demo_copy: Path) -> None:  # noqa: F811
+    (demo_copy / "scenarios" / "broken-one.yaml").write_text("id: broken-one\ntitle: Broken\nopened: 2021-12-01\n", encoding="utf-8")
+    table = run(page="health").dataframe[0].value
+    assert any(where.endswith("broken-one.yaml:1:1") for where in table["Where"])
+    _no_missing_cells(table)
