@@ -99,9 +99,9 @@ def render(ctx: Context) -> None:
         column_order=order,
         column_config={
             "occurred": st.column_config.TextColumn("Occurred", help="As logged: a date, or a date and time with its offset"),
-            "title": st.column_config.TextColumn("Title", width=340),
-            MATCHED: st.column_config.ListColumn("Matched scenarios", width="medium"),
-            LINK: st.column_config.LinkColumn("Source", display_text=LINK_HOST, width=130, help="The source's first https:// link"),
+            "title": st.column_config.TextColumn("Title", width=300),
+            MATCHED: st.column_config.ListColumn("Matched scenarios", width=240),
+            LINK: st.column_config.LinkColumn("Source", display_text=LINK_HOST, width=165, help="The source's first https:// link"),
             KIND: st.column_config.TextColumn("Kind", help="threat, statement, proposal, decision, in-force, action or report"),
             "actors": st.column_config.ListColumn("Actors"),
             "targets": st.column_config.ListColumn("Targets"),
