@@ -85,8 +85,8 @@ def test_slides_read_at_briefing_screen_sizes(app_server: AppServer, open_page: 
     assert page.locator(".big-countdown").inner_text() == "5 d 0 h"
     assert page.locator(".slide-status .status-chip").inner_text().strip().endswith("Due soon")
     assert page.locator(".viewer-deadline").inner_text() == "2021-12-25 23:00 Europe/London"
-    assert page.locator(".js-plotly-plot:visible").count() == 1  # the chart drawn for this screen
-    assert page.locator(".js-plotly-plot:visible .main-svg").first.is_visible()
+    page.locator(".js-plotly-plot:visible .main-svg").first.wait_for(state="visible", timeout=30_000)  # Plotly draws after the run
+    assert page.locator(".js-plotly-plot:visible").count() == 1  # of the two drawn, the chart for this screen
     assert STAMP in page.locator(".presenter-stamp").inner_text()
     assert_no_chrome(page)
     assert_fits_the_screen(page, width, height)
