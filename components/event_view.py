@@ -6,7 +6,16 @@ import streamlit as st
 
 from tracker.log.events import Event
 from tracker.report.html import source_html
+from tracker.report.tables import LINK_HOST
 from tracker.text import markdown_code, markdown_literal
+
+
+def source_columns() -> dict[str, st.column_config.ColumnConfig]:
+    """The column configuration of tracker.report.tables.source_cells: the link named by its site, then the words."""
+    return {
+        "Source": st.column_config.LinkColumn("Source", display_text=LINK_HOST, width=165, help="The source's first https:// link"),
+        "Cited as": st.column_config.TextColumn("Cited as", width="medium", help="The source as logged, without its link"),
+    }
 
 
 def event_card(event: Event, note: str = "") -> None:

@@ -14,7 +14,6 @@ import streamlit as st
 from tracker.git.compare import RevisionDiff, diff_revisions, recent_revisions
 from tracker.git.history import ScenarioHistory, scenario_history
 from tracker.git.repo import Commit, GitError
-from tracker.report.style import label
 from tracker.text import markdown_code, markdown_literal
 
 
@@ -71,48 +70,3 @@ def revision_choices(scenarios: Path, events: Path) -> list[Commit] | str:
 
 def revision_diff(scenarios: Path, events: Path, before: str, after: str | None, as_of: dt.datetime) -> RevisionDiff | str:
     return _diff(str(scenarios), str(events), before, after, as_of)
-
-
-def diff_section(diff: RevisionDiff) -> None:
-    """Scenarios added, removed and changed field by field, and whose status differs."""
-    for notice in diff.notices:
-        st.caption(markdown_literal(notice))
-    added = [s for s in diff.scenarios if s.kind == "added"]
-    removed = [s for s in diff.scenarios if s.kind == "removed"]
-    changed = [s for s in diff.scenarios if s.kind == "changed"]
-    moved = [s for s in diff.scenarios if s.status_changed]
-    cols = st.columns(5)
-    cols[0].metric("Added", len(added))
-    cols[1].metric("Removed", len(removed))
-    cols[2].metric("Changed", len(changed))
-    cols[3].metric("Status differs", len(moved))
-    cols[4].metric("Events added", len(diff.events_added))
-    if moved:
-        st.markdown("#### Status differs")
-        st.dataframe(
-            [
-                {
-                    "Scenario": s.title,
-                    "Before": label(s.status_before) if s.status_before else "—",
-                    "After": label(s.status_after) if s.status_after else "—",
-                    "Id": s.scenario_id,
-                }
-                for s in moved
-            ],
-            hide_index=True,
-            width="stretch",
-        )
-    for title, items in (("Added", added), ("Removed", removed), ("Changed", changed)):
-        if not items:
-            continue
-        st.markdown(f"#### {title}")
-        for item in items:
-            with st.container(border=True):
-                st.markdown(f"**{markdown_literal(item.title)}** {markdown_code(item.scenario_id)}")
-                for change in item.changes:
-                    st.markdown(f"- {markdown_literal(change.summary)}")
-    if diff.problems:
-        with st.expander(f"{len(diff.problems)} file problem(s) on either side"):
-            st.code("\n".join(str(p) for p in diff.problems), language="text")
-    if not (added or removed or changed or moved):
-        st.success("No scenario was added, removed or changed, and no status differs.", icon=":material/check_circle:")

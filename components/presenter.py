@@ -21,7 +21,6 @@ from tracker.engine.status import Assessment, Basis, format_instant
 from tracker.git.data_revision import DataRevision
 from tracker.report import slides
 from tracker.report.figures import scenario_timeline_figure
-from tracker.report.pack import one_row
 from tracker.report.views import Filters, board_view, scenario_detail
 from tracker.timeutil import UTC
 
@@ -69,9 +68,8 @@ def advance_from_url() -> tuple[float | None, str | None]:
     return seconds, None
 
 
-def slide_from_url(items: list[Assessment]) -> int:
-    """The slide to show: `slide` (clamped to the deck), else the slide of `scenario`, else the overview."""
-    total = 1 + len(items)
+def slide_from_url(items: list[Assessment], total: int) -> int:
+    """The slide to show: `slide` (clamped to the deck of ``total`` slides), else the slide of `scenario`, else the overview."""
     text = st.query_params.get(SLIDE_PARAM)
     if text is None and (wanted := st.query_params.get("scenario")):
         ids = [a.scenario.id for a in items]
@@ -104,6 +102,7 @@ def render(ctx: Context) -> None:
     interval, problem = advance_from_url()
     revision = data_revision()
     log = ctx.workspace.events
+    unloaded = slides.unloaded_files(ctx.problems)
     tick = interval or (tick_interval().total_seconds() if ctx.as_of.live else None)
 
     @st.fragment(run_every=tick)
@@ -112,23 +111,30 @@ def render(ctx: Context) -> None:
         everything = assessments(instant if ctx.as_of.live else ctx.as_of.chosen, ctx.basis)
         view = board_view(everything, filters_from_url(), include_upcoming=upcoming_from_url())
         items = view.shown
-        total = 1 + len(items)
-        number = _auto_advance(slide_from_url(items), total, interval)
+        total = 1 + len(items) + (1 if unloaded else 0)  # the overview, a slide per scenario, the files that did not load
+        number = _auto_advance(slide_from_url(items, total), total, interval)
         if st.query_params.get(SLIDE_PARAM) != str(number):
             st.query_params[SLIDE_PARAM] = str(number)
         if number == 1:
-            st.html(slides.overview_html(items, view.in_view, ctx.tz, view.open_later))
+            st.html(slides.overview_html(items, view.in_view, ctx.tz, view.open_later, unloaded=len(unloaded)))
+        elif number > 1 + len(items):
+            st.html(slides.problems_html(unloaded))
         else:
             item = items[number - 2]
             st.html(slides.scenario_head_html(item, ctx.tz))
             figure = scenario_timeline_figure(scenario_detail(item, log), log, instant, ctx.tz)
-            st.plotly_chart(
-                one_row(figure, height=270, font_size=17),
-                key=f"slide_chart_{number}",
-                theme=None,  # the figure's own high-contrast fonts and colours, not Streamlit's lighter ones
-                config={"displaylogo": False, "displayModeBar": False, "staticPlot": True},
-            )
-            st.html(slides.deciding_html(item, log))
+            # One scenario is one bar: the chart takes part of the width and its deciding events the rest.
+            chart, deciding = st.columns([3, 2], gap="large", vertical_alignment="center")
+            with chart:
+                for name, (width, height) in slides.SLIDE_SIZES.items():  # the stylesheet shows the one for this screen
+                    with st.container(key=f"slide-chart-{name}"):
+                        st.plotly_chart(
+                            slides.slide_chart(figure, width, height),
+                            key=f"slide_chart_{number}_{name}",
+                            theme=None,  # the figure's own high-contrast fonts and colours, not Streamlit's lighter ones
+                            config={"displaylogo": False, "displayModeBar": False, "staticPlot": True},
+                        )
+            deciding.html(slides.deciding_html(item, log))
         as_of = format_instant(instant, ctx.tz) if ctx.as_of.live else as_of_words(ctx.as_of, ctx.tz)
         if ctx.basis is Basis.KNOWN:
             as_of += ", counting events from when they were logged"

@@ -137,7 +137,7 @@ def test_scenario_page_explains_and_lists_deciding_events() -> None:
     assert "Deciding events" in [h.value for h in at.subheader]
     matched = next(d.value for d in at.dataframe if "Role" in d.value.columns)
     assert "Response" in set(matched["Role"])
-    assert matched["Link"].notna().any()
+    assert matched["Source"].str.startswith("https://").any() and matched["Cited as"].all()
 
 
 def test_unknown_scenario_in_link_says_so() -> None:
@@ -169,11 +169,11 @@ def test_events_page_table_and_matches() -> None:
     table = at.dataframe[0].value
     assert len(table) == len(expected_events_by("2022-03-01"))
     row = table[table["id"] == "2022-02-22-us-first-tranche-sanctions"]
-    assert not row.empty and "joint-sanctions-christmas-2021" in row["scenarios"].iloc[0]
+    assert not row.empty and "joint-sanctions-christmas-2021" in row["matched_scenarios"].iloc[0]
     at.text_input(key="events_q").set_value("SWIFT").run()
     found = at.dataframe[0].value
     assert 0 < len(found) < len(table)
-    assert all("swift" in " ".join(row).lower() for row in found[["title", "source", "notes", "id"]].itertuples(index=False))
+    assert all("swift" in " ".join(row).lower() for row in found[["title", "source", "link", "notes", "id"]].itertuples(index=False))
 
 
 ZONES = ["America/New_York", "Asia/Tokyo", "UTC"]
@@ -356,10 +356,10 @@ def test_the_scenario_picker_offers_only_scenarios_open_by_the_as_of() -> None:
 
 def test_the_events_page_names_only_scenarios_open_by_the_as_of() -> None:
     at = run({"as_of": "2021-12-20"}, page="events")
-    named = {s for cell in at.dataframe[0].value["scenarios"] for s in cell.split(", ") if s}
+    named = {s for cell in at.dataframe[0].value["matched_scenarios"] for s in cell}
     open_then = {sid for sid, status in expected("2021-12-20").items() if status != "upcoming"}
     assert named and named <= open_then
     later = run({"as_of": "2022-03-01"}, page="events")
     table = later.dataframe[0].value
     row = table[table["id"] == "2022-02-22-us-first-tranche-sanctions"]
-    assert "joint-sanctions-christmas-2021" in row["scenarios"].iloc[0]
+    assert "joint-sanctions-christmas-2021" in row["matched_scenarios"].iloc[0]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.context import Context, current, data_paths
-from components.git_views import diff_section, revision_choices, revision_diff
+from components.git_views import revision_choices, revision_diff
 from components.widgets import replay_note
-from tracker.text import markdown_literal
+from tracker.git.compare import RevisionDiff
+from tracker.report.style import label
+from tracker.report.views import ChangedScenario, changes_view
+from tracker.text import markdown_code, markdown_literal
 
 WORKING = "working tree (the files as they are now)"
 
@@ -36,7 +39,63 @@ def render(ctx: Context) -> None:
     if isinstance(result, str):
         st.error(markdown_literal(result), icon=":material/error:")
         return
-    diff_section(result)
+    _diff(result)
+
+
+def _scenarios(title: str, items: list[ChangedScenario]) -> None:
+    if not items:
+        return
+    st.header(title)
+    for item in items:
+        with st.container(border=True):
+            st.markdown(f"**{markdown_literal(item.diff.title)}** {markdown_code(item.diff.scenario_id)}")
+            st.markdown("\n".join(f"- {markdown_literal(change.summary)}" for change in item.changes))
+
+
+def _diff(diff: RevisionDiff) -> None:
+    """Whose status differs, then deadlines, triggers and responses changed, scenarios added and removed, the rest; test
+    cases folded away (the order: tracker.report.views.changes_view)."""
+    for notice in diff.notices:
+        st.caption(markdown_literal(notice))
+    view = changes_view(diff.scenarios)
+    changed = [s for s in diff.scenarios if s.kind == "changed"]
+    cols = st.columns(5)
+    cols[0].metric("Added", len(view.added))
+    cols[1].metric("Removed", len(view.removed))
+    cols[2].metric("Changed", len(changed))
+    cols[3].metric("Status differs", len(view.status_differs))
+    cols[4].metric("Events added", len(diff.events_added))
+    if view.status_differs:
+        st.header("Status differs")
+        st.dataframe(
+            [
+                {
+                    "Scenario": s.title,
+                    "Before": label(s.status_before) if s.status_before else "—",
+                    "After": label(s.status_after) if s.status_after else "—",
+                    "Id": s.scenario_id,
+                }
+                for s in view.status_differs
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={"Scenario": st.column_config.TextColumn(width="large")},
+        )
+    _scenarios("Deadlines, triggers and responses changed", view.leading)
+    _scenarios("Added", view.added)
+    _scenarios("Removed", view.removed)
+    _scenarios("Other changes", view.other)
+    if view.tests:
+        with st.expander(f"Test changes ({len(view.tests)})", icon=":material/science:"):
+            lines = [
+                f"- **{markdown_literal(s.title)}** {markdown_code(s.scenario_id)}: {markdown_literal(c.summary)}" for s, c in view.tests
+            ]
+            st.markdown("\n".join(lines))
+    if diff.problems:
+        with st.expander(f"{len(diff.problems)} file problem(s) on either side"):
+            st.code("\n".join(str(p) for p in diff.problems), language="text")
+    if not diff.scenarios:
+        st.success("No scenario was added, removed or changed, and no status differs.", icon=":material/check_circle:")
 
 
 render(current())

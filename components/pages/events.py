@@ -17,9 +17,11 @@ from components.context import Context, current, matches
 from components.widgets import problems_banner, replay_note
 from tracker.engine.status import Status
 from tracker.log.events import COLUMNS, KIND, split_values
-from tracker.report.tables import download_csv
+from tracker.report.tables import LINK, LINK_HOST, download_csv, download_name, event_rows
 from tracker.scenario.model import EVENT_KINDS
 from tracker.text import folded, has_words
+
+MATCHED = "matched_scenarios"  # the scenarios (open by the as-of) that each event matches
 
 
 def has_any(cell: str, chosen: frozenset[str]) -> bool:
@@ -50,13 +52,12 @@ def render(ctx: Context) -> None:
     frame = log.table.take(known).to_pandas()
     # Where each event stands on the viewer's calendar: a date-only event on its own date, in any zone.
     frame.insert(1, "when", log.wall_clock(known, ctx.tz))
-    added = [] if KIND in frame.columns else [KIND]  # the column is optional in the log; blank when absent
-    for column in added:
-        frame[column] = ""
+    if KIND not in frame.columns:  # the column is optional in the log; blank when absent
+        frame[KIND] = ""
     matched = matches()
     # Only scenarios open by the as-of: a replay never names one whose tracking starts later.
     tracked = {a.scenario.id for a in ctx.assessments if a.status is not Status.UPCOMING}
-    frame["scenarios"] = [", ".join(s for s in matched.get(int(p), []) if s in tracked) for p in known]
+    frame[MATCHED] = [[s for s in matched.get(int(p), []) if s in tracked] for p in known]
     frame["revised"] = event_form.revision_notes(log, frame["id"])
     if "logged_by" in frame.columns:  # in full to those who may write, else initials: in the table and the download
         frame["logged_by"] = frame["logged_by"].fillna("").map(writing.logged_by_shown())
@@ -85,36 +86,39 @@ def render(ctx: Context) -> None:
     if text.strip():
         haystack = frame["title"] + " " + frame["source"] + " " + frame["notes"] + " " + frame["id"]
         keep &= haystack.map(lambda cell: has_words(cell, text))
-    shown = frame[keep]
+    shown = event_rows(frame[keep].drop(columns="when"), lists=[MATCHED])
     st.caption(f"{len(shown):,} of {len(frame):,} events")
     # corrects/retracts are shown as the Revised column and in each event's history
-    extra = [c for c in shown.columns if c not in (*COLUMNS, KIND, "when", "scenarios", "revised", "corrects", "retracts")]
+    extra = [c for c in shown.columns if c not in (*COLUMNS, KIND, LINK, MATCHED, "revised", "corrects", "retracts")]
+    # What a reader scans for first, fitted to 1280 px; the rest follow, sized to their content.
+    order = ["occurred", "title", MATCHED, LINK, KIND, "actors", "targets", "tags", "source", "notes", "revised", *extra, "id"]
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
-        column_order=["occurred", "title", KIND, "actors", "targets", "tags", "scenarios", "source", "notes", "revised", *extra, "id"],
+        column_order=order,
         column_config={
             "occurred": st.column_config.TextColumn("Occurred", help="As logged: a date, or a date and time with its offset"),
-            "title": st.column_config.TextColumn("Title", width="large"),
+            "title": st.column_config.TextColumn("Title", width=300),
+            MATCHED: st.column_config.ListColumn("Matched scenarios", width=240),
+            LINK: st.column_config.LinkColumn("Source", display_text=LINK_HOST, width=165, help="The source's first https:// link"),
             KIND: st.column_config.TextColumn("Kind", help="threat, statement, proposal, decision, in-force, action or report"),
-            "actors": "Actors",
-            "targets": "Targets",
-            "tags": "Tags",
-            "scenarios": st.column_config.TextColumn("Matched scenarios"),
-            "source": st.column_config.TextColumn("Source", width="medium"),
-            "notes": "Notes",
+            "actors": st.column_config.ListColumn("Actors"),
+            "targets": st.column_config.ListColumn("Targets"),
+            "tags": st.column_config.ListColumn("Tags"),
+            "source": st.column_config.TextColumn("Cited as", width="medium", help="The source as logged, without its link"),
+            "notes": st.column_config.TextColumn("Notes", width="large"),
             "revised": st.column_config.TextColumn("Revised", help="Corrected events show their current version; see their history below"),
             "id": "Id",
         },
     )
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
     st.download_button(
         "Download these rows (CSV)",
-        download_csv(shown.drop(columns=["when", "scenarios", "revised", *added])),
-        file_name=f"events-{stamp}.csv",
+        download_csv(shown[["id", *(c for c in order if c != "id")]]),
+        file_name=download_name("events", ctx.as_of.chosen),
         mime="text/csv",
         icon=":material/download:",
+        help="The rows and columns shown, as of the as-of instant; lists are joined by ';' as in the log",
     )
     event_form.events_page_tools(ctx, shown["id"].tolist())
 

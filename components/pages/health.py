@@ -35,7 +35,11 @@ def render(ctx: Context) -> None:
         [{"Where": f"{p.path}:{p.line}:{p.column}", "Severity": p.severity, "Problem": p.message} for p in ctx.problems],
         hide_index=True,
         width="stretch",
-        column_config={"Problem": st.column_config.TextColumn(width="large")},
+        column_config={
+            "Where": st.column_config.TextColumn("Where", width="medium", help="file:line:column"),
+            "Severity": st.column_config.TextColumn("Severity", width="small"),
+            "Problem": st.column_config.TextColumn("Problem", width="large"),
+        },
     )
     with st.expander("As plain text (copy into an editor or an issue)"):
         st.code("\n".join(str(p) for p in ctx.problems), language="text")

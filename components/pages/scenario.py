@@ -11,7 +11,7 @@ import streamlit as st
 
 from components import event_form
 from components.context import SCENARIO_PARAM, Context, current, tick_interval, workspace
-from components.event_view import event_card
+from components.event_view import event_card, source_columns
 from components.git_views import history_section
 from components.likelihood import likelihood_section
 from components.widgets import explanation_block, problems_banner, replay_note
@@ -21,6 +21,7 @@ from tracker.files import InputRefused, read_input
 from tracker.problems import display_path
 from tracker.report.figures import scenario_timeline_figure, signpost_figure
 from tracker.report.html import countdown_html, history_strip_html, source_html, status_chip_html
+from tracker.report.tables import source_cells
 from tracker.report.views import (
     STALE_ICON,
     STALE_WORD,
@@ -35,7 +36,7 @@ from tracker.report.views import (
     scenario_detail,
     signpost_series,
 )
-from tracker.text import markdown_code, markdown_literal, source_link
+from tracker.text import markdown_code, markdown_literal
 from tracker.timeutil import UTC
 
 _PICK = "scenario_pick"
@@ -99,7 +100,6 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     trigger_word = "Averts" if trigger is not None and trigger.kind == "unless" else "Triggers"
     for item in sorted(detail.matched, key=lambda m: (int(log.when_ns[m.position]), m.position)):
         event = log.event(item.position)
-        source, link = source_link(event.source)
         role = {"trigger": trigger_word, "response": "Response", "partial": "Partial response"}.get(
             item.role, f"Signpost ({item.direction}): {item.role}"
         )
@@ -110,8 +110,7 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
                 "Date": event.occurred,
                 "Role": role,
                 "Event": event.title,
-                "Source": source,
-                "Link": link,
+                **source_cells(event.source),
                 "Id": event.id,
             }
         )
@@ -122,10 +121,7 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        column_config={
-            "Link": st.column_config.LinkColumn("Link", display_text="open"),
-            "Event": st.column_config.TextColumn(width="large"),
-        },
+        column_config={"Event": st.column_config.TextColumn(width="large"), **source_columns()},
     )
 
 

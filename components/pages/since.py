@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.context import Context, commits, current
+from components.event_view import source_columns
 from components.handouts import handout_buttons
 from components.widgets import problems_banner
 from tracker.engine.since import SinceReport, since_report
@@ -18,8 +19,9 @@ from tracker.engine.status import format_instant
 from tracker.git.history import git_deadline_moves
 from tracker.log.events import Event
 from tracker.report.html import status_chip_html
+from tracker.report.tables import source_cells
 from tracker.report.views import STALE_ICON, STALE_WORD
-from tracker.text import html_literal, markdown_literal, source_link
+from tracker.text import html_literal, markdown_literal
 from tracker.timeutil import as_of_text, parse_as_of
 
 SINCE_PARAM = "since"
@@ -106,8 +108,7 @@ def _event_table(events: list[Event], *, key: str) -> None:
                 {
                     "Date": e.occurred,
                     "Event": e.title,
-                    "Source": source_link(e.source)[0],
-                    "Link": source_link(e.source)[1],
+                    **source_cells(e.source),
                     "Id": e.id,
                 }
                 for e in events
@@ -116,10 +117,7 @@ def _event_table(events: list[Event], *, key: str) -> None:
         hide_index=True,
         width="stretch",
         key=key,
-        column_config={
-            "Event": st.column_config.TextColumn(width="large"),
-            "Link": st.column_config.LinkColumn("Link", display_text="open"),
-        },
+        column_config={"Event": st.column_config.TextColumn(width="large"), **source_columns()},
     )
 
 

@@ -10,17 +10,26 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
+
 from tracker.engine.since import deciding_events
 from tracker.engine.status import Assessment, format_instant
 from tracker.git.data_revision import DataRevision
 from tracker.log.events import Event, EventLog
+from tracker.problems import Problem
 from tracker.report.html import countdown_caption
+from tracker.report.pack import one_row
 from tracker.report.templating import render
 from tracker.report.views import Countdown, audience_deadline, countdown, open_later_text, reason, status_counts
 from tracker.scenario.model import deadline_text
 from tracker.text import source_link
 
 ONE_COLUMN_LIMIT = 12
+# The screens a chart is drawn for, by name (the stylesheet, templates/slides.css, shows the one nearest the screen's width):
+# a chart's text is drawn in pixels, so it can only follow the slide's text by being drawn for the slide's size.
+SLIDE_SIZES = {"compact": (1280, 720), "large": (1920, 1080)}
+CHART_TEXT = 0.8  # a chart's text to the slide's body text: smaller, but read from as far
+CHART_HEIGHT = 0.36  # of the screen: the head above and the footer below keep the rest
 ADVANCE_EARLY_SECONDS = 0.5  # a timer's tick may come a little before the interval is up
 
 
@@ -64,13 +73,47 @@ def _decided(a: Assessment) -> str:
     return format_instant(a.decided_at, a.scenario.tz, date_only=True) if a.decided_at else "—"
 
 
-def overview_html(items: list[Assessment], everything: list[Assessment], tz: dt.tzinfo, open_later: int = 0) -> str:
-    """The overview slide: counts per status, then one line per scenario with its time left."""
+def body_px(width: int, height: int) -> float:
+    """The slides' body text size, in pixels, on a screen of that size: templates/slides.css's
+    ``.slide { font-size: clamp(17px, 1.15vw + 1.05vh, 34px) }``."""
+    return min(max(17.0, 0.0115 * width + 0.0105 * height), 34.0)
+
+
+def slide_chart(figure: go.Figure, width: int, height: int) -> go.Figure:
+    """A scenario's one-row timeline drawn for a slide on a screen of that size: its text (ticks, labels, legend, the
+    as-of mark) in step with the slide's text, and as tall as the screen allows; ``figure`` itself is left as it was."""
+    return one_row(go.Figure(figure), height=round(height * CHART_HEIGHT), font_size=round(body_px(width, height) * CHART_TEXT))
+
+
+def unloaded_files(problems: Sequence[Problem]) -> dict[str, list[Problem]]:
+    """The files (or event-log rows) left out because of an error, by path, each with its errors: what a deck must not
+    drop silently."""
+    found: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.severity == "error":
+            found.setdefault(problem.path, []).append(problem)
+    return found
+
+
+def _files(n: int) -> str:
+    return "1 file" if n == 1 else f"{n} files"
+
+
+def problems_html(unloaded: dict[str, list[Problem]]) -> str:
+    """The slide that names the files that did not load, with where and why: what the other slides leave out."""
+    return render("slide-problems.html", heading=f"Not on these slides: {_files(len(unloaded))} with errors", files=unloaded)
+
+
+def overview_html(items: list[Assessment], everything: list[Assessment], tz: dt.tzinfo, open_later: int = 0, unloaded: int = 0) -> str:
+    """The overview slide: counts per status, then one line per scenario with its time left; ``unloaded`` files with
+    errors are named on the last slide, and the overview says so."""
     notes = []
     if len(items) != len(everything):
         notes.append(f"{len(items)} of {len(everything)} scenarios (the board's filters)")
     if open_later:
         notes.append(f"{open_later_text(open_later)}: not shown")
+    if unloaded:
+        notes.append(f"{_files(unloaded)} with errors left out: see the last slide")
     rows = []
     for a in items:
         left = countdown(a)

@@ -22,9 +22,11 @@ from tracker.engine.status import (
     instant_for,
     urgency_key,
 )
+from tracker.git.compare import ScenarioDiff
 from tracker.judgement.model import Judgement, Judgements
 from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
+from tracker.scenario.changes import FieldChange
 from tracker.scenario.model import Scenario, deadline_text
 from tracker.text import fold, folded, has_words, markdown_literal, without_link
 from tracker.timeutil import UTC, day_number, duration_words, format_remaining, from_ns, to_ns
@@ -458,3 +460,54 @@ def likelihood_view(judgements: Judgements, assessment: Assessment) -> Likelihoo
     mine = judgements.for_scenario(assessment.scenario.id)
     made = judgements.made_by(assessment.as_of, assessment.basis.value).for_scenario(assessment.scenario.id)
     return LikelihoodView(tuple(made), len(mine) - len(made), assessment.decided_at)
+
+
+# What analysts act on, most pressing first: a deadline moved, then a trigger, a response, a withdrawal (FieldChange.field).
+_LEADING_FIELDS = {"deadline": 0, "deadlines": 0, "trigger": 1, "response": 2, "withdrawn": 3}
+_TESTS_FIELD = "tests"  # a scenario's test cases: the authors' checks, not news for an analyst
+
+
+def _rank(change: FieldChange) -> int:
+    return _LEADING_FIELDS.get(change.field.split(".")[0], len(_LEADING_FIELDS))
+
+
+@dataclass(frozen=True)
+class ChangedScenario:
+    """A scenario in the Changes page's lists: its changes without the test cases, those analysts act on first."""
+
+    diff: ScenarioDiff
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def leading(self) -> bool:
+        return any(_rank(c) < len(_LEADING_FIELDS) for c in self.changes)
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    """What the Changes page shows, in the order analysts read it."""
+
+    status_differs: list[ScenarioDiff]
+    leading: list[ChangedScenario]  # a deadline, trigger, response or withdrawal changed: deadlines first, then by title
+    added: list[ChangedScenario]
+    removed: list[ChangedScenario]
+    other: list[ChangedScenario]  # changed in other fields only (title, tags, signposts, sources…)
+    tests: list[tuple[ScenarioDiff, FieldChange]]  # test cases changed: folded away
+
+
+def changes_view(scenarios: Sequence[ScenarioDiff]) -> ChangesView:
+    """The scenarios of a revision diff (tracker.git.compare) grouped and ordered for analysts: deadlines, triggers and responses first, the
+    scenarios added and removed, the rest; test-case changes apart (a scenario whose only change is its tests is listed
+    there alone)."""
+    tests: list[tuple[ScenarioDiff, FieldChange]] = []
+    groups: dict[str, list[ChangedScenario]] = {"leading": [], "added": [], "removed": [], "other": []}
+    for s in scenarios:
+        tests += [(s, c) for c in s.changes if c.field == _TESTS_FIELD]
+        kept = tuple(sorted((c for c in s.changes if c.field != _TESTS_FIELD), key=_rank))  # stable: the file's order within a rank
+        if not kept:
+            continue
+        item = ChangedScenario(s, kept)
+        group = s.kind if s.kind in ("added", "removed") else "leading" if item.leading else "other"
+        groups[group].append(item)
+    groups["leading"].sort(key=lambda item: (_rank(item.changes[0]), fold(item.diff.title)))
+    return ChangesView([s for s in scenarios if s.status_changed], **groups, tests=tests)
