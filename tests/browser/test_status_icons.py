@@ -37,6 +37,9 @@ PROBE = """(el, text) => {
   probe.textContent = text;
   el.after(probe);
 }"""
+# How far the furthest overview chip runs past the left edge of its row's title, in CSS pixels.
+OVERLAP = """() => Math.max(...[...document.querySelectorAll('.ov-row')].map(
+  row => row.querySelector('.status-chip').getBoundingClientRect().right - row.querySelector('.ov-title').getBoundingClientRect().left))"""
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +126,8 @@ def test_every_chip_and_slide_count_draws_its_icon(dejavu_only: Any, tmp_path: P
     _show(dejavu_only, f"<!DOCTYPE html><html lang='en'><body>{slides.STYLE}{chips}{overview}</body></html>", tmp_path, "icons-slides")
     assert dejavu_only.locator(".count .status-chip").count() == len(Status)
     assert_every_icon_has_ink(dejavu_only, set(Status))
+    # The status column fits the widest chip ("Partly enacted · early"): no chip runs into its row's title.
+    assert dejavu_only.evaluate(OVERLAP) <= 0
 
 
 def test_every_status_in_the_pack_draws_its_icon(dejavu_only: Any, tmp_path: Path) -> None:
