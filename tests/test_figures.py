@@ -26,6 +26,7 @@ from tracker.report.figures import (
     signpost_figure,
     timeline_figure,
 )
+from tracker.report.style import STYLES
 from tracker.report.views import describe_rules, event_matches, scenario_detail, signpost_series
 from tracker.scenario.loader import load_scenarios
 from tracker.timeutil import parse_as_of, parse_instant
@@ -49,8 +50,10 @@ def test_timeline_has_a_row_per_scenario_and_status_legend() -> None:
     assert rows[-1] == OTHER_ROW
     bar_names = {t.name for t in fig.data if isinstance(t, go.Bar)}
     assert any("Enacted" in n for n in bar_names) and any("Averted" in n for n in bar_names)
-    # Status is never colour alone: the legend and the row labels carry the word or glyph.
-    assert all(name.split(" ", 1)[1][0].isupper() for name in bar_names)
+    # Status is never colour alone: the legend and the row labels carry the word.
+    words = {s.word for s in STYLES.values()}
+    assert all(name.removesuffix(" (response window)") in words for name in bar_names)
+    assert all(text.split(" · ", 1)[0] in words for text in fig.layout.yaxis.ticktext[:-1])
     assert fig.layout.xaxis.title.text == "Date (Europe/London)"
 
 

@@ -23,7 +23,7 @@ from tracker.engine.calibration import Bin
 from tracker.engine.status import Assessment
 from tracker.judgement.model import Judgement
 from tracker.log.events import EventLog
-from tracker.report.style import STYLES, label, style
+from tracker.report.style import STYLES, label
 from tracker.report.views import LikelihoodView, MatchedEvent, ScenarioDetail, SignpostPoint
 from tracker.scenario.model import DeadlineSpell, deadline_text
 from tracker.text import source_words, without_link
@@ -325,7 +325,7 @@ def timeline_figure(
     ):
         fig.add_trace(trace)
     categories = [d.assessment.scenario.id for d in ordered] + ([OTHER_ROW] if len(other_events) else [])
-    ticktext = [f"{style(d.assessment.status).glyph} {_text(d.assessment.scenario.title, 48)}" for d in ordered]
+    ticktext = [f"{label(d.assessment.status)} · {_text(d.assessment.scenario.title, 48)}" for d in ordered]
     if len(other_events):
         ticktext.append("Other events")
     _base_layout(fig, max(260, 90 + ROW_HEIGHT * len(categories)), tz_name)

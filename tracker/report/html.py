@@ -7,10 +7,13 @@ fragments into Markdown (``unsafe_allow_html``), which would otherwise read a ti
 
 from __future__ import annotations
 
+import base64
 import html
+from functools import cache
 
 from tracker.engine.impact import Impact
 from tracker.engine.status import Status, Timing
+from tracker.report.icons import PATHS
 from tracker.report.style import style
 from tracker.report.views import Countdown, HistorySpell
 from tracker.text import html_literal, source_link
@@ -27,7 +30,21 @@ def status_chip_html(status: Status, *, large: bool = False, scenario_id: str = 
     return (
         f'<span class="status-chip status-{status.value}" data-status="{status.value}"{owner}{when} style="background:{s.colour};'
         f'color:{s.ink};font-size:{size};font-weight:700;padding:0.15em 0.55em;border-radius:0.4em;white-space:nowrap;">'
-        f'<span aria-hidden="true">{s.glyph}</span> {html.escape(word)}</span>'
+        f"{status_icon_html(status)} {html.escape(word)}</span>"
+    )
+
+
+@cache
+def status_icon_html(status: Status) -> str:
+    """The status's icon, a Material Symbol drawn by an SVG image in the chip's ink colour: it needs no font. An <img>
+    with the SVG as a data: URI, not an inline <svg>, because st.html (the presenter's slides) strips <svg>; the image
+    is inside the page, so nothing is fetched. Hidden from screen readers: the word beside it says the same."""
+    s = style(status)
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 -960 960 960' fill='{s.ink}'><path d='{PATHS[s.symbol]}'/></svg>"
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
+    return (
+        f'<img class="status-icon" data-symbol="{s.symbol}" src="{source}" alt="" aria-hidden="true" '
+        'style="width:1.15em;height:1.15em;vertical-align:-0.2em;">'
     )
 
 
