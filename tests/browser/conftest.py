@@ -41,6 +41,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# How long a browser test waits for the app: a bound that only a hung app reaches, never a speed target (a busy CI
+# machine has taken over 30 s for one run of a page).
+PATIENCE_MS = 120_000
+
+
 class AppServer:
     """A `streamlit run app.py` process on a free loopback port."""
 
@@ -111,6 +116,7 @@ def open_page(browser: object) -> Iterator[Callable[..., object]]:
 
     def _open(url: str, width: int = 1440, height: int = 1000, timezone: str = "Europe/London") -> object:
         context = browser.new_context(viewport={"width": width, "height": height}, timezone_id=timezone)  # type: ignore[attr-defined]
+        context.set_default_timeout(PATIENCE_MS)
         contexts.append(context)
         page = context.new_page()
         page.goto(url)
@@ -124,9 +130,9 @@ def open_page(browser: object) -> Iterator[Callable[..., object]]:
 
 def wait_until_idle(page: object, settle: float = 0.6) -> None:
     """Wait for the script run to finish; then once more, since a run may start another (switch_page, fragments)."""
-    page.wait_for_selector(READY, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(READY, timeout=PATIENCE_MS)  # type: ignore[attr-defined]
     time.sleep(settle)
-    page.wait_for_selector(READY, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(READY, timeout=PATIENCE_MS)  # type: ignore[attr-defined]
 
 
 def screenshot(page: object, name: str) -> Path:

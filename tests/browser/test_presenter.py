@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
+from tests.browser.conftest import PATIENCE_MS, AppServer, assert_no_exception, screenshot, wait_until_idle
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = [(1920, 1080), (1280, 720)]
@@ -28,7 +28,7 @@ def slide_in_url(page: Any) -> str:
 
 
 def wait_for_slide(page: Any, number: int) -> None:
-    page.wait_for_function(f"() => /[?&]slide={number}(&|$)/.test(location.search)", timeout=30_000)
+    page.wait_for_function(f"() => /[?&]slide={number}(&|$)/.test(location.search)", timeout=PATIENCE_MS)
     wait_until_idle(page)
 
 
@@ -85,7 +85,7 @@ def test_slides_read_at_briefing_screen_sizes(app_server: AppServer, open_page: 
     assert page.locator(".big-countdown").inner_text() == "5 d 0 h"
     assert page.locator(".slide-status .status-chip").inner_text().strip().endswith("Due soon")
     assert page.locator(".viewer-deadline").inner_text() == "2021-12-25 23:00 Europe/London"
-    page.locator(".js-plotly-plot:visible .main-svg").first.wait_for(state="visible", timeout=30_000)  # Plotly draws after the run
+    page.locator(".js-plotly-plot:visible .main-svg").first.wait_for(state="visible", timeout=PATIENCE_MS)  # Plotly draws after the run
     assert page.locator(".js-plotly-plot:visible").count() == 1  # of the two drawn, the chart for this screen
     assert STAMP in page.locator(".presenter-stamp").inner_text()
     assert_no_chrome(page)

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, AppServer, _require_browser, assert_no_exception, screenshot, wait_until_idle
+from tests.browser.conftest import PATIENCE_MS, SCREENSHOTS, AppServer, _require_browser, assert_no_exception, screenshot, wait_until_idle
 from tests.conftest import ROOT
 from tests.hostile import EVENT_ID, HOSTILE, RANGE_ID, SCENARIO_ID, URL_PARAMS, hostile_copy
 from tracker.text import WORD_JOINER
@@ -153,7 +153,7 @@ def test_clicking_a_timeline_marker_shows_that_event_whatever_its_id(hostile_ser
     page.mouse.move(*where)
     page.wait_for_selector(".js-plotly-plot .hoverlayer .hovertext")
     page.mouse.click(*where)
-    page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.innerText.includes('Selected'))", timeout=30_000)
+    page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.innerText.includes('Selected'))", timeout=PATIENCE_MS)
     wait_until_idle(page)
     assert_no_exception(page)
     _assert_nothing_reaches_evil(made)

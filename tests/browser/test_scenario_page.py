@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.browser.conftest import AppServer, assert_no_exception, wait_until_idle
+from tests.browser.conftest import PATIENCE_MS, AppServer, assert_no_exception, wait_until_idle
 from tests.browser.test_pages import near_deadline  # noqa: F401 (a fixture: one scenario an hour from its deadline)
 
 XMAS_TITLE = "Joint US-EU-UK sanctions package if Russia does not back down by Christmas"
@@ -34,11 +34,11 @@ def test_back_shows_the_scenario_the_url_names(app_server: AppServer, open_page:
     expect(title).to_have_text(XMAS_TITLE)
     page.locator("[data-testid='stSelectbox']").first.click()  # type: ignore[attr-defined]
     page.get_by_role("option", name=SWIFT_TITLE).click()  # type: ignore[attr-defined]
-    expect(title).to_have_text(SWIFT_TITLE, timeout=30_000)
+    expect(title).to_have_text(SWIFT_TITLE, timeout=PATIENCE_MS)
     wait_until_idle(page)
     assert "scenario=swift-disconnection-2022" in page.url  # type: ignore[attr-defined]
     page.go_back()  # type: ignore[attr-defined]
     wait_until_idle(page)
     assert "scenario=joint-sanctions-christmas-2021" in page.url  # type: ignore[attr-defined]
-    expect(title).to_have_text(XMAS_TITLE, timeout=30_000)
+    expect(title).to_have_text(XMAS_TITLE, timeout=PATIENCE_MS)
     assert_no_exception(page)
