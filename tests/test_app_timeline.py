@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.markdown import shown
 from tests.test_app import run
 
 
@@ -65,3 +66,12 @@ def test_the_chart_data_downloads_as_csv_named_by_the_as_of(monkeypatch: pytest.
     run({"as_of": "2021-12-20", "scenario": "joint-sanctions-christmas-2021"}, page="scenario", zone="UTC")
     data = downloads["joint-sanctions-christmas-2021-timeline-as-of-2021-12-20.csv"].decode("utf-8")
     assert {r["Scenario"] for r in csv.DictReader(io.StringIO(data, newline=""))} == {"joint-sanctions-christmas-2021"}
+
+
+def test_a_link_names_the_range_and_an_unknown_one_is_said() -> None:
+    at = run({"as_of": "2021-12-20", "range": "around"}, page="timeline")
+    assert at.button_group(key="range").value == "around"
+    assert _x_range(at)[1] == pd.Timestamp("2022-01-19 23:59:59.999999")
+    at = run({"as_of": "2021-12-20", "range": "bogus"}, page="timeline")
+    assert at.button_group(key="range").value == "fit"
+    assert any("range 'bogus' is not one of fit, all, around" in shown(c.value) for c in at.caption)

@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.context import UPCOMING_PARAM, Context, Fingerprint, current, data_paths, fingerprint, matches
 from components.event_view import event_card
@@ -48,8 +49,26 @@ def _cached_build(
 
 
 def _fit() -> None:
-    st.session_state.pop(RANGE_PARAM, None)  # the range control back to its default, "fit"
+    st.session_state[RANGE_PARAM] = "fit"
     st.session_state[_FITS] = st.session_state.get(_FITS, 0) + 1
+
+
+def _range_control(place: DeltaGenerator) -> str:
+    """The range choice, kept in the URL as ``range=fit|all|around`` (fit, the default, is left out). Not Streamlit's
+    URL binding: that writes the option's label ("As-of ±30 days"), and a link should name the choice."""
+    asked = st.query_params.get(RANGE_PARAM)
+    if RANGE_PARAM not in st.session_state:
+        st.session_state[RANGE_PARAM] = asked if asked in RANGE_CHOICES else "fit"
+        if asked is not None and asked not in RANGE_CHOICES:
+            words = markdown_literal(f"The link's range {asked!r} is not one of {', '.join(RANGE_CHOICES)}: showing fit.")
+            st.caption(words)
+    view = place.segmented_control("Range", list(RANGE_CHOICES), format_func=RANGE_CHOICES.__getitem__, required=True, key=RANGE_PARAM)
+    view = view if view in RANGE_CHOICES else "fit"
+    if view == "fit":
+        st.query_params.pop(RANGE_PARAM, None)
+    elif asked != view:
+        st.query_params[RANGE_PARAM] = view
+    return view
 
 
 def render(ctx: Context) -> None:
@@ -67,17 +86,8 @@ def render(ctx: Context) -> None:
         return
     show_upcoming = st.toggle("Show scenarios that open later", key=UPCOMING_PARAM, bind="query-params")
     controls = st.container(horizontal=True, vertical_alignment="bottom")
-    view = controls.segmented_control(
-        "Range",
-        list(RANGE_CHOICES),
-        format_func=RANGE_CHOICES.__getitem__,
-        default="fit",
-        required=True,
-        key=RANGE_PARAM,
-        bind="query-params",
-    )
+    view = _range_control(controls)
     controls.button("Fit", icon=":material/fit_screen:", on_click=_fit, help="Back to the data's range, undoing any zoom")
-    view = view or "fit"
     open_later = 0 if show_upcoming else without_upcoming(ctx.assessments)[1]
     if open_later:
         st.caption(f"{open_later_text(open_later)}: left out until tracking starts (*Show scenarios that open later* draws them).")

@@ -357,7 +357,7 @@ def timeline_figure(
         dragmode="zoom",
         # Below the plot, where neither the bars nor the toolbar (top right) can cover it; the dates go on top instead.
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "xanchor": "left", "x": 0},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 34, "b": 10},  # the top: room for the toolbar above the dates
     )
     fig.update_xaxes(side="top", automargin=True)
     fig.update_yaxes(
