@@ -26,26 +26,25 @@ RANGE_PARAM = "range"  # ?range=fit|all|around: the chart's x range (see RANGE_C
 _FITS = "timeline_fits"  # how often "Fit" was pressed: part of the chart's key, so a press also undoes any zoom
 
 
-def _build(ctx: Context, include_upcoming: bool, view: str) -> tuple[go.Figure, bytes, list[ScenarioDetail], np.ndarray]:
+def _build(ctx: Context, include_upcoming: bool, view: str) -> tuple[go.Figure, list[ScenarioDetail], np.ndarray]:
     log = ctx.workspace.events
     shown = ctx.assessments if include_upcoming else without_upcoming(ctx.assessments)[0]
     details = [scenario_detail(a, log) for a in shown]
     others = np.setdiff1d(log.occurred_by(ctx.as_of.instant), np.array(sorted(matches()), np.int64), assume_unique=True)
-    figure = timeline_figure(details, log, others, ctx.as_of.instant, ctx.tz, view=view)
-    return figure, download_csv(timeline_table(details, log, ctx.tz, others)), details, others
+    return timeline_figure(details, log, others, ctx.as_of.instant, ctx.tz, view=view), details, others
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the timeline…")
 def _cached_build(
     stamp: Fingerprint, chosen: AsOf, basis: Basis, tz_name: str, *, include_upcoming: bool, view: str, _ctx: Context
-) -> tuple[str, bytes, list[ScenarioDetail], np.ndarray]:
+) -> tuple[str, list[ScenarioDetail], np.ndarray]:
     # Keyed by the files' fingerprint, the as-of as chosen (a bare date is each scenario's own end of that day; with the
     # zone, the instant of the as-of line), the basis, the zone, whether scenarios not open yet are drawn and the range
     # (``_ctx`` is not hashed). The figure is kept as JSON: Streamlit keeps a click only while the chart's spec stays the
     # same, and a Figure taken from the cache (a pickled copy) lists its layout in another order than the one first
     # drawn, so the first click after drawing was lost.
-    figure, table, details, others = _build(_ctx, include_upcoming, view)
-    return figure.to_json(), table, details, others
+    figure, details, others = _build(_ctx, include_upcoming, view)
+    return figure.to_json(), details, others
 
 
 def _fit() -> None:
@@ -92,15 +91,16 @@ def render(ctx: Context) -> None:
     if open_later:
         st.caption(f"{open_later_text(open_later)}: left out until tracking starts (*Show scenarios that open later* draws them).")
     if ctx.as_of.live:
-        figure, table, details, others = _build(ctx, show_upcoming, view)
+        figure, details, others = _build(ctx, show_upcoming, view)
     else:
-        drawn, table, details, others = _cached_build(
+        drawn, details, others = _cached_build(
             fingerprint(*data_paths()), ctx.as_of.chosen, ctx.basis, ctx.tz_name, include_upcoming=show_upcoming, view=view, _ctx=ctx
         )
         figure = pio.from_json(drawn)
     controls.download_button(
         "Chart data (CSV)",
-        table,
+        # Made on a click: at 100,000 events the file takes seconds, which every rerun would otherwise pay.
+        lambda: download_csv(timeline_table(details, log, ctx.tz, others)),
         file_name=as_of_file_name("timeline", ctx.as_of.chosen, "csv"),
         mime="text/csv",
         icon=":material/download:",
