@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,11 +51,18 @@ def test_timeline_has_a_row_per_scenario_and_status_legend() -> None:
     assert rows[-1] == OTHER_ROW
     bar_names = {t.name for t in fig.data if isinstance(t, go.Bar)}
     assert any("Enacted" in n for n in bar_names) and any("Averted" in n for n in bar_names)
-    # Status is never colour alone: the legend and the row labels carry the word.
+    # Status is never colour alone: the legend and the row labels carry the word ("Watching · G7 promises...").
     words = {s.word for s in STYLES.values()}
     assert all(name.removesuffix(" (response window)") in words for name in bar_names)
     assert all(text.split(" · ", 1)[0] in words for text in fig.layout.yaxis.ticktext[:-1])
     assert fig.layout.xaxis.title.text == "Date (Europe/London)"
+
+
+def test_timeline_labels_and_legend_need_no_emoji_font() -> None:
+    # A status glyph (an emoji or a dingbat, Unicode's "Symbol, other") draws as an empty box without an emoji font.
+    fig = _demo_timeline("2022-03-01")
+    texts = [*fig.layout.yaxis.ticktext, *(t.name for t in fig.data), *(t for t in fig.data for t in (t.hovertext or []))]
+    assert not [c for text in texts for c in text if unicodedata.category(c) == "So"]
 
 
 def test_timeline_marks_the_as_of_instant() -> None:
@@ -123,7 +131,12 @@ def test_hover_text_names_each_source_by_its_site() -> None:
     hovers = [h for t in fig.data if isinstance(t, go.Scatter) and t.hovertext for h in t.hovertext]
     assert hovers and not any("https://" in h for h in hovers)
     first = next(h for h in hovers if "2021-11-11-us-warns-eu-of-possible-invasion" in h)
-    assert "<br>Interfax-Ukraine (citing Bloomberg): US warns Europe that Russia may plan Ukrai… (en.interfax.com.ua)<br>" in first
+    # Whole, on lines short enough to read in a hover box.
+    lines = first.split("<br>")
+    assert max(len(line) for line in lines) <= 80
+    assert "Interfax-Ukraine (citing Bloomberg): US warns Europe that Russia may plan Ukraine invasion - media (en.interfax.com.ua)" in (
+        " ".join(lines)
+    )
     first = next(h for h in hovers if "2022-02-22-us-first-tranche-sanctions" in h)
     assert first.count("<b>") == 1
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,15 +24,19 @@ from tracker.engine.calibration import Bin
 from tracker.engine.status import Assessment
 from tracker.judgement.model import Judgement
 from tracker.log.events import EventLog
-from tracker.report.style import STYLES, label
-from tracker.report.views import LikelihoodView, MatchedEvent, ScenarioDetail, SignpostPoint
+from tracker.report.style import STYLES, style
+from tracker.report.views import LikelihoodView, MatchedEvent, ScenarioDetail, SignpostPoint, TimeRange, time_range
 from tracker.scenario.model import DeadlineSpell, deadline_text
 from tracker.text import source_words, without_link
 
 POINT_LIMIT = 3000  # events drawn one marker each; beyond, one marker per row and period...
 BIN_LIMIT = 4000  # ...with the finest period that keeps the markers under this
 OTHER_ROW = "__other_events__"
-ROW_HEIGHT = 34
+ROW_HEIGHT = 34  # the least pitch of a timeline row
+LINE_HEIGHT = 16  # one line of a wrapped row label, at the chart's 13 px font
+LABEL_WIDTH = 34  # characters per line of a row label: long titles wrap, whole, rather than being cut
+HOVER_WIDTH = 70  # characters per line of a hover text
+TIMELINE_HEIGHT = (300, 4000)  # the least and the most a timeline is drawn, in px: a few rows stay legible, thousands scroll
 ROLE_SYMBOL = {
     "trigger": "diamond",
     "response": "star",
@@ -61,6 +66,17 @@ def _local(instants: Sequence[dt.datetime] | pd.DatetimeIndex, tz: dt.tzinfo) ->
 
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def label_lines(text: str, width: int = LABEL_WIDTH) -> list[str]:
+    """A label broken into lines of at most ``width`` characters (a longer word on a line of its own), every word kept:
+    two titles that differ only at their end still read differently."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _wrapped(text: str, width: int = LABEL_WIDTH) -> str:
+    """User text for Plotly on several lines: each line escaped as `_text` does, joined by Plotly's line break."""
+    return "<br>".join(_text(line) for line in label_lines(text, width))
 
 
 def _text(value: str, limit: int | None = None) -> str:
@@ -164,7 +180,8 @@ def _event_traces(log: EventLog, rows: np.ndarray, roles: np.ndarray, positions:
                     legendgroup=role,
                     customdata=[[EVENT_POINT, ids[k]] for k in pick],  # not shown: the page looks the clicked event up by it
                     hovertext=[
-                        f"<b>{_text(titles[k], 90)}</b><br>{_text(occurred[k])}<br>{_text(source_words(sources[k], 80))}"
+                        f"<b>{_wrapped(titles[k], HOVER_WIDTH)}</b><br>{_text(occurred[k])}"
+                        f"<br>{_wrapped(source_words(sources[k]), HOVER_WIDTH)}"
                         f"<br><i>{ROLE_NAME[role]}</i> · {_text(ids[k])}"
                         for k in pick
                     ],
@@ -248,10 +265,12 @@ def timeline_figure(
     other_events: np.ndarray,
     as_of: dt.datetime,
     tz: dt.tzinfo,
+    *,
+    view: str = "fit",
 ) -> go.Figure:
     """Every scenario from `opened` to the deadline in force at its as-of instant (and on to the response due), the
     deadlines announced by then and replaced since as marks with their dates, its matched events, the other events on a
-    row of their own, and a line at the as-of instant."""
+    row of their own, and a line at the as-of instant. ``view`` picks the x range (`time_range`'s choices)."""
     tz_name = getattr(tz, "key", "UTC")
     ordered = sorted(details, key=lambda d: (d.assessment.deadline_spell.due_at, d.assessment.scenario.id))
     fig = go.Figure()
@@ -291,11 +310,12 @@ def timeline_figure(
                         "line": {"color": "#344054", "width": 1},
                         "pattern": {"shape": "/" if is_response else ""},
                     },
-                    name=f"{label(status)}" + (" (response window)" if is_response else ""),
+                    # The status word, no glyph: the Timeline draws in any browser, with no emoji font.
+                    name=st_style.word + (" (response window)" if is_response else ""),
                     legendgroup=status.value,
                     showlegend=not is_response,
                     hovertext=[
-                        f"<b>{_text(r[3], 80)}</b><br>{label(status)}<br>"
+                        f"<b>{_wrapped(r[3], HOVER_WIDTH)}</b><br>{st_style.word}<br>"
                         + ("Triggered " if is_response else "Tracking from ")
                         + f"{b:%Y-%m-%d %H:%M} ({_text(tz_name)})<br>{r[4]}"
                         for r, b in zip(rows, starts, strict=True)
@@ -325,23 +345,104 @@ def timeline_figure(
     ):
         fig.add_trace(trace)
     categories = [d.assessment.scenario.id for d in ordered] + ([OTHER_ROW] if len(other_events) else [])
-    ticktext = [f"{label(d.assessment.status)} · {_text(d.assessment.scenario.title, 48)}" for d in ordered]
+    labels = [label_lines(f"{style(d.assessment.status).word} · {d.assessment.scenario.title}") for d in ordered]
     if len(other_events):
-        ticktext.append("Other events")
-    _base_layout(fig, max(260, 90 + ROW_HEIGHT * len(categories)), tz_name)
-    fig.update_layout(barmode="overlay", clickmode="event+select", dragmode="zoom")
+        labels.append(["Other events"])
+    pitch = max(ROW_HEIGHT, LINE_HEIGHT * max((len(lines) for lines in labels), default=1) + 10)
+    low, high = TIMELINE_HEIGHT
+    _base_layout(fig, min(high, max(low, 180 + pitch * len(categories))), tz_name)
+    fig.update_layout(
+        barmode="overlay",
+        clickmode="event+select",
+        dragmode="zoom",
+        # Below the plot, where neither the bars nor the toolbar (top right) can cover it; the dates go on top instead.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 10, "t": 34, "b": 10},  # the top: room for the toolbar above the dates
+    )
+    fig.update_xaxes(side="top", automargin=True)
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=list(reversed(categories)),
         tickmode="array",
         tickvals=categories,
-        ticktext=ticktext,
+        ticktext=["<br>".join(_text(line) for line in lines) for lines in labels],
         automargin=True,
         gridcolor="#F2F4F7",
     )
-    _as_of_line(fig, as_of, tz)
-    _label_moved(fig, ticks)
+    shown = _show_range(fig, as_of, tz, view)
+    _label_moved(fig, ticks, shown)
     return fig
+
+
+def chart_config(file_stem: str) -> dict[str, object]:
+    """Plotly's config for a chart on a page: no Plotly logo, and the toolbar's camera saves a PNG named ``file_stem``,
+    at twice the screen's resolution for slides and print; it draws in the browser, so it works offline."""
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2}}
+
+
+def timeline_table(
+    details: Sequence[ScenarioDetail], log: EventLog, tz: dt.tzinfo, other_events: np.ndarray | Sequence[int] = ()
+) -> pd.DataFrame:
+    """What `timeline_figure` draws, a row per bar, moved deadline and event marker, for a CSV download: the chart's
+    rows in its order, times on the viewer's clock, and each event's date as logged (a date stays a date)."""
+    tz_name = getattr(tz, "key", "UTC")
+    start, end = f"From ({tz_name})", f"To ({tz_name})"
+
+    def when(instant: dt.datetime) -> str:
+        return f"{instant.astimezone(tz):%Y-%m-%d %H:%M}"
+
+    rows: list[dict[str, str]] = []
+    events: list[tuple[dict[str, str], int]] = []  # (its row's cells, the event's position), filled in below in one read
+    for detail in sorted(details, key=lambda d: (d.assessment.deadline_spell.due_at, d.assessment.scenario.id)):
+        a = detail.assessment
+        head = {"Scenario": a.scenario.id, "Title": a.scenario.title, "Status": style(a.status).word}
+        rows.append({**head, "Drawn as": "Tracking window", start: when(a.scenario.opened_at), end: when(a.deadline_spell.due_at)})
+        if a.response_due is not None and a.triggered_at is not None:
+            rows.append({**head, "Drawn as": "Response window", start: when(a.triggered_at), end: when(a.response_due)})
+        rows += [{**head, "Drawn as": MOVED_NAME, start: when(old.due_at)} for old, _ in replaced_deadlines(a)]
+        seen: set[tuple[str, int]] = set()
+        for item in detail.matched:
+            key = (_role_key(item), item.position)
+            if key not in seen:
+                seen.add(key)
+                events.append(({**head, "Drawn as": ROLE_NAME[key[0]]}, item.position))
+    events += [({"Title": "Other events", "Drawn as": ROLE_NAME["other"]}, int(p)) for p in other_events]
+    positions = np.array([p for _, p in events], np.int64)
+    cells = zip(*(_column(log, name, positions) for name in ("occurred", "id", "title", "source")), strict=True)
+    for (row, _), (occurred, event_id, title, source) in zip(events, cells, strict=True):
+        rows.append({**row, start: occurred.strip(), "Event id": event_id, "Event": title, "Source": source_words(source)})
+    columns = ["Scenario", "Title", "Status", "Drawn as", start, end, "Event id", "Event", "Source"]
+    return pd.DataFrame(rows, columns=columns).fillna("")
+
+
+def _show_range(fig: go.Figure, as_of: dt.datetime, tz: dt.tzinfo, view: str) -> TimeRange:
+    """Sets the x range `time_range` picks for ``view``, then draws the as-of line in it, or, when the as-of lies beyond,
+    an arrow at that edge with its date."""
+    span = _span(fig)
+    x = _local([as_of], tz)[0]
+    shown = time_range((span[0].to_pydatetime(), span[1].to_pydatetime()) if span else None, x, view)
+    fig.update_xaxes(range=[shown.start, shown.end])
+    if shown.as_of_beyond is None:
+        _as_of_line(fig, as_of, tz)
+    else:
+        after = shown.as_of_beyond == "after"
+        fig.add_annotation(
+            x=1 if after else 0,
+            xref="paper",
+            y=1,
+            yref="paper",
+            yanchor="top",
+            text=f"as of {x:%Y-%m-%d %H:%M}",
+            showarrow=True,  # pointing at the edge the as-of lies beyond
+            ax=-70 if after else 70,
+            ay=0,
+            arrowhead=2,
+            arrowwidth=2,
+            arrowcolor="#B42318",
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"color": "#B42318", "size": 12},
+        )
+    return shown
 
 
 def _moved_deadlines(fig: go.Figure, ordered: Sequence[ScenarioDetail], tz: dt.tzinfo) -> list[tuple[dt.datetime, str, str]]:
@@ -383,7 +484,7 @@ def _moved_deadlines(fig: go.Figure, ordered: Sequence[ScenarioDetail], tz: dt.t
 
 
 def _span(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The first and last instant the chart's traces draw (what the x axis's autorange will show)."""
+    """The first and last instant the chart's traces draw."""
     points: list[pd.Timestamp] = []
     for trace in fig.data:
         if isinstance(trace, go.Bar) and trace.base is not None:
@@ -394,15 +495,14 @@ def _span(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return (min(points), max(points)) if points else None
 
 
-def _label_moved(fig: go.Figure, ticks: Sequence[tuple[dt.datetime, str, str]]) -> None:
+def _label_moved(fig: go.Figure, ticks: Sequence[tuple[dt.datetime, str, str]], shown: TimeRange) -> None:
     """Each moved deadline's date, between its row and the one above (clear of both rows' bars), on a light ground so
-    lines do not cross the words; it reads away from the nearer edge of the chart, so it is not cut off there."""
+    lines do not cross the words; it reads away from the nearer edge of the range shown, so it is not cut off there."""
     if not ticks:
         return
-    span = _span(fig)
     order = list(fig.layout.yaxis.categoryarray)  # bottom row first: its serial numbers on the axis
     for x, row, text in ticks:
-        towards_left = span is not None and pd.Timestamp(x) - span[0] > (span[1] - span[0]) / 2
+        towards_left = x - shown.start > (shown.end - shown.start) / 2
         fig.add_annotation(
             x=x,
             y=order.index(row) + 0.5,
@@ -477,7 +577,14 @@ def signpost_figure(points: Sequence[SignpostPoint], as_of: dt.datetime, tz: dt.
 def scenario_timeline_figure(detail: ScenarioDetail, log: EventLog, as_of: dt.datetime, tz: dt.tzinfo) -> go.Figure:
     """One scenario's row of the timeline, for its page and for briefing slides."""
     fig = timeline_figure([detail], log, np.empty(0, np.int64), as_of, tz)
-    fig.update_layout(height=190, showlegend=True)
+    # One row: the dates below and the legend above, as slides and the pack (`pack.one_row`) expect.
+    fig.update_xaxes(side="bottom")
+    fig.update_layout(
+        height=190,
+        showlegend=True,
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},
+    )
     return fig
 
 

@@ -511,3 +511,47 @@ def changes_view(scenarios: Sequence[ScenarioDiff]) -> ChangesView:
         groups[group].append(item)
     groups["leading"].sort(key=lambda item: (_rank(item.changes[0]), fold(item.diff.title)))
     return ChangesView([s for s in scenarios if s.status_changed], **groups, tests=tests)
+
+
+# --- the Timeline's x range ------------------------------------------------------------------
+RANGE_CHOICES = {"fit": "The data", "all": "Data and as-of", "around": "As-of ±30 days"}
+AROUND_AS_OF = dt.timedelta(days=30)
+# The as-of instant joins a fitted range only within this share of the data's own span beyond it: a live as-of a year
+# past the last deadline would otherwise squeeze every bar into a corner; it is marked at the edge instead.
+NEAR_SHARE = 0.25
+RANGE_PAD_SHARE = 0.03  # each side, so no bar or marker sits on the chart's edge
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    start: dt.datetime
+    end: dt.datetime
+    as_of_beyond: str | None = None  # "before" or "after": the as-of lies outside the range, on that side
+
+
+def time_range(span: tuple[dt.datetime, dt.datetime] | None, as_of: dt.datetime, choice: str = "fit") -> TimeRange:
+    """What a timeline's x axis shows for a range choice (RANGE_CHOICES; anything else fits): ``span`` is the first and
+    last instant the chart draws (None: nothing drawn), ``as_of`` the as-of instant, on the same clock.
+
+    "fit": the data, and the as-of too when it is near (NEAR_SHARE); "all": the data and the as-of, however far apart;
+    "around": the as-of ±30 days. With no data every choice is the as-of ±30 days."""
+    if span is None or choice == "around":
+        return TimeRange(as_of - AROUND_AS_OF, as_of + AROUND_AS_OF)
+    start, end = span
+    width = max(end - start, dt.timedelta(days=1))
+    beyond = None
+    if choice == "all" or start - width * NEAR_SHARE <= as_of <= end + width * NEAR_SHARE:
+        start, end = min(start, as_of), max(end, as_of)
+    elif as_of > end:
+        beyond = "after"
+    elif as_of < start:
+        beyond = "before"
+    pad = max(end - start, dt.timedelta(days=1)) * RANGE_PAD_SHARE
+    return TimeRange(start - pad, end + pad, beyond)
+
+
+def as_of_file_name(what: str, chosen: dt.date | dt.datetime, extension: str) -> str:
+    """A download's file name by the as-of instant it shows: 'timeline-as-of-2021-12-20.csv' for a chosen date,
+    'timeline-as-of-2021-12-20T1530.csv' for an instant (in its own zone)."""
+    stamp = f"{chosen:%Y-%m-%dT%H%M}" if isinstance(chosen, dt.datetime) else chosen.isoformat()
+    return f"{what}-as-of-{stamp}.{extension}"
