@@ -8,7 +8,8 @@ import pandas as pd
 
 from tests.test_figures import _demo_timeline
 from tracker.report.figures import label_lines
-from tracker.report.views import AROUND_AS_OF, as_of_file_name, time_range
+from tracker.report.tables import download_name
+from tracker.report.views import AROUND_AS_OF, time_range
 
 UTC = dt.UTC
 
@@ -69,5 +70,5 @@ def test_a_word_longer_than_a_line_is_kept_whole() -> None:
 
 
 def test_downloads_are_named_by_the_as_of() -> None:
-    assert as_of_file_name("timeline", dt.date(2021, 12, 20), "csv") == "timeline-as-of-2021-12-20.csv"
-    assert as_of_file_name("timeline", _at("2021-12-20T15:30:00"), "csv") == "timeline-as-of-2021-12-20T1530.csv"
+    assert download_name("timeline", dt.date(2021, 12, 20)) == "timeline-as-of-2021-12-20.csv"
+    assert download_name("timeline", _at("2021-12-20T15:30:00"), "png") == "timeline-as-of-2021-12-20T1530Z.png"

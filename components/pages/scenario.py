@@ -21,13 +21,12 @@ from tracker.files import InputRefused, read_input
 from tracker.problems import display_path
 from tracker.report.figures import chart_config, scenario_timeline_figure, signpost_figure, timeline_table
 from tracker.report.html import countdown_html, history_strip_html, source_html, status_chip_html
-from tracker.report.tables import download_csv, source_cells
+from tracker.report.tables import download_csv, download_name, source_cells
 from tracker.report.views import (
     STALE_ICON,
     STALE_WORD,
     ReviewFacts,
     ScenarioDetail,
-    as_of_file_name,
     countdown,
     deadline_texts,
     describe_rules,
@@ -181,7 +180,7 @@ def render(ctx: Context) -> None:
     facts[0].markdown("**Actors**  \n" + (markdown_literal(", ".join(scenario.actors)) or "—"))
     facts[1].markdown("**Targets**  \n" + (markdown_literal(", ".join(scenario.targets)) or "—"))
     facts[2].markdown("**Tags**  \n" + (" ".join(markdown_code(t) for t in scenario.tags) or "—"))
-    chart_file = as_of_file_name(f"{scenario.id}-timeline", ctx.as_of.chosen, "csv")  # the PNG takes the same name
+    chart_file = download_name(f"{scenario.id}-timeline", ctx.as_of.chosen)  # the PNG takes the same name
     st.plotly_chart(
         scenario_timeline_figure(detail, log, ctx.as_of.instant, ctx.tz),
         key="scenario_timeline",

@@ -18,8 +18,8 @@ from components.widgets import problems_banner, replay_note
 from tracker.engine.status import AsOf, Basis
 from tracker.log.events import EventLog
 from tracker.report.figures import OTHER_ROW, PickedEvent, PickedRange, chart_config, picked_point, timeline_figure, timeline_table
-from tracker.report.tables import download_csv
-from tracker.report.views import RANGE_CHOICES, ScenarioDetail, as_of_file_name, open_later_text, scenario_detail, without_upcoming
+from tracker.report.tables import download_csv, download_name
+from tracker.report.views import RANGE_CHOICES, ScenarioDetail, open_later_text, scenario_detail, without_upcoming
 from tracker.text import markdown_literal
 
 RANGE_PARAM = "range"  # ?range=fit|all|around: the chart's x range (see RANGE_CHOICES); fit when absent
@@ -101,7 +101,7 @@ def render(ctx: Context) -> None:
         "Chart data (CSV)",
         # Made on a click: at 100,000 events the file takes seconds, which every rerun would otherwise pay.
         lambda: download_csv(timeline_table(details, log, ctx.tz, others)),
-        file_name=as_of_file_name("timeline", ctx.as_of.chosen, "csv"),
+        file_name=download_name("timeline", ctx.as_of.chosen),
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",
@@ -113,7 +113,7 @@ def render(ctx: Context) -> None:
         key=f"timeline_{st.session_state.get(_FITS, 0)}",
         on_select="rerun",
         selection_mode="points",
-        config=chart_config(as_of_file_name("timeline", ctx.as_of.chosen, "png").removesuffix(".png")),
+        config=chart_config(download_name("timeline", ctx.as_of.chosen, "png").removesuffix(".png")),
     )
     points = state.selection.points if state else []
     picked = [point for p in points if (point := picked_point(p.get("customdata"))) is not None]

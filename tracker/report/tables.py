@@ -45,12 +45,12 @@ def source_cells(source: str) -> dict[str, str]:
     return {"Source": url or "", "Cited as": words}
 
 
-def download_name(stem: str, as_of: AsOf) -> str:
+def download_name(stem: str, as_of: AsOf, extension: str = "csv") -> str:
     """A download's file name after the as-of instant it shows: ``events-as-of-2021-12-20.csv`` for a date (its end in each
     scenario's zone), ``events-as-of-2026-12-05T2215Z.csv`` for an instant (in UTC, so two viewers' files agree)."""
     if isinstance(as_of, dt.datetime):
-        return f"{stem}-as-of-{as_of.astimezone(UTC):%Y-%m-%dT%H%MZ}.csv"
-    return f"{stem}-as-of-{as_of.isoformat()}.csv"
+        return f"{stem}-as-of-{as_of.astimezone(UTC):%Y-%m-%dT%H%MZ}.{extension}"
+    return f"{stem}-as-of-{as_of.isoformat()}.{extension}"
 
 
 def _cell(value: object) -> str:

@@ -548,10 +548,3 @@ def time_range(span: tuple[dt.datetime, dt.datetime] | None, as_of: dt.datetime,
         beyond = "before"
     pad = max(end - start, dt.timedelta(days=1)) * RANGE_PAD_SHARE
     return TimeRange(start - pad, end + pad, beyond)
-
-
-def as_of_file_name(what: str, chosen: dt.date | dt.datetime, extension: str) -> str:
-    """A download's file name by the as-of instant it shows: 'timeline-as-of-2021-12-20.csv' for a chosen date,
-    'timeline-as-of-2021-12-20T1530.csv' for an instant (in its own zone)."""
-    stamp = f"{chosen:%Y-%m-%dT%H%M}" if isinstance(chosen, dt.datetime) else chosen.isoformat()
-    return f"{what}-as-of-{stamp}.{extension}"
