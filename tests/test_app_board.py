@@ -91,19 +91,22 @@ def test_the_live_demo_says_nothing_is_open_and_links_days_to_replay() -> None:
     at = run()  # live: every demo scenario is decided
     notice = "\n".join(shown(m.value) for m in at.markdown)
     assert "Nothing is open now" in notice
-    links = [link for link in at.get("page_link") if link.proto.label.startswith("Replay ")]
-    assert [link.proto.label for link in links] == [
+    replays = [b for b in at.button if b.label.startswith("Replay ")]
+    assert [b.label for b in replays] == [
         "Replay 23 Sep 2022: 5 open (1 triggered, 4 watching)",
         "Replay 2 Jul 2022: 4 open (1 triggered, 1 due soon, 2 watching)",
         "Replay 21 Feb 2022: 4 open (1 overdue, 1 triggered, 2 watching)",
     ]
-    assert "as_of=2022-09-23" in links[0].proto.query_string
+    replays[1].click().run()
+    assert _param(at, "as_of") == "2022-07-02"
+    assert not any("Nothing is open" in m.value for m in at.markdown)
+    assert "due-soon" in board_statuses(at).values()
 
 
 def test_a_board_with_open_scenarios_has_no_notice() -> None:
     at = run({"as_of": "2022-02-01"})
     assert not any("Nothing is open" in m.value for m in at.markdown)
-    assert not any(link.proto.label.startswith("Replay ") for link in at.get("page_link"))
+    assert not any(b.label.startswith("Replay ") for b in at.button)
 
 
 def test_the_board_has_a_copy_link_button() -> None:

@@ -17,6 +17,7 @@ from components.context import (
     data_paths,
     fingerprint,
     scenarios_for,
+    set_as_of,
     tick_interval,
     workspace,
 )
@@ -122,7 +123,6 @@ def _stale_only() -> bool:
 
 
 STATUSES_IN_ORDER = list(STYLES)
-BOARD_PAGE = "components/pages/board.py"
 
 
 def _only_status(status: Status, only: bool) -> None:
@@ -216,12 +216,11 @@ def _nothing_open_notice(ctx: Context, now: dt.datetime) -> None:
             + (" Replay a day when they were:" if found else "")
         )
         for moment in found:
-            st.page_link(
-                BOARD_PAGE,
-                label=f"Replay {moment.text}",
-                icon=":material/history:",
-                query_params={"as_of": moment.day.isoformat()},
-            )
+            # A button, not a page link: a link to the page already open would replay it but leave the address bar without
+            # the as-of; set_as_of writes it there, as the sidebar's controls do.
+            if st.button(f"Replay {moment.text}", key=f"replay_{moment.day}", icon=":material/history:", type="tertiary"):
+                set_as_of(moment.day)
+                st.rerun(scope="app")  # the sidebar and every card follow the new as-of, not only this fragment
 
 
 def _view_controls() -> tuple[str, str, str]:
