@@ -70,7 +70,7 @@ _COPY_LINK = """
 <button type="button" class="copy-link" aria-describedby="copy-link-status">Copy link</button>
 <span id="copy-link-status" role="status" class="copy-link-status"></span>
 <style>
-.copy-link { font-family: inherit; font-size: 1rem; line-height: 1.6; min-height: 2.5rem; padding: 0.25rem 0.75rem; }
+.copy-link { font-family: inherit; font-size: 0.875rem; line-height: 1.6; min-height: 2.5rem; padding: 0.25rem 0.75rem; }
 .copy-link { border: 1px solid #98A2B3; border-radius: 0.5rem; background: #fff; color: #101828; cursor: pointer; }
 .copy-link:hover { border-color: #101828; }
 .copy-link:focus-visible { outline: 3px solid #1D4ED8; outline-offset: 2px; }
@@ -193,6 +193,8 @@ def _rest_table(items: list[Assessment], stale: frozenset[str], key: str) -> Non
         hide_index=True,
         width="stretch",
         key=key,
+        # The title takes the room left over, so the deadline fits at 1280 px without a horizontal scroll.
+        column_config={"Scenario": st.column_config.TextColumn(width="large"), "Deadline": st.column_config.TextColumn(width="medium")},
     )
 
 
@@ -205,22 +207,23 @@ def _moments(scenarios: str, events: str, stamp: Fingerprint, as_of: AsOf, basis
 
 
 def _nothing_open_notice(ctx: Context, now: dt.datetime) -> None:
-    """No countdown to show: say so, and link the days that had the most open."""
+    """No countdown to show: say so, and offer the days that had the most open, one click each."""
     as_of: AsOf = now.date() if ctx.as_of.live else ctx.as_of.chosen
     scenarios, events = data_paths()
     found = _moments(str(scenarios), str(events), fingerprint(scenarios, events), as_of, ctx.basis)
     when = "now" if ctx.as_of.live else "at this date"
     with st.container(border=True, key="nothing_open"):
         st.markdown(
-            f":material/info: **Nothing is open {when}**: every scenario shown is decided, so no countdown runs."
+            f":material/info: **Nothing is open {when}**: no scenario is watching, due soon, triggered or overdue, so no countdown runs."
             + (" Replay a day when they were:" if found else "")
         )
-        for moment in found:
-            # A button, not a page link: a link to the page already open would replay it but leave the address bar without
-            # the as-of; set_as_of writes it there, as the sidebar's controls do.
-            if st.button(f"Replay {moment.text}", key=f"replay_{moment.day}", icon=":material/history:", type="tertiary"):
-                set_as_of(moment.day)
-                st.rerun(scope="app")  # the sidebar and every card follow the new as-of, not only this fragment
+        with st.container(horizontal=True, gap="small"):
+            for moment in found:
+                # A button, not a page link: a link to the page already open would replay it but leave the address bar
+                # without the as-of; set_as_of writes it there, as the sidebar's controls do.
+                if st.button(f"Replay {moment.text}", key=f"replay_{moment.day}", icon=":material/history:"):
+                    set_as_of(moment.day)
+                    st.rerun(scope="app")  # the sidebar and every card follow the new as-of, not only this fragment
 
 
 def _view_controls() -> tuple[str, str, str]:
