@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracker.engine.history import status_history
+from tracker.engine.history import status_history, statuses_over
 from tracker.engine.review import Review
 from tracker.engine.status import (
+    OPEN_STATUSES,
     URGENCY,
     AsOf,
     Assessment,
@@ -26,6 +27,7 @@ from tracker.git.compare import ScenarioDiff
 from tracker.judgement.model import Judgement, Judgements
 from tracker.log.events import EventLog, wall_clock_one
 from tracker.log.index import DAY_NS
+from tracker.report.style import style
 from tracker.scenario.changes import FieldChange
 from tracker.scenario.model import Scenario, deadline_text
 from tracker.text import fold, folded, has_words, markdown_literal, without_link
@@ -92,6 +94,102 @@ def board_view(
     if include_upcoming or Status.UPCOMING.value in filters.statuses:
         kept, later = everything, 0
     return BoardView(board(kept, filters, stale), kept, later)
+
+
+# --- the Board's order, groups and the moments worth replaying -------------------------------------------------------
+# As written in the URL (`sort=deadline`, `group=actor`); the first is the default.
+SORTS = ("urgency", "deadline", "title")
+GROUPS = ("none", "status", "actor", "target")
+
+
+def sorted_board(items: Iterable[Assessment], by: str = "urgency") -> list[Assessment]:
+    """Most urgent first (the default); or by the deadline in force, soonest first; or by title, A to Z."""
+    if by == "deadline":
+        return sorted(items, key=lambda a: (a.deadline_spell.due_at, a.scenario.id))
+    if by == "title":
+        return sorted(items, key=lambda a: (fold(a.scenario.title), a.scenario.id))
+    return sorted(items, key=urgency_key)
+
+
+def grouped_board(items: Sequence[Assessment], by: str = "none") -> list[tuple[str, list[Assessment]]]:
+    """The board in sections, each keeping the order given: by status (most urgent first), or by actor or target
+    (A to Z, a scenario under each of its own; those naming none last). One untitled section for "none"."""
+    if by == "status":
+        present = [status for status in URGENCY if any(a.status is status for a in items)]
+        return [(style(status).word, [a for a in items if a.status is status]) for status in present]
+    if by not in ("actor", "target"):
+        return [("", list(items))]
+    attribute = f"{by}s"
+    sections: dict[str, list[Assessment]] = {}
+    for name in labels((a.scenario for a in items), attribute):
+        sections[name] = [a for a in items if fold(name) in folded(getattr(a.scenario, attribute))]
+    if unnamed := [a for a in items if not getattr(a.scenario, attribute)]:
+        sections[f"No {by}"] = unnamed
+    return list(sections.items())
+
+
+def nothing_open(assessments: Iterable[Assessment]) -> bool:
+    """No scenario is open (watching, due soon, triggered or overdue): a board with no countdown to show."""
+    return not any(a.is_open for a in assessments)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A day worth replaying: at its end (in each scenario's zone), how many scenarios were open, by status."""
+
+    day: dt.date
+    open: dict[Status, int]  # open statuses only, most urgent first
+
+    @property
+    def count(self) -> int:
+        return sum(self.open.values())
+
+    @property
+    def text(self) -> str:
+        """'20 Dec 2021: 4 open (1 due soon, 3 watching)'."""
+        parts = ", ".join(f"{n} {style(status).word.lower()}" for status, n in self.open.items())
+        return f"{self.day.day} {self.day:%b %Y}: {self.count} open ({parts})"
+
+
+def _candidate_days(assessments: Iterable[Assessment]) -> set[dt.date]:
+    """Days on which a scenario was close to deciding: its due-soon threshold, the day before each deadline, the trigger."""
+    days: set[dt.date] = set()
+    for a in assessments:
+        scenario, tz = a.scenario, a.scenario.tz
+        for spell in scenario.schedule:
+            # The end of the day before a deadline's last full day: always before the deadline, however it is written.
+            days.add((spell.due_at - dt.timedelta(days=1, microseconds=1)).astimezone(tz).date())
+            if scenario.warn_within is not None:
+                days.add((spell.due_at - scenario.warn_within).astimezone(tz).date())
+        if a.triggered_at is not None:
+            days.add(a.triggered_at.astimezone(tz).date())
+    return days
+
+
+def moments(assessments: Sequence[Assessment], log: EventLog, before: dt.date, *, limit: int = 3) -> list[Moment]:
+    """The days before ``before`` on which the most scenarios were open (the most due soon, triggered or overdue
+    breaking ties; then the later day), each showing a different set of open scenarios; from the engine's replay of
+    ``assessments``' scenarios on their basis at each day a scenario came close to deciding."""
+    scenarios = [a.scenario for a in assessments]
+    if not scenarios:
+        return []
+    basis = assessments[0].basis
+    days = sorted(d for d in _candidate_days(assessments) if d < before)
+    ranked = []
+    for day, statuses in zip(days, statuses_over(scenarios, log, days, basis), strict=True):
+        open_ids = frozenset(s.id for s, status in zip(scenarios, statuses, strict=True) if status in OPEN_STATUSES)
+        if open_ids:
+            counts = Counter(status for status in statuses if status in OPEN_STATUSES)
+            moment = Moment(day, {status: counts[status] for status in URGENCY if counts[status]})
+            pressing = moment.count - counts[Status.WATCHING]
+            ranked.append(((moment.count, pressing, day), open_ids, moment))
+    found: list[Moment] = []
+    seen: set[frozenset[str]] = set()
+    for _, open_ids, moment in sorted(ranked, key=lambda r: r[0], reverse=True):
+        if open_ids not in seen and len(found) < limit:
+            seen.add(open_ids)
+            found.append(moment)
+    return found
 
 
 STALE_WORD = "Stale"
