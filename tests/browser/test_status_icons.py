@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, AppServer, _require_browser, wait_until_idle
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, AppServer, wait_until_idle
 from tests.statuses import every_status
 from tracker.engine.status import Status
 from tracker.report import slides
@@ -43,20 +43,16 @@ OVERLAP = """() => Math.max(...[...document.querySelectorAll('.ov-row')].map(
 
 
 @pytest.fixture(scope="module")
-def dejavu_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def dejavu_only(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A Chromium that sees DejaVu and no other font."""
-    _require_browser()
     assert Path(DEJAVU).is_dir(), f"{DEJAVU} is missing: apt-get install fonts-dejavu-core"
-    from playwright.sync_api import sync_playwright
-
     folder = tmp_path_factory.mktemp("fonts")
     (folder / "fonts.conf").write_text(FONTS_CONF.format(cache=folder / "cache"), encoding="utf-8")
-    with sync_playwright() as playwright:
-        env = {"FONTCONFIG_FILE": str(folder / "fonts.conf"), "PATH": "/usr/bin:/bin", "HOME": str(folder)}
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
-        context = browser.new_context(viewport={"width": 1280, "height": 720}, timezone_id="Europe/London")
-        yield context.new_page()
-        browser.close()
+    env = {"FONTCONFIG_FILE": str(folder / "fonts.conf"), "PATH": "/usr/bin:/bin", "HOME": str(folder)}
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, timezone_id="Europe/London")
+    yield context.new_page()
+    browser.close()
 
 
 def _image(png: bytes) -> Image.Image:
