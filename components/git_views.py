@@ -28,7 +28,7 @@ def _history(path: str, stamp: float) -> ScenarioHistory | str:
 
 def history_section(path: Path) -> None:
     """Who changed this scenario, when and why, with the field changes spelt out."""
-    st.subheader("History")
+    st.header("History")
     result = _history(str(path), path.stat().st_mtime if path.exists() else 0.0)
     if isinstance(result, str):
         st.info(markdown_literal(f"No change history: {result}"), icon=":material/history:")
@@ -88,7 +88,7 @@ def diff_section(diff: RevisionDiff) -> None:
     cols[3].metric("Status differs", len(moved))
     cols[4].metric("Events added", len(diff.events_added))
     if moved:
-        st.markdown("#### Status differs")
+        st.header("Status differs")
         st.dataframe(
             [
                 {
@@ -105,7 +105,7 @@ def diff_section(diff: RevisionDiff) -> None:
     for title, items in (("Added", added), ("Removed", removed), ("Changed", changed)):
         if not items:
             continue
-        st.markdown(f"#### {title}")
+        st.header(title)
         for item in items:
             with st.container(border=True):
                 st.markdown(f"**{markdown_literal(item.title)}** {markdown_code(item.scenario_id)}")

@@ -143,10 +143,10 @@ def render(ctx: Context) -> None:
     explanation_block(assessment)
     deciding = deciding_events(assessment, log)
     if deciding:
-        st.subheader("Deciding events")
+        st.header("Deciding events")
         for event in deciding:
             event_card(event)
-    st.subheader("What it says")
+    st.header("What it says")
     if scenario.summary:
         st.markdown(markdown_literal(scenario.summary.strip()))
     for line in describe_rules(assessment):
@@ -159,17 +159,17 @@ def render(ctx: Context) -> None:
         scenario_timeline_figure(detail, log, ctx.as_of.instant, ctx.tz), key="scenario_timeline", config={"displaylogo": False}
     )
     if scenario.signposts:
-        st.subheader("Signposts")
+        st.header("Signposts")
         st.caption("Indicators that do not decide the status: escalation against de-escalation, counted as events are logged.")
         st.plotly_chart(
             signpost_figure(signpost_series(detail, log), ctx.as_of.instant, ctx.tz), key="signposts", config={"displaylogo": False}
         )
     likelihood_section(ctx, assessment)
-    st.subheader("Matched events")
+    st.header("Matched events")
     _matched_table(detail, ctx)
     event_form.log_for_scenario(ctx, scenario)
     if scenario.sources:
-        st.subheader("Sources")
+        st.header("Sources")
         for source in scenario.sources:
             text = f"{source.title} <{source.url}>" if source.url else source.title
             st.markdown("- " + source_html(text), unsafe_allow_html=True)

@@ -70,7 +70,7 @@ def render(ctx: Context) -> None:
     picked = [point for p in points if (point := picked_point(p.get("customdata"))) is not None]
     if not picked:
         return
-    st.subheader("Selected")
+    st.header("Selected")
     for point in picked[:20]:
         if isinstance(point, PickedRange):
             rows = events_in_range(log, point.row, details, others, first=point.first, last=point.last, tz=ctx.tz)
