@@ -20,9 +20,11 @@ from tracker.report.views import (
     STALE_ICON,
     STALE_WORD,
     Filters,
+    board_link_choices,
     board_view,
     countdown,
     deadline_texts,
+    ignored_link_values,
     labels,
     likelihood_view,
     open_later_text,
@@ -36,7 +38,15 @@ CARD_COLUMNS = 3
 CARDS_SHOWN = 30  # beyond this, the rest are listed compactly so the page stays quick
 
 
+def _link_notices(ctx: Context) -> None:
+    """Say which of the link's values no filter takes: the bound widgets drop them silently (and clean the URL)."""
+    given = {name: st.query_params.get_all(name) for name in st.query_params}
+    for notice in ignored_link_values(given, board_link_choices(ctx.workspace.scenarios.scenarios)):
+        st.warning(markdown_literal(notice), icon=":material/link_off:")
+
+
 def _filters(ctx: Context) -> Filters:
+    _link_notices(ctx)  # before any bound widget reads the URL
     scenarios = ctx.workspace.scenarios.scenarios
     row = st.columns([3, 2, 2, 2, 3])
     statuses = row[0].multiselect(
@@ -158,7 +168,7 @@ def render(ctx: Context) -> None:
                 with column:
                     _card(ctx, item, found[item.scenario.id])
         if rest:
-            st.subheader(f"{len(rest)} more")
+            st.header(f"{len(rest)} more")
             _rest_table(rest, stale)
 
     cards()
