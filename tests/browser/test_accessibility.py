@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AppServer, _require_browser, wait_until_idle
+from tests.browser.conftest import AppServer, _require_browser, axe_violations, wait_until_idle
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = [(1280, 720), (1920, 1080)]
 AS_OF = "as_of=2021-12-20"
 PAGES = {
@@ -34,20 +33,6 @@ PAGES = {
     "Calibration": f"/calibration?{AS_OF}",
 }
 SLIDES = 5  # the overview and the four scenarios open by 2021-12-20
-
-
-def axe_violations(page: Any) -> list[str]:
-    """Every violation of axe's default rule set on the page, one readable line per element."""
-    if not AXE.exists():
-        pytest.fail(f"axe-core is not installed at {AXE}: run `make test`, or `npm ci --prefix tests/browser`")
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['html'][:160]}\n    {node['failureSummary'].replace(chr(10), ' ')}"
-        for violation in found
-        for node in violation["nodes"]
-    ]
 
 
 @pytest.fixture(scope="module", params=SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
