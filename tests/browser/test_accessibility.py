@@ -31,6 +31,9 @@ PAGES = {
     "Data health": f"/health?{AS_OF}",
     "Since last briefing": f"/since?{AS_OF}",
     "Calibration": f"/calibration?{AS_OF}",
+    # Live, as a newcomer first sees them: every scenario decided, the calibration scored, a link's notice shown.
+    "Board, live": "/?status=bogus",
+    "Calibration, live": "/calibration",
 }
 SLIDES = 5  # the overview and the four scenarios open by 2021-12-20
 
@@ -95,6 +98,7 @@ def test_keyboard_focus_on_links_and_buttons_shows_a_ring_of_at_least_3_to_1(ser
         if focused["tag"] in ("A", "BUTTON"):
             seen.append(focused)
     assert {f["tag"] for f in seen} == {"A", "BUTTON"} and any("Timeline" in f["name"] for f in seen), seen
+    assert {"Back", "Now", "Next"} <= {f["name"] for f in seen}  # the as-of steps read as words, not "chevron_left"
     weak = [f for f in seen if f["style"] in ("none", "hidden") or f["width"] < 2 or contrast(f["colour"], f["background"]) < 3]
     assert weak == [], weak
 
