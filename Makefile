@@ -28,7 +28,7 @@ run: $(VENV)/.runtime
 browser:
 	@bash scripts/ensure-chromium
 
-# axe-core (pinned in tests/browser/package.json) measures colour contrast in the browser tests.
+# axe-core (pinned in tests/browser/package.json) runs the accessibility checks of the browser tests.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error

@@ -6,6 +6,8 @@ shows the page the URL names. Pages read the shared context; none re-implements 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import navigation, presenter, theme, upload_gate
@@ -15,9 +17,13 @@ from components.widgets import as_of_control
 from components.writing import read_only, startup_notice
 from tracker.problems import data_folder, paths_shown_from, serve_paths_from
 
+# Material Symbols' "policy", drawn once to a file: Streamlit serves a file itself, but sends a browser to Google's
+# font server for a `:material/...:` favicon, which fails offline.
+FAVICON = Path(__file__).resolve().parent / "components" / "assets" / "favicon.png"
+
 
 def main() -> None:
-    st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=":material/policy:", layout="wide")
+    st.set_page_config(page_title="Sanctions Scenario Tracker", page_icon=str(FAVICON), layout="wide")
     theme.apply()
     upload_gate.install()  # Streamlit's upload route takes files only from sessions the import page has let in
     if read_only():

@@ -27,7 +27,7 @@ def _history(path: str, stamp: float) -> ScenarioHistory | str:
 
 def history_section(path: Path) -> None:
     """Who changed this scenario, when and why, with the field changes spelt out."""
-    st.subheader("History")
+    st.header("History")
     result = _history(str(path), path.stat().st_mtime if path.exists() else 0.0)
     if isinstance(result, str):
         st.info(markdown_literal(f"No change history: {result}"), icon=":material/history:")

@@ -26,7 +26,7 @@ _OUTCOME = "assess:outcome:{}"
 def likelihood_section(ctx: Context, assessment: Assessment) -> None:
     scenario = assessment.scenario
     view = likelihood_view(ctx.workspace.judgements, assessment)
-    st.subheader("Likelihood")
+    st.header("Likelihood")
     if view.latest is None:
         st.caption("No analyst has assessed how likely this scenario is to end enacted" + (" by this date." if view.later else "."))
     else:

@@ -62,10 +62,10 @@ def as_of_control(ctx: Context, period: tuple[dt.date, dt.date]) -> None:
         step_name = st.segmented_control("Step", list(STEPS), default="1d", key="asof_step", label_visibility="collapsed") or "1d"
         step = STEPS[step_name]
         back, now, forward = st.columns(3)
-        if back.button(":material/chevron_left:", help=f"Back {step_name}", width="stretch", key="asof_back"):
+        if back.button("Back", help=f"Back {step_name}", width="stretch", key="asof_back"):
             set_as_of(_stepped(as_of, -step))
             st.rerun()
-        if forward.button(":material/chevron_right:", help=f"Forward {step_name}", width="stretch", key="asof_forward"):
+        if forward.button("Next", help=f"Forward {step_name}", width="stretch", key="asof_forward"):
             set_as_of(_stepped(as_of, step))
             st.rerun()
         if now.button("Now", help="Back to live: now, with ticking countdowns", width="stretch", key="asof_now", disabled=as_of.live):

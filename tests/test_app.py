@@ -134,7 +134,7 @@ def test_scenario_page_explains_and_lists_deciding_events() -> None:
     at = run({"as_of": "2022-03-01", "scenario": "joint-sanctions-christmas-2021"})
     page = "\n".join(shown(m.value) for m in at.markdown)
     assert "Enacted on 2022-02-22" in page
-    assert "Deciding events" in [h.value for h in at.subheader]
+    assert "Deciding events" in [h.value for h in at.header]
     matched = next(d.value for d in at.dataframe if "Role" in d.value.columns)
     assert "Response" in set(matched["Role"])
     assert matched["Source"].str.startswith("https://").any() and matched["Cited as"].all()
@@ -332,6 +332,28 @@ def test_basis_known_shows_only_what_had_been_logged_by_then(demo_copy: Path) ->
     assert known.sidebar.radio[0].value == "known"
     known.sidebar.radio[0].set_value("occurred").run()
     assert board_statuses(known)["joint-sanctions-christmas-2021"] == "averted"
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"status": "bogus"}, "The link's status=bogus is not a status; showing all."),
+        ({"actor": "Atlantis"}, "The link's actor=Atlantis is not an actor of any scenario; showing all."),
+        ({"target": "Mars"}, "The link's target=Mars is not a target of any scenario; showing all."),
+        ({"tag": "no-such-tag"}, "The link's tag=no-such-tag is not a tag of any scenario; showing all."),
+        ({"upcoming": "maybe"}, "The link's upcoming=maybe is not true or false; scenarios that open later stay hidden."),
+        ({"stale": "maybe"}, "The link's stale=maybe is not true or false; showing all."),
+    ],
+)
+def test_an_unknown_value_in_a_link_is_named_and_the_board_shows_all(params: dict[str, str], notice: str) -> None:
+    at = run({"as_of": "2022-03-01", **params})
+    assert notice in [shown(w.value) for w in at.main.warning]
+    assert board_statuses(at) == expected("2022-03-01", upcoming=False)  # dropped: nothing is filtered out
+
+
+def test_known_values_in_a_link_raise_no_notice() -> None:
+    at = run({"as_of": "2022-03-01", "status": "averted", "actor": "US", "upcoming": "TRUE", "stale": "false"})
+    assert [w.value for w in at.main.warning] == []
 
 
 def test_an_unknown_basis_in_a_link_is_named_and_ignored() -> None:

@@ -30,7 +30,7 @@ def moved_deadline(repo: ScratchRepo, monkeypatch: pytest.MonkeyPatch) -> Scratc
 
 def test_scenario_page_shows_each_deadline_move_with_author_and_date(moved_deadline: ScratchRepo) -> None:
     at = run({"scenario": "xmas", "as_of": "2021-12-21"})
-    assert "History" in [h.value for h in at.subheader]
+    assert "History" in [h.value for h in at.header]
     text = "\n".join(shown(m.value) for m in at.markdown) + "\n".join(shown(c.value) for c in at.caption)
     assert "deadline: 2021-12-25 -> 2022-01-15" in text
     assert "deadline: 2022-01-15 -> 2022-01-31" in text

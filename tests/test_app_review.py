@@ -72,14 +72,14 @@ def test_a_scenario_without_owner_or_cadence_says_so() -> None:
 
 def test_the_since_page_lists_the_scenarios_stale_at_its_end() -> None:
     at = run({"as_of": "2022-01-15", "since": "2022-01-01"}, page="since")
-    assert "Stale at the end (1)" in [h.value for h in at.subheader]
+    assert "Stale at the end (1)" in [h.value for h in at.header]
     line = next(shown(m.value) for m in at.markdown if STALE_MARK in m.value)
     assert line.endswith(
         "G7 promises massive consequences and severe cost if Russia commits further military aggression against "
         "Ukraine · owner Russia desk\nBecame stale in the period; last reviewed: assessed by Metaculus community on 2021-12-12."
     )
     fresh = run({"as_of": "2022-02-20", "since": "2022-02-01"}, page="since")
-    assert "Stale at the end (0)" in [h.value for h in fresh.subheader]
+    assert "Stale at the end (0)" in [h.value for h in fresh.header]
 
 
 def test_an_owner_written_as_markdown_and_html_is_shown_as_written(demo_copy: Path) -> None:

@@ -18,7 +18,7 @@ def _strip(at: object) -> str:
 
 def test_the_scenario_page_shows_its_status_history() -> None:
     at = run({"as_of": "2022-03-01", "scenario": XMAS})
-    assert "Status history" in [h.value for h in at.subheader]
+    assert "Status history" in [h.value for h in at.header]
     strip = _strip(at)
     assert STRIP.findall(strip) == ["watching", "due-soon", "triggered", "overdue", "enacted"]
     text = shown(strip)

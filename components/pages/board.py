@@ -34,10 +34,12 @@ from tracker.report.views import (
     STALE_WORD,
     Filters,
     Moment,
+    board_link_choices,
     board_view,
     countdown,
     deadline_texts,
     grouped_board,
+    ignored_link_values,
     labels,
     likelihood_view,
     moments,
@@ -100,7 +102,15 @@ if (!window.copyLinkBound) {
 """
 
 
+def _link_notices(ctx: Context) -> None:
+    """Say which of the link's values no filter takes: the bound widgets drop them silently (and clean the URL)."""
+    given = {name: st.query_params.get_all(name) for name in st.query_params}
+    for notice in ignored_link_values(given, board_link_choices(ctx.workspace.scenarios.scenarios)):
+        st.warning(markdown_literal(notice), icon=":material/link_off:")
+
+
 def _filters(ctx: Context) -> Filters:
+    _link_notices(ctx)  # before any bound widget reads the URL
     scenarios = ctx.workspace.scenarios.scenarios
     row = st.columns([3, 2, 2, 2, 3])
     statuses = row[0].multiselect(

@@ -46,7 +46,7 @@ def _metrics(result: Calibration) -> None:
 
 
 def _reliability(result: Calibration) -> None:
-    st.subheader("Reliability")
+    st.header("Reliability")
     groups: dict[str, Score] = {"Overall": result.overall, **{score.name: score for score in result.owners}}
     row = st.columns([2, 3])
     whose = row[0].selectbox("Whose", list(groups), key="calibration_whose")
@@ -60,7 +60,7 @@ def _reliability(result: Calibration) -> None:
 
 
 def _scenarios(ctx: Context, result: Calibration) -> None:
-    st.subheader(f"Resolved scenarios ({len(result.scored)})")
+    st.header(f"Resolved scenarios ({len(result.scored)})")
     widths = [4, 2, 3, 1, 1, 2]
     header = st.columns(widths)
     for cell, name in zip(
@@ -84,7 +84,7 @@ def _scenarios(ctx: Context, result: Calibration) -> None:
 
 
 def _left_out(result: Calibration) -> None:
-    st.subheader(f"Left out ({len(result.left_out)})")
+    st.header(f"Left out ({len(result.left_out)})")
     if not result.left_out:
         st.markdown("No withdrawn, overdue or partly-enacted scenario.")
     for item in result.left_out:
@@ -106,7 +106,7 @@ def render(ctx: Context) -> None:
         )
     else:
         _metrics(result)
-        st.subheader("Per owner")
+        st.header("Per owner")
         st.dataframe(owner_rows(result), hide_index=True, width="stretch")
         _reliability(result)
     if result.scored:

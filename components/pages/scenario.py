@@ -148,7 +148,7 @@ def _status(ctx: Context, assessment: Assessment) -> None:
         columns[2].markdown(f"**Deadline** {own}" + ("  \n(your zone too)" if viewer == own else f"  \n{viewer} (your time)"))
         _review_line(review)
         explanation_block(item)
-        st.subheader("Status history")
+        st.header("Status history")
         st.markdown(history_strip_html(history_view(scenario, log, as_of, ctx.basis)), unsafe_allow_html=True)
         st.caption("From its opening to the as-of instant: each status, the day it began and how long it lasted; hover for why.")
 
@@ -168,10 +168,10 @@ def render(ctx: Context) -> None:
     _status(ctx, assessment)
     deciding = deciding_events(assessment, log)
     if deciding:
-        st.subheader("Deciding events")
+        st.header("Deciding events")
         for event in deciding:
             event_card(event)
-    st.subheader("What it says")
+    st.header("What it says")
     if scenario.summary:
         st.markdown(markdown_literal(scenario.summary.strip()))
     for line in describe_rules(assessment):
@@ -196,17 +196,17 @@ def render(ctx: Context) -> None:
         help="The bars, moved deadlines and events the chart draws. The toolbar's camera saves the chart as PNG.",
     )
     if scenario.signposts:
-        st.subheader("Signposts")
+        st.header("Signposts")
         st.caption("Indicators that do not decide the status: escalation against de-escalation, counted as events are logged.")
         st.plotly_chart(
             signpost_figure(signpost_series(detail, log), ctx.as_of.instant, ctx.tz), key="signposts", config={"displaylogo": False}
         )
     likelihood_section(ctx, assessment)
-    st.subheader("Matched events")
+    st.header("Matched events")
     _matched_table(detail, ctx)
     event_form.log_for_scenario(ctx, scenario)
     if scenario.sources:
-        st.subheader("Sources")
+        st.header("Sources")
         for source in scenario.sources:
             text = f"{source.title} <{source.url}>" if source.url else source.title
             st.markdown("- " + source_html(text), unsafe_allow_html=True)

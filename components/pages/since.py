@@ -57,7 +57,7 @@ def _pick(ctx: Context, since: AsOfValue) -> None:
 
 
 def _changes(report: SinceReport) -> None:
-    st.subheader(f"Status changes ({len(report.changes)})")
+    st.header(f"Status changes ({len(report.changes)})")
     if not report.changes:
         st.markdown(f"No scenario changed status ({report.unchanged} unchanged).")
         return
@@ -76,7 +76,7 @@ def _changes(report: SinceReport) -> None:
 def _stale(report: SinceReport) -> None:
     if report.stale is None:  # no scenario asks to be reviewed
         return
-    st.subheader(f"Stale at the end ({len(report.stale)})")
+    st.header(f"Stale at the end ({len(report.stale)})")
     if not report.stale:
         st.markdown("No scenario is stale: each was looked at within its `review_every`.")
         return
@@ -91,7 +91,7 @@ def _stale(report: SinceReport) -> None:
 def _events(report: SinceReport, ctx: Context) -> None:
     log = ctx.workspace.events
     events = log.events(report.events.tolist())
-    st.subheader(f"Events logged ({len(events)})")
+    st.header(f"Events logged ({len(events)})")
     if not events:
         st.markdown("No events in this period.")
     else:
@@ -122,7 +122,7 @@ def _event_table(events: list[Event], *, key: str) -> None:
 
 
 def _moves(report: SinceReport, ctx: Context) -> None:
-    st.subheader("Deadlines moved")
+    st.header("Deadlines moved")
     if report.deadline_moves is None:
         st.info(markdown_literal(report.history_note[0].upper() + report.history_note[1:] + "."), icon=":material/history:")
     elif not report.deadline_moves:
@@ -169,7 +169,7 @@ def render(ctx: Context) -> None:
     _stale(report)
     _events(report, ctx)
     _moves(report, ctx)
-    st.subheader("Hand-outs")
+    st.header("Hand-outs")
     st.caption("The briefing pack includes this report. Everything is as of the as-of instant.")
     handout_buttons(ctx, report, key="since_handouts")
 

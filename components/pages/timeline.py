@@ -118,7 +118,7 @@ def render(ctx: Context) -> None:
     points = state.selection.points if state else []
     picked = [point for p in points if (point := picked_point(p.get("customdata"))) is not None]
     with panel:
-        st.subheader("Selected")
+        st.header("Selected")
         if not picked:
             st.caption("Click a marker on the chart: its event and source show here.")
         for point in picked[:20]:

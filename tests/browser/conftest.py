@@ -25,6 +25,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _require_browser() -> None:
@@ -152,3 +153,17 @@ def screenshot(page: object, name: str) -> Path:
 def assert_no_exception(page: object) -> None:
     boxes = page.locator("[data-testid='stException']")  # type: ignore[attr-defined]
     assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def axe_violations(page: object) -> list[str]:
+    """Every violation of axe's default rule set on the page, one readable line per element."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make test`, or `npm ci --prefix tests/browser`")
+    if not page.evaluate("typeof axe !== 'undefined'"):  # type: ignore[attr-defined]
+        page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    found = page.evaluate("async () => (await axe.run(document)).violations")  # type: ignore[attr-defined]
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['html'][:160]}\n    {node['failureSummary'].replace(chr(10), ' ')}"
+        for violation in found
+        for node in violation["nodes"]
+    ]

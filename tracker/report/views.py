@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -237,6 +237,47 @@ def labels(scenarios: Iterable[Scenario], attribute: str) -> list[str]:
         for value in getattr(scenario, attribute):
             seen.setdefault(fold(value), value)
     return sorted(seen.values(), key=fold)
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    """A URL parameter bound to a choice: the values it takes, as Streamlit's bound widget matches them."""
+
+    name: str
+    noun: str  # what one value is: "a status"
+    known: frozenset[str]
+    instead: str = "showing all"  # what the view shows when the value is dropped
+    any_case: bool = False  # true/false flags match in any case; option lists exactly
+
+    def takes(self, value: str) -> bool:
+        return (value.lower() if self.any_case else value) in self.known
+
+
+FLAG = frozenset({"true", "false"})
+
+
+def board_link_choices(scenarios: Sequence[Scenario]) -> list[LinkChoice]:
+    """What the Board's link parameters take: statuses, the scenarios' own actors, targets and tags, and true/false."""
+    return [
+        LinkChoice("status", "a status", frozenset(s.value for s in Status)),
+        LinkChoice("actor", "an actor of any scenario", frozenset(labels(scenarios, "actors"))),
+        LinkChoice("target", "a target of any scenario", frozenset(labels(scenarios, "targets"))),
+        LinkChoice("tag", "a tag of any scenario", frozenset(labels(scenarios, "tags"))),
+        LinkChoice("upcoming", "true or false", FLAG, "scenarios that open later stay hidden", any_case=True),
+        LinkChoice("stale", "true or false", FLAG, any_case=True),
+    ]
+
+
+def ignored_link_values(given: Mapping[str, Sequence[str]], choices: Iterable[LinkChoice]) -> list[str]:
+    """A notice for each value a link gives that its parameter does not take, which the view drops: a link someone
+    shared should not narrow (or fail to narrow) the view without saying so. Empty values mean "cleared" and pass."""
+    notices = []
+    for choice in choices:
+        values = [value for value in given.get(choice.name, ()) if value]
+        dropped = [value for value in values if not choice.takes(value)]
+        instead = choice.instead if len(dropped) == len(values) else "left out"  # the other values still apply
+        notices += [f"The link's {choice.name}={value} is not {choice.noun}; {instead}." for value in dropped]
+    return notices
 
 
 @dataclass(frozen=True)
