@@ -74,7 +74,7 @@ def test_as_of_survives_navigation(app_server: AppServer, open_page: Callable[..
 
 def test_step_button_moves_the_as_of(app_server: AppServer, open_page: Callable[..., object]) -> None:
     page = open_page(f"{app_server.url}/?as_of=2021-12-20")
-    page.get_by_role("button", name=re.compile("chevron_right")).click()
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="Next", exact=True).click()
     wait_until_idle(page)
     assert "as_of=2021-12-21" in page.url
     assert page.locator('.countdown[data-scenario="joint-sanctions-christmas-2021"]').inner_text().strip() == "4 d 0 h"

@@ -412,7 +412,7 @@ def timeline_table(
     for (row, _), (occurred, event_id, title, source) in zip(events, cells, strict=True):
         rows.append({**row, start: occurred.strip(), "Event id": event_id, "Event": title, "Source": source_words(source)})
     columns = ["Scenario", "Title", "Status", "Drawn as", start, end, "Event id", "Event", "Source"]
-    return pd.DataFrame(rows, columns=columns).fillna("")
+    return pd.DataFrame(rows, columns=columns, dtype=object).fillna("")  # object: a missing number shows as "", not NaN
 
 
 def _show_range(fig: go.Figure, as_of: dt.datetime, tz: dt.tzinfo, view: str) -> TimeRange:
