@@ -8,6 +8,7 @@ import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +94,27 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_git: None) ->
     scratch = ScratchRepo(tmp_path / "team")
     monkeypatch.chdir(scratch.root)
     return scratch
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Every download a page offers in an AppTest run, by file name (one made on click is made here, as a click would)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    found: dict[str, bytes] = {}
+    keep, defer = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
+
+    def recorded(self: MemoryMediaFileStorage, path_or_data: object, mimetype: str, kind: object, filename: str | None = None) -> str:
+        if isinstance(path_or_data, bytes) and filename:
+            found[filename] = path_or_data
+        return keep(self, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
+
+    def deferred(self: MediaFileManager, make: Callable[[], bytes], *args: Any, file_name: str | None = None, **kwargs: Any) -> str:
+        if file_name:
+            found[file_name] = make()
+        return defer(self, make, *args, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recorded)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
+    return found

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.hostile import EVENT_ID, FORMULAS, HOSTILE, SCENARIO_ID, URL_PARAMS, hostile_copy
@@ -133,16 +132,7 @@ def test_far_dates_in_a_link_never_crash_a_page(page: str | None, as_of: str) ->
         assert any("outside the supported dates" in note for note in notes), notes
 
 
-def test_the_events_download_runs_no_formula(hostile_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    downloads: dict[str, bytes] = {}
-    keep = MemoryMediaFileStorage.load_and_get_id
-
-    def recorded(self: MemoryMediaFileStorage, path_or_data: object, mimetype: str, kind: object, filename: str | None = None) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            downloads[filename] = path_or_data
-        return keep(self, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recorded)
+def test_the_events_download_runs_no_formula(hostile_data: Path, downloads: dict[str, bytes]) -> None:
     _check(run({"as_of": "2021-12-20"}, "events"))
     (data,) = [v for k, v in downloads.items() if k.startswith("events-") and k.endswith(".csv")]
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))

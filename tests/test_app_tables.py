@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.test_app import demo_copy, run  # noqa: F401  (demo_copy: a fixture)
@@ -34,21 +33,6 @@ def _config(at: AppTest, index: int = 0) -> tuple[list[str], dict[str, dict[str,
     """The column order and the column configuration the page sent for a dataframe."""
     proto = at.dataframe[index].proto
     return list(proto.column_order), json.loads(proto.columns)
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every download the app offers in a run, by file name."""
-    found: dict[str, bytes] = {}
-    keep = MemoryMediaFileStorage.load_and_get_id
-
-    def recorded(self: MemoryMediaFileStorage, path_or_data: object, mimetype: str, kind: object, filename: str | None = None) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            found[filename] = path_or_data
-        return keep(self, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recorded)
-    return found
 
 
 def test_the_events_table_puts_what_a_reader_scans_for_first() -> None:

@@ -6,13 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
-import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.markdown import shown
@@ -43,22 +38,7 @@ def test_the_range_control_and_the_fit_button() -> None:
     assert at.button_group(key="range").value == "fit" and _x_range(at) == fitted
 
 
-def test_the_chart_data_downloads_as_csv_named_by_the_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
-    downloads: dict[str, bytes] = {}
-    keep, defer = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
-
-    def recorded(self: MemoryMediaFileStorage, path_or_data: object, mimetype: str, kind: object, filename: str | None = None) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            downloads[filename] = path_or_data
-        return keep(self, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
-
-    def deferred(self: MediaFileManager, make: Callable[[], bytes], *args: Any, file_name: str | None = None, **kwargs: Any) -> str:
-        if file_name:  # made when the reader clicks: made here as a click would
-            downloads[file_name] = make()
-        return defer(self, make, *args, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recorded)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
+def test_the_chart_data_downloads_as_csv_named_by_the_as_of(downloads: dict[str, bytes]) -> None:
     run({"as_of": "2021-12-20"}, page="timeline", zone="UTC")
     rows = list(csv.DictReader(io.StringIO(downloads["timeline-as-of-2021-12-20.csv"].decode("utf-8"), newline="")))
     christmas = [r for r in rows if r["Scenario"] == "joint-sanctions-christmas-2021"]
