@@ -229,7 +229,8 @@ def _marker(role: str) -> dict[str, object]:
     return {"symbol": ROLE_SYMBOL[role], "color": "#1B1F24", "line": {"width": 1.5, "color": "#FFFFFF"}}
 
 
-def _base_layout(fig: go.Figure, height: int, tz_name: str) -> None:
+def _house_style(fig: go.Figure, height: int) -> None:
+    """The look every chart shares: font, white ground, margins, a legend above the plot."""
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 40},
@@ -238,6 +239,13 @@ def _base_layout(fig: go.Figure, height: int, tz_name: str) -> None:
         paper_bgcolor="#FFFFFF",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
+    )
+
+
+def _base_layout(fig: go.Figure, height: int, tz_name: str) -> None:
+    """The house style with a date axis in the viewer's zone."""
+    _house_style(fig, height)
+    fig.update_layout(
         xaxis={"type": "date", "title": {"text": f"Date ({tz_name})"}, "gridcolor": "#E4E7EC", "showline": True, "linecolor": "#98A2B3"},
     )
 
@@ -662,14 +670,8 @@ def reliability_figure(bins: Sequence[Bin]) -> go.Figure:
         )
     )
     axis = {"dtick": 10, "gridcolor": "#E4E7EC", "showline": True, "linecolor": "#98A2B3", "zeroline": False}
+    _house_style(fig, 460)
     fig.update_layout(
-        height=460,
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
-        font={"family": FONT, "size": 13, "color": "#1B1F24"},
-        plot_bgcolor="#FFFFFF",
-        paper_bgcolor="#FFFFFF",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},
-        hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
         xaxis={**axis, "range": [-3, 103], "title": {"text": "Predicted: probability of enactment (%)"}},
         yaxis={**axis, "range": [-5, 110], "title": {"text": "Observed: share enacted (%)"}},  # room for the counts above
     )
