@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from tracker.engine.impact import Impact
     from tracker.log.drafts import EventDraft, FieldError
     from tracker.log.events import EventLog
+    from tracker.log.importer import ExportTable, ImportMapping
     from tracker.log.writer import Receipt
 
 
@@ -225,39 +226,77 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
 
+def _import_mapping(args: argparse.Namespace, export: ExportTable, folder: Path) -> tuple[ImportMapping, ImportMapping | None]:
+    """The mapping --mapping, --map, --id-column and --date-format say, the rest guessed from the export (and said);
+    and the mapping saved as --mapping NAME before (None if there was none)."""
+    from tracker.log.importer import (
+        GuessedMapping,
+        ImportMapping,
+        column_problem,
+        export_profile,
+        guess_date_format,
+        guess_mapping,
+        is_mapping_file,
+        load_mapping,
+        load_mapping_file,
+        parse_map_options,
+        saved_mappings,
+    )
+
+    overrides = parse_map_options(args.map or [])
+    if args.id_column is not None:
+        if "id" in overrides:
+            raise UsageError("give the export's id once: --id-column COLUMN or --map id=COLUMN, not both")
+        if problem := column_problem(args.id_column, export.header):
+            raise UsageError(f"--id-column {excerpt(args.id_column)}: {problem}")
+        overrides["id"] = args.id_column
+    saved = None
+    if args.mapping and is_mapping_file(args.mapping):
+        base = load_mapping_file(Path(args.mapping))
+    elif args.mapping:
+        saved = load_mapping(folder, args.mapping)
+        if saved is None and not overrides:
+            names = ", ".join(saved_mappings(folder)) or "none yet"
+            raise UsageError(
+                f"no saved mapping {args.mapping!r} in {display_path(folder)} (saved: {names}); give the columns with --map FIELD=COLUMN"
+            )
+        base = saved or ImportMapping({})
+    else:
+        base = guess_mapping(export).mapping
+    mapping = base.merged(overrides, args.date_format)
+    guessed = {} if args.mapping else {name: spec for name, spec in mapping.columns.items() if name not in overrides}
+    date_format = None
+    if args.date_format is None and (mapping.date_format is None or not args.mapping):  # a saved format stands
+        date_format = guess_date_format(export, mapping)
+        mapping = ImportMapping(mapping.columns, date_format)
+    if guessed or date_format:
+        said = GuessedMapping(ImportMapping(guessed, date_format), export_profile(export.header) if guessed else None).describe()
+        print(f"{display_path(export.path)}: {said} (--map FIELD=COLUMN and --date-format override)")
+    return mapping, saved
+
+
 def _import(args: argparse.Namespace) -> int:
     from tracker.engine.impact import preview_impact
     from tracker.log.events import EventLog
     from tracker.log.importer import (
-        ImportMapping,
-        load_mapping,
+        is_mapping_file,
         mappings_folder,
-        parse_map_options,
         plan_import,
         read_export,
         run_import,
         save_mapping,
-        saved_mappings,
+        save_mapping_file,
+        save_target,
     )
     from tracker.log.reader import load_events
     from tracker.log.writer import append_target
 
     location = _events_location(args)
     folder = mappings_folder(location)
-    overrides = parse_map_options(args.map or [])
-    if not args.mapping and not overrides:
-        raise UsageError(
-            "say where the log's fields come from: --map occurred=COLUMN --map title=COLUMN --map source=COLUMN ..., "
-            "or --mapping NAME for a saved mapping"
-        )
-    saved = load_mapping(folder, args.mapping) if args.mapping else None
-    if args.mapping and saved is None and not overrides:
-        names = ", ".join(saved_mappings(folder)) or "none yet"
-        raise UsageError(
-            f"no saved mapping {args.mapping!r} in {display_path(folder)} (saved: {names}); give the columns with --map FIELD=COLUMN"
-        )
-    mapping = (saved or ImportMapping({})).merged(overrides, args.date_format)
+    if args.save_mapping:
+        save_target(folder, args.save_mapping)  # a mapping that could not be saved is refused before the import
     export = read_export(Path(args.file), args.sheet)
+    mapping, saved = _import_mapping(args, export, folder)
     when = now()
     as_of = cast(dt.datetime, as_of_flag(args.as_of))
     if not args.dry_run:
@@ -291,8 +330,14 @@ def _import(args: argparse.Namespace) -> int:
             print(f"Appended {len(receipt.written)} event(s) to {display_path(receipt.path)} in one step.")
         else:
             print("Nothing to append.")
-        if args.mapping and mapping != saved:
+        if args.mapping and not is_mapping_file(args.mapping) and not args.save_mapping and mapping != saved:
             print(f"Saved the mapping as {display_path(save_mapping(folder, args.mapping, mapping))}.")
+    if args.save_mapping:
+        if is_mapping_file(args.save_mapping):
+            path = save_mapping_file(Path(args.save_mapping), mapping)
+        else:
+            path = save_mapping(folder, args.save_mapping, mapping, "--save-mapping")
+        print(f"Saved the mapping as {display_path(path)}; use it again with --mapping {args.save_mapping}.")
     return EXIT_PROBLEMS if plan.failed else EXIT_OK
 
 
@@ -405,7 +450,20 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "--map", action="append", metavar="FIELD=COLUMN", help="where a log field comes from: a column, or a template like '{a} {b}'"
     )
     imp.add_argument(
-        "--mapping", metavar="NAME", help="a saved mapping (import-mappings/NAME.json beside the log); --map entries update it"
+        "--mapping",
+        metavar="NAME|FILE.json",
+        help="a saved mapping (import-mappings/NAME.json beside the log, or a .json file); --map entries update it. "
+        "Without it, the mapping is guessed from the column names (ACLED's and GDELT's are known)",
+    )
+    imp.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help="the export's own id (e.g. event_id_cnty): it becomes the event's id and alone decides duplicates",
+    )
+    imp.add_argument(
+        "--save-mapping",
+        metavar="NAME|FILE.json",
+        help="save the mapping used (also with --dry-run), to reuse with --mapping",
     )
     imp.add_argument("--date-format", metavar="FORMAT", help="strptime format of the dates when not ISO 8601, e.g. %%Y%%m%%d")
     imp.add_argument("--sheet", metavar="NAME", help="the worksheet of an Excel file (default: the first)")
