@@ -176,12 +176,21 @@ def append(planned: Planned, file_name: str) -> None:
     st.session_state.pop(_state("plan"), None)
 
 
+# About the pixels a character of the table's font takes: the grid sizes a column to at most a few hundred pixels
+# by itself, which cut the messages that name a date format off at the format.
+_CHAR_PX = 7
+
+
 def _issues_table(issues: list[tuple[int, str]], label: str) -> None:
+    longest = max((len(message) for _, message in issues), default=0)
     st.dataframe(
         pd.DataFrame(issues, columns=["Row", label]),
         hide_index=True,
-        width="content",  # the messages set the width; a stretched table would widen the row numbers instead
-        column_config={"Row": st.column_config.NumberColumn("Row in file", format="%d", width=90)},
+        width="content",  # the messages set the width (scrolled sideways when wider); stretched, the row numbers would widen
+        column_config={
+            "Row": st.column_config.NumberColumn("Row in file", format="%d", width=90),
+            label: st.column_config.TextColumn(width=longest * _CHAR_PX + 24),
+        },
     )
 
 

@@ -682,6 +682,34 @@ def test_an_export_with_compact_dates_gets_its_date_format_guessed(writable: Pat
     assert at.session_state["import:plan"].plan.rows[0]["occurred"] == "2022-02-22"
 
 
+def test_a_gdelt_export_gets_its_mapping_guessed_and_said(writable: Path) -> None:
+    data = (
+        "GLOBALEVENTID,SQLDATE,Actor1Name,Actor2Name,EventCode,EventRootCode,SOURCEURL\n"
+        "1250000001,20250701,RUSSIA,UKRAINE,190,19,https://example.org/news/shelling\n"
+        "1250000002,01 July 2025,EUROPEAN UNION,RUSSIA,163,16,https://example.org/news/embargo\n"
+        "1250000003,20250702,EUROPEAN UNION,RUSSIA,163,16,https://example.org/news/embargo-2\n"
+    )
+    at = open_app()
+    upload(at, "gdelt.csv", data.encode())
+    said = [shown(c.value) for c in at.caption if "looks like" in c.value.lower()]
+    assert said == [
+        "Looks like a GDELT 2.0 events export: GLOBALEVENTID -> id, SQLDATE -> occurred, "
+        "{Actor1Name} - CAMEO {EventCode} - {Actor2Name} -> title, Actor1Name -> actors, Actor2Name -> targets, "
+        "cameo-{EventRootCode} -> tags, SOURCEURL -> source. Change any field below."
+    ]
+    assert at.selectbox(key="import:0:guess:title").value == "{Actor1Name} - CAMEO {EventCode} - {Actor2Name}"
+    assert at.text_input(key="import:0:guess:date_format").value == ""  # two ways of writing dates: none guessed
+    problems = frame_with(at, "Problem")
+    assert list(problems["Row"]) == [2, 3, 4]
+    assert problems["Problem"].iloc[1] == 'SQLDATE "01 July 2025" is not a date in the default format; date format "%d %B %Y" reads it'
+    at.text_input(key="import:0:guess:date_format").set_value("%Y%m%d").run()
+    assert_fine(at)
+    assert list(frame_with(at, "Problem")["Problem"]) == [
+        'SQLDATE "01 July 2025" does not match date format "%Y%m%d"; date format "%d %B %Y" reads it'
+    ]
+    assert [row["id"] for row in at.session_state["import:plan"].plan.rows] == ["1250000001", "1250000003"]
+
+
 def test_an_event_type_column_is_mapped_to_kind_and_checked(writable: Path) -> None:
     data = (
         "event_date,notes,source,event_type\n"
