@@ -781,7 +781,7 @@ def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, n
             continue
         key = _triple(row)
         # A row with the export's own id is a duplicate by that id only: an export may hold distinct events with the
-        # same date, title and source (ACLED codes one report's clashes in four places as four events).
+        # same date, title and source (events coded from one report).
         if not own_id and key in known_triples:
             plan.duplicates.append(RowIssue(number, f"same occurred, title and source as {known_triples[key]}"))
             continue
