@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, the usage error, the parser, problem output, the data flags."""
+"""What every command shares: exit codes, the usage error, the parser, problem output, the data flags, list flags."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -26,6 +26,27 @@ class UsageError(TrackerError):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+# One list syntax on every command: a list flag is repeated (--tags a --tags b), or takes values separated by ';'
+# (--tags "a;b", the separator the event log uses in its cells), or both.
+LIST_SEPARATOR = ";"
+
+
+def list_values(given: Iterable[str] | None) -> list[str]:
+    """The values of a list flag as given (``["a;b", "c"]`` from ``--tags "a;b" --tags c``) -> ``["a", "b", "c"]``.
+
+    Each value is stripped; empty ones are dropped, so ``--tags ""`` gives no values.
+    """
+    return [value.strip() for text in given or () for value in text.split(LIST_SEPARATOR) if value.strip()]
+
+
+def list_flag(parser: argparse._ActionsContainer, flag: str, help: str, *, metavar: str = "A;B", example: str = '"a;b"') -> None:
+    """Add a list flag: repeatable, and each value may hold several separated by ';' (read them with ``list_values``)."""
+    # The quotes matter: unquoted, the shell ends the command at the ';' and the values after it are lost.
+    parser.add_argument(
+        flag, action="append", metavar=metavar, help=f"{help}; repeat the flag, or separate values with ';' in quotes: {flag} {example}"
+    )
 
 
 def _escape_github(text: str) -> str:
