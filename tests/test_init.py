@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT, ScratchRepo
 from tracker.cli import main
-from tracker.cli.init import TEMPLATES
+from tracker.cli.init import PLACEHOLDER_INSTALL, TEMPLATES, installed_from
 from tracker.log.reader import load_events
 from tracker.scenario.model import scenario_json_schema_text
 from tracker.scenario.yamlsafe import parse_yaml
@@ -69,6 +71,44 @@ def test_init_writes_a_repository_whose_checks_pass(
         0,
         "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  5 d 0 h until the deadline",
     )
+
+
+class _Installed:
+    """A distribution as importlib.metadata gives it, with the direct_url.json pip wrote (or none)."""
+
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+GIT_URL = "https://git.example.org/osint/sanctions-scenario-tracker"
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "source"),
+    [
+        (json.dumps({"url": GIT_URL, "vcs_info": {"vcs": "git", "commit_id": COMMIT}}), f"git+{GIT_URL}@{COMMIT}"),
+        (None, None),  # from an index
+        (json.dumps({"url": "file:///home/ana/tracker", "dir_info": {"editable": True}}), None),  # a local folder
+        (json.dumps({"url": "https://ana:token@git.example.org/t", "vcs_info": {"vcs": "git", "commit_id": COMMIT}}), None),
+        (json.dumps({"url": "ssh://git@git.example.org/t", "vcs_info": {"vcs": "git", "commit_id": COMMIT}}), None),
+        ("{not json", None),
+    ],
+    ids=["git-https", "index", "local-folder", "credentials", "ssh", "garbled"],
+)
+def test_ci_installs_the_tracker_from_where_it_was_installed(
+    here: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, direct_url: str | None, source: str | None
+) -> None:
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: _Installed(direct_url))
+    assert installed_from() == source
+    code, out, _ = run(capsys, "init")
+    assert code == 0
+    workflow = (here / ".github" / "workflows" / "tracker.yml").read_text(encoding="utf-8")
+    assert f'- run: pip install "{source or PLACEHOLDER_INSTALL}"\n' in workflow
+    assert ("edit .github/workflows/tracker.yml" in out) is (source is None)
 
 
 def test_init_defaults_to_the_working_folder(here: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tracker import config
 from tracker.cli.common import EXIT_OK, Parser
@@ -27,8 +29,30 @@ HOOKS = (
     ("tracker-test", "tracker test", "tracker test --hook", False),
 )
 HOOK_FILES = r"\.(ya?ml|csv|toml)$"
-# Where CI installs the tracker from: this project's own git repository, wherever the team keeps it.
-CI_INSTALL = "git+https://<host>/sanctions-scenario-tracker"
+DISTRIBUTION = "sanctions-scenario-tracker"
+# Where CI installs the tracker from when `tracker init` cannot tell: this project's git repository, wherever it is kept.
+PLACEHOLDER_INSTALL = "git+https://<host>/sanctions-scenario-tracker"
+
+
+def installed_from() -> str | None:
+    """Where CI can install this very tracker from: the https git repository and commit pip installed it from (pip
+    records them in direct_url.json, PEP 610); None when it came from a local folder or an index, or the address holds
+    a user name or password, which must not go into a committed file."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        recorded = distribution(DISTRIBUTION).read_text("direct_url.json")
+        origin = json.loads(recorded or "{}")
+    except (PackageNotFoundError, ValueError):
+        return None
+    vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
+    url = origin.get("url") if isinstance(origin, dict) else None
+    if not isinstance(vcs, dict) or vcs.get("vcs") != "git" or not isinstance(url, str) or not isinstance(vcs.get("commit_id"), str):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or "@" in parts.netloc:  # CI clones over https; a token in the address stays out
+        return None
+    return f"git+{url}@{vcs['commit_id']}"
 
 
 def _example_scenario() -> str:
@@ -114,7 +138,14 @@ repos:
 {hooks}"""
 
 
-CI_WORKFLOW = f"""\
+def _ci_workflow() -> str:
+    source = installed_from()
+    where = (
+        "# The tracker as installed where `tracker init` ran: that commit of its repository (change it to upgrade)."
+        if source
+        else "# Where your team installs the tracker from: replace <host> with where its git repository lives (@TAG pins it)."
+    )
+    return f"""\
 # The same checks as the pre-commit hooks, on every push and pull request; problems are annotated on their lines.
 name: tracker
 on: [push, pull_request]
@@ -126,8 +157,8 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      # Where your team installs the tracker from: replace <host> with where its git repository lives (add @TAG to pin it).
-      - run: pip install "{CI_INSTALL}"
+      {where}
+      - run: pip install "{source or PLACEHOLDER_INSTALL}"
       - run: tracker validate --format github
       - run: tracker test --format github
 """
@@ -148,7 +179,7 @@ TEMPLATES = (
     Template("data/.gitattributes", "merges two branches' appends to the log without a conflict", lambda: GITATTRIBUTES),
     Template(".gitignore", "keeps the tracker's lock files, crash leftovers and secrets out of git", lambda: GITIGNORE),
     Template(".pre-commit-config.yaml", "runs tracker validate and tracker test before each commit", _pre_commit_config),
-    Template(".github/workflows/tracker.yml", "runs them in CI on every push", lambda: CI_WORKFLOW),
+    Template(".github/workflows/tracker.yml", "runs them in CI on every push", _ci_workflow),
 )
 
 
@@ -187,13 +218,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     for template in written:
         print(f"  {template.path.ljust(width)}  {template.purpose}")
     steps = [] if where == "." else [(f"cd {where}", "")]
-    steps += [
-        ("git init", "unless it is a git repository already"),
-        ("pre-commit install", "the hooks, once per clone"),
-        ("edit .github/workflows/tracker.yml", f"where CI installs the tracker from ({CI_INSTALL})"),
-        ('git add -A && git commit -m "Tracker repository"', ""),
-        ("tracker status", ""),
-    ]
+    steps += [("git init", "unless it is a git repository already"), ("pre-commit install", "the hooks, once per clone")]
+    if installed_from() is None:  # the workflow holds the placeholder
+        steps.append(("edit .github/workflows/tracker.yml", f"where CI installs the tracker from ({PLACEHOLDER_INSTALL})"))
+    steps += [('git add -A && git commit -m "Tracker repository"', ""), ("tracker status", "")]
     print("Next steps:")
     for command, why in steps:
         print(f"  {command.ljust(37)}  # {why}" if why else f"  {command}")
