@@ -109,3 +109,18 @@ def test_a_bad_tracker_toml_is_named_from_a_subfolder(
     assert main(["status"]) == 2
     message = 'Expected "\'" at the end of the file; write lines like scenarios = "scenarios"'
     assert capsys.readouterr() == ("", f"tracker: ../tracker.toml: error: {message}\n")
+
+
+def test_a_missing_folder_it_names_is_blamed_on_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings(repo, 'scenarios = "analysis"\n')
+    assert main(["status"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "tracker: no scenario folder at analysis (as tracker.toml says); pass --scenarios or set TRACKER_SCENARIOS\n"
+    )
+    assert main(["validate"]) == 2
+    assert capsys.readouterr().err == (
+        "tracker: no scenario folder at analysis (as tracker.toml says); name the files to check or set TRACKER_SCENARIOS\n"
+    )
+    assert main(["status", "--scenarios", "elsewhere"]) == 2  # a flag names it: tracker.toml has nothing to do with it
+    assert capsys.readouterr().err == "tracker: no scenario folder at elsewhere; pass --scenarios or set TRACKER_SCENARIOS\n"

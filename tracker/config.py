@@ -97,6 +97,14 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
+def named_in_settings(key: str) -> Path | None:
+    """The ``tracker.toml`` that names ``key``'s place ("scenarios" or "events"), unless the environment overrides it;
+    for messages about that place."""
+    if os.environ.get({"scenarios": SCENARIOS_ENV, "events": EVENTS_ENV}[key]):
+        return None
+    return settings_file() if key in _settings() else None
+
+
 def scenarios_path(base: Path | None = None) -> Path:
     """TRACKER_SCENARIOS if set, else ``base``'s ``scenarios/`` (the dashboard's demo); without ``base``: what the
     governing ``tracker.toml`` names, else ``scenarios/`` in the working folder."""

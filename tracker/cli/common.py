@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tracker import config
-from tracker.problems import Problem, TrackerError
+from tracker.problems import Problem, TrackerError, display_path
 from tracker.scenario.model import BASES, Scenario
 from tracker.timeutil import now, parse_as_of
 from tracker.workspace import Workspace, load_workspace
@@ -112,12 +112,19 @@ def data_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
 
 
+def no_scenario_folder(folder: Path, *, flag: str | None, remedy: str = "pass --scenarios") -> UsageError:
+    """The scenario folder is missing: say who named it (a flag, tracker.toml or the default) and how to name another."""
+    named = None if flag else config.named_in_settings("scenarios")
+    where = f" (as {named} says)" if named else ""
+    return UsageError(f"no scenario folder at {display_path(folder)}{where}; {remedy} or set {config.SCENARIOS_ENV}")
+
+
 def workspace_from_args(args: argparse.Namespace) -> tuple[Workspace, Path, Path]:
     """The files named by --scenarios/--events (or the environment, or the defaults), loaded; problems go to stderr."""
     scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     events = Path(args.events) if args.events else config.events_path()
     if not scenarios.exists():
-        raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
+        raise no_scenario_folder(scenarios, flag=args.scenarios)
     workspace = load_workspace(scenarios, events)
     print_problems(workspace.problems, "text", sys.stderr)
     return workspace, scenarios, events

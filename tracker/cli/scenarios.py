@@ -20,6 +20,7 @@ from tracker.cli.common import (
     data_flags,
     list_flag,
     list_values,
+    no_scenario_folder,
     print_problems,
     scenarios_for,
     workspace_from_args,
@@ -81,7 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         scenarios, events = config.scenarios_path(), config.events_path()
         if not scenarios.exists():
-            raise UsageError(f"no scenario folder at {scenarios}; name the files to check or set {config.SCENARIOS_ENV}")
+            raise no_scenario_folder(scenarios, flag=None, remedy="name the files to check")
         workspace = load_workspace(scenarios, events if events.exists() else None)
     print_problems(workspace.problems, args.format, sys.stdout)
     errors = workspace.errors

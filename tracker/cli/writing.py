@@ -29,6 +29,7 @@ from tracker.cli.common import (
     as_of_flag,
     list_flag,
     list_values,
+    no_scenario_folder,
 )
 from tracker.log.layout import MULTI_VALUED
 from tracker.problems import display_path
@@ -318,7 +319,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     path = Path(args.assessments) if args.assessments else config.assessments_path(events)
     folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     if not folder.exists():
-        raise UsageError(f"no scenario folder at {display_path(folder)}; pass --scenarios or set {config.SCENARIOS_ENV}")
+        raise no_scenario_folder(folder, flag=args.scenarios)
     scenarios = load_scenarios(folder)
     repair = repair_log(path, when, ASSESSMENTS)
     if repair is not None:
