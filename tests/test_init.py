@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ScratchRepo
+from tests.conftest import DEMO_SCENARIOS, ROOT, ScratchRepo
 from tracker.cli import main
 from tracker.cli.init import PLACEHOLDER_INSTALL, TEMPLATES, installed_from
 from tracker.log.reader import load_events
+from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import scenario_json_schema_text
 from tracker.scenario.yamlsafe import parse_yaml
 
@@ -280,3 +281,13 @@ def test_a_team_repository_from_init_works_first_time(tmp_path: Path) -> None:
     assert refused.returncode == 1
     message = "records/events.csv:4:2: error: occurred: '2022-02-30' is not a real date (expected YYYY-MM-DD)"
     assert refused.stdout.count(message) == 1, refused.stdout
+
+
+def test_the_example_is_the_demo_s_real_case(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The example invents nothing: its commitment, dates, trigger and response are the demo's sourced scenario."""
+    run(capsys, "init")
+    example = load_scenarios(here / "scenarios").scenarios[0]
+    demo = next(s for s in load_scenarios(DEMO_SCENARIOS).scenarios if s.id == example.id)
+    fields = ("title", "opened", "deadline", "timezone", "trigger", "response")
+    assert {f: getattr(example, f) for f in fields} == {f: getattr(demo, f) for f in fields}
+    assert demo.sources[0].url in (here / "scenarios" / f"{example.id}.yaml").read_text(encoding="utf-8")
