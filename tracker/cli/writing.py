@@ -27,6 +27,9 @@ from tracker.cli.common import (
     Parser,
     UsageError,
     as_of_flag,
+    list_flag,
+    list_values,
+    no_scenario_folder,
 )
 from tracker.log.layout import MULTI_VALUED
 from tracker.problems import display_path
@@ -158,7 +161,6 @@ def _revised_before(log: EventLog, row_id: str | None, event_id: str, kind: str)
 
 def cmd_log(args: argparse.Namespace) -> int:
     from tracker.log.drafts import EventDraft
-    from tracker.log.events import split_values
 
     when = now()
     log = _open_log(_events_location(args), when)
@@ -166,9 +168,9 @@ def cmd_log(args: argparse.Namespace) -> int:
         occurred=args.occurred,
         title=args.title,
         source=args.source,
-        actors=split_values(args.actors),
-        targets=split_values(args.targets),
-        tags=split_values(args.tags),
+        actors=tuple(list_values(args.actors)),
+        targets=tuple(list_values(args.targets)),
+        tags=tuple(list_values(args.tags)),
         notes=args.notes or "",
         kind=args.kind or "",
     )
@@ -180,13 +182,12 @@ _CORRECTABLE = ("occurred", "title", "source", "actors", "targets", "tags", "not
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from tracker.log.drafts import EventDraft, correction_draft, current_version
-    from tracker.log.events import split_values
 
     changes: dict[str, object] = {}
     for name in _CORRECTABLE:
         value = getattr(args, name)
-        if value is not None:
-            changes[name] = split_values(value) if name in MULTI_VALUED else value
+        if value is not None:  # a list flag given only as --tags "" clears the list
+            changes[name] = tuple(list_values(value)) if name in MULTI_VALUED else value
     if not changes:
         raise UsageError("give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags, --notes or --kind")
     when = now()
@@ -363,7 +364,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     path = Path(args.assessments) if args.assessments else config.assessments_path(events)
     folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     if not folder.exists():
-        raise UsageError(f"no scenario folder at {display_path(folder)}; pass --scenarios or set {config.SCENARIOS_ENV}")
+        raise no_scenario_folder(folder, flag=args.scenarios)
     scenarios = load_scenarios(folder)
     repair = repair_log(path, when, ASSESSMENTS)
     if repair is not None:
@@ -410,6 +411,9 @@ def _add_row_id(command: argparse.ArgumentParser) -> None:
     )
 
 
+_EXAMPLE_VALUES = {"actors": "EU;UK", "targets": "Russia;Belarus", "tags": "sanctions-package;energy"}
+
+
 def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> None:
     command.add_argument(
         "--occurred", required=required, metavar="WHEN", help="a date (2022-02-22) or a datetime with offset (2022-02-22T15:00:00Z)"
@@ -417,7 +421,7 @@ def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> No
     command.add_argument("--title", required=required, metavar="TEXT", help="what happened, in one line")
     command.add_argument("--source", required=required, metavar="TEXT", help="a link or a citation (publisher, title, date)")
     for name in MULTI_VALUED:
-        command.add_argument(f"--{name}", metavar="A;B", help=f"{name}, separated by ';'")
+        list_flag(command, f"--{name}", f"the event's {name}", example=f'"{_EXAMPLE_VALUES[name]}"')
     command.add_argument("--notes", metavar="TEXT", help="anything else worth knowing")
     command.add_argument("--kind", metavar="KIND", help=f"what kind of event it is: {', '.join(EVENT_KINDS)}")
 

@@ -287,6 +287,14 @@ class Countdown:
     text: str
     target: str  # "deadline", "response due", or ""
 
+    def in_words(self) -> str:
+        """One plain phrase for a terminal's column: '18 d 23 h until the deadline', '2 d until the response is due'."""
+        if self.target == "overdue":
+            return f"none: the response is {self.text} late"
+        if self.target == "response due":
+            return f"{self.text} until the response is due"
+        return f"{self.text} until the {self.target}" if self.target else self.text
+
 
 def countdown(assessment: Assessment) -> Countdown:
     """Time left to the deadline or the response due; for an overdue response, how late it is."""
