@@ -172,7 +172,7 @@ def test_replay_before_and_after_the_parents_decision(write: Write, tmp_path: Pa
     assert child is not None
     before = assess(child, LOG, day("2025-01-14"))
     assert before.status is Status.WATCHING
-    assert "The threat is carried out has not become enacted since 2025-01-01" in before.explanation
+    assert "“The threat is carried out” has not become enacted since 2025-01-01" in before.explanation
     after = assess(child, LOG, day("2025-01-15"))
     assert (after.status, after.triggered_at, after.decided_by) == (Status.TRIGGERED, dt.datetime(2025, 1, 15, tzinfo=UTC), ("notice",))
     # A date-only deciding event: whole days from its day, as for a `when` trigger.
@@ -209,7 +209,7 @@ def test_the_child_lapses_when_the_parent_never_gets_there_by_its_deadline(write
     lapsed = assess(child, LOG, day("2025-01-20"))
     assert (lapsed.status, lapsed.decided_at) == (Status.LAPSED, dt.datetime(2025, 1, 13, tzinfo=UTC))
     assert lapsed.explanation == (
-        "Lapsed at 2025-01-12 24:00 UTC: The threat is carried out did not become enacted between 2025-01-01 and the deadline."
+        "Lapsed at 2025-01-12 24:00 UTC: “The threat is carried out” did not become enacted between 2025-01-01 and the deadline."
     )
 
 
@@ -347,3 +347,23 @@ def test_validate_reports_a_broken_link_located(write: Write, tmp_path: Path) ->
     assert (result.stdout + result.stderr).splitlines()[0] == (
         "scenarios/child.yaml:7:15: error: trigger.after.scenario: no scenario has the id 'thraet'; did you mean 'threat'?"
     )
+
+
+def test_a_file_named_alone_is_linked_to_the_scenario_beside_it(write: Write, tmp_path: Path) -> None:
+    # pre-commit names only the files being committed: the ones they follow are read from beside them, not checked.
+    loaded(write, tmp_path, threat=THREAT, middle=follower("middle", "threat"), last=follower("last", "middle"))
+    write("data/events.csv", "id,occurred,title,actors,targets,tags,source,notes\n")
+    result = tracker("validate", "scenarios/last.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "1 valid scenario(s), 0 valid event(s); 0 error(s), 0 warning(s)\n")
+    named = load_scenarios([tmp_path / "scenarios" / "last.yaml"])
+    assert [s.id for s in named.scenarios] == ["last"]
+    assert [s.id for s in named.scenarios[0].ancestry()] == ["last", "middle", "threat"]
+
+
+def test_a_file_named_alone_whose_parent_beside_it_is_broken_says_so(write: Write, tmp_path: Path) -> None:
+    loaded(write, tmp_path, threat=THREAT.replace("opened: 2025-01-01", "opened: someday"), child=follower("child", "threat"))
+    named = load_scenarios([tmp_path / "scenarios" / "child.yaml"])
+    assert messages(named) == [
+        "child.yaml:7:15: error: trigger.after.scenario: the scenario 'threat' did not load (see the problems of threat.yaml); "
+        "this scenario is left out until it does"
+    ]

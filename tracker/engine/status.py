@@ -551,7 +551,8 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
     # What the trigger waits for, in words: events matching its MATCH, or (`after:`) the followed scenario reaching a status.
     if trigger is not None and trigger.after is not None and scenario.followed is not None:
         became = " or ".join(trigger.after.status)
-        awaited, awaited_now = f"{scenario.followed.title} did not become {became}", f"{scenario.followed.title} has not become {became}"
+        title = f"“{scenario.followed.title}”"
+        awaited, awaited_now = f"{title} did not become {became}", f"{title} has not become {became}"
     else:
         awaited, awaited_now = f"no event matching {described} was logged", f"No event matching {described} has been logged"
     due = _response_due(scenario, course.triggered_at, course.trigger_day) if course.triggered_at is not None else None

@@ -261,22 +261,45 @@ def load_scenarios(location: Path | list[Path]) -> ScenarioSet:
         result.files[scenario.id] = path
         if doc is not None:
             result.documents[scenario.id] = doc
-    link_scenarios(result)
+    link_scenarios(result, _followed_beside(result) if isinstance(location, list) else {})
     return result
 
 
 AFTER_SCENARIO = ("trigger", "after", "scenario")
 
 
-def link_scenarios(found: ScenarioSet) -> None:
-    """Link each `after:` trigger to the scenario it follows; a link that cannot hold leaves its scenario out, said where.
+def _followed_beside(found: ScenarioSet) -> dict[str, Scenario]:
+    """The scenarios that named files follow without naming them, read from beside them (pre-commit names only the files
+    being committed): they link the named ones, and are not themselves checked or listed."""
+    beside: dict[str, Scenario] = {}
+    waiting = [(s, found.files[s.id].parent) for s in found.scenarios]
+    while waiting:
+        scenario, folder = waiting.pop()
+        for parent in scenario.depends_on:
+            if parent in found.files or parent in found.unloaded or parent in beside:
+                continue
+            path = next((p for p in (folder / f"{parent}{suffix}" for suffix in SCENARIO_SUFFIXES) if p.is_file()), None)
+            if path is None:
+                continue
+            loaded, _, _ = load_scenario_file(path, display_path(path), folder=folder)
+            if loaded is None:
+                found.unloaded[parent] = path.name
+            else:
+                beside[parent] = loaded
+                waiting.append((loaded, folder))
+    return beside
+
+
+def link_scenarios(found: ScenarioSet, beside: dict[str, Scenario]) -> None:
+    """Link each `after:` trigger to the scenario it follows (among ``found`` and those read ``beside`` them); a link that
+    cannot hold leaves its scenario out, said where.
 
     A link is refused when it names no scenario, the scenario itself, or closes a cycle; a scenario that follows one left
     out (its file did not load, or its own link was refused) is left out too, rather than judged without its trigger.
     """
-    loaded = {s.id: s for s in found.scenarios}
+    loaded = {**beside, **{s.id: s for s in found.scenarios}}
     refused: dict[str, str] = {}  # id -> why it is left out
-    for scenario in found.scenarios:
+    for scenario in loaded.values():
         for parent in scenario.depends_on:
             if parent == scenario.id:
                 refused[scenario.id] = "a scenario cannot follow itself"
@@ -296,19 +319,21 @@ def link_scenarios(found: ScenarioSet) -> None:
     changed = True
     while changed:
         changed = False
-        for scenario in found.scenarios:
+        for scenario in loaded.values():
             for parent in scenario.depends_on:
                 if parent in refused and scenario.id not in refused:
                     refused[scenario.id] = f"it follows {excerpt(parent)}, which is left out (see its problems); so is this scenario"
                     changed = True
     for scenario_id, why in refused.items():
+        if scenario_id not in found.files:
+            continue  # read beside the named files only to link them: what follows it says it is left out
         doc = found.documents.get(scenario_id)
         line, col = doc.locate(AFTER_SCENARIO) if doc else (1, 1)
         found.problems.append(Problem(display_path(found.files[scenario_id]), line, col, f"trigger.after.scenario: {why}"))
         del found.files[scenario_id]
         found.documents.pop(scenario_id, None)
     found.scenarios = [s for s in found.scenarios if s.id not in refused]
-    for scenario in found.scenarios:
+    for scenario in (s for s in loaded.values() if s.id not in refused):
         for parent in scenario.depends_on:
             scenario.follow(loaded[parent])
 
