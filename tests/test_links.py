@@ -18,6 +18,7 @@ from tracker.engine.scenario_tests import run_scenario_tests
 from tracker.engine.status import Basis, Status, assess, assess_all
 from tracker.log.events import EventLog
 from tracker.log.reader import log_from_rows
+from tracker.report.views import grouped_board
 from tracker.scenario.loader import ScenarioSet, load_scenarios
 from tracker.scenario.model import Scenario
 from tracker.timeutil import UTC
@@ -366,4 +367,16 @@ def test_a_file_named_alone_whose_parent_beside_it_is_broken_says_so(write: Writ
     assert messages(named) == [
         "child.yaml:7:15: error: trigger.after.scenario: the scenario 'threat' did not load (see the problems of threat.yaml); "
         "this scenario is left out until it does"
+    ]
+
+
+def test_grouping_by_chain_puts_parent_before_child_and_the_unlinked_last(write: Write, tmp_path: Path) -> None:
+    alone = THREAT.replace("id: threat", "id: alone").replace("title: The threat is carried out", "title: Alone")
+    found = loaded(write, tmp_path, threat=THREAT, a=follower("a", "threat"), b=follower("b", "a"), c=follower("c", "threat"), alone=alone)
+    items = sorted(assess_all(found.scenarios, LOG, day("2025-01-20")), key=lambda x: x.scenario.id, reverse=True)
+    assert [a.scenario.id for a in items] == ["threat", "c", "b", "alone", "a"]
+    sections = grouped_board(items, "chain")
+    assert [(name, [a.scenario.id for a in section]) for name, section in sections] == [
+        ("The threat is carried out", ["threat", "c", "a", "b"]),  # by depth, then in the order given
+        ("Not linked", ["alone"]),
     ]
