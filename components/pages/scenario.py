@@ -21,6 +21,7 @@ from tracker.files import InputRefused, read_input
 from tracker.problems import display_path
 from tracker.report.figures import chart_config, scenario_timeline_figure, signpost_figure, timeline_table
 from tracker.report.html import countdown_html, history_strip_html, source_html, status_chip_html
+from tracker.report.style import label
 from tracker.report.tables import download_csv, download_name, source_cells
 from tracker.report.views import (
     STALE_ICON,
@@ -32,6 +33,7 @@ from tracker.report.views import (
     describe_rules,
     history_view,
     open_later_text,
+    past_cycle_rows,
     review_facts,
     scenario_detail,
     signpost_series,
@@ -125,6 +127,24 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     )
 
 
+def _past_cycles(ctx: Context, assessment: Assessment) -> None:
+    rows = past_cycle_rows(assessment.scenario, ctx.workspace.events, ctx.as_of.chosen, ctx.basis)
+    st.header("Past cycles")
+    if not rows:
+        st.caption("No cycle of this series has ended yet.")
+        return
+    st.caption("Each ended cycle and how it ended, the latest first: an event counts only in the cycle it falls in.")
+    st.dataframe(
+        pd.DataFrame(
+            [{"Cycle": row.number, "Window": row.window, "Outcome": label(row.status), "Decided by": row.deciding} for row in rows]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="past_cycles",
+        column_config={"Decided by": st.column_config.TextColumn(width="large")},
+    )
+
+
 def _status(ctx: Context, assessment: Assessment) -> None:
     """Status, countdown, review, why and the status history; live, they follow the clock as the Board's cards do."""
     scenario = assessment.scenario
@@ -171,6 +191,8 @@ def render(ctx: Context) -> None:
         st.header("Deciding events")
         for event in deciding:
             event_card(event)
+    if scenario.recurs is not None:
+        _past_cycles(ctx, assessment)
     st.header("What it says")
     if scenario.summary:
         st.markdown(markdown_literal(scenario.summary.strip()))

@@ -99,7 +99,7 @@ def _replay(scenario: Scenario, log: EventLog, at: Sequence[dt.datetime]) -> lis
     instants it falls in: evaluated at the first of ``at`` in that stretch (occurred basis)."""
     tz = scenario.tz
     found: list[Assessment | None] = [None] * len(at)
-    fixed = _Fixed.of(scenario)
+    fixed = _Fixed.of(scenario, max(at, default=scenario.opened_at))
     current: Assessment | None = None
     horizon_ns = 0
     for k in sorted(range(len(at)), key=lambda k: at[k]):
@@ -144,12 +144,14 @@ class _Fixed:
     due_soon: np.ndarray
 
     @classmethod
-    def of(cls, scenario: Scenario) -> _Fixed:
-        found = [scenario.opened_at, *(t for spell in scenario.schedule for t in (spell.set_at, spell.due_at))]
+    def of(cls, scenario: Scenario, through: dt.datetime) -> _Fixed:
+        """``through``: the last instant asked about; a series' cycles count as far as the one current then."""
+        parts = scenario.windows_through(through)
+        found = [p.opened_at for p in parts] + [t for p in parts for spell in p.schedule for t in (spell.set_at, spell.due_at)]
         if scenario.withdrawn_at is not None:
             found.append(scenario.withdrawn_at)
         warn = scenario.warn_within
-        thresholds = [] if warn is None else [spell.due_at - warn for spell in scenario.schedule]
+        thresholds = [] if warn is None else [spell.due_at - warn for p in parts for spell in p.schedule]
         return cls(_sorted_ns(found), _sorted_ns(thresholds))
 
     def next_after(self, instant: _Instant, status: Status) -> int:
@@ -242,7 +244,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
     if basis is Basis.KNOWN:
         _known_history(scenario, log, first, last, note)
         return spells
-    fixed = _Fixed.of(scenario)
+    fixed = _Fixed.of(scenario, last)
     at, last_ns = first, to_ns(last)
     while True:
         instant = _Instant.of(at, tz)
@@ -257,7 +259,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
 def _known_history(scenario: Scenario, log: EventLog, first: dt.datetime, last: dt.datetime, note: Callable[[Assessment], None]) -> None:
     """The history on the known basis: evaluated at every instant a relevant row became known or came into view."""
     first_ns, last_ns = to_ns(first), to_ns(last)
-    candidates = _Fixed.of(scenario).all() + _known_instants(scenario, log)
+    candidates = _Fixed.of(scenario, last).all() + _known_instants(scenario, log)
     queue = sorted({_whole_microseconds(ns) for ns in candidates if first_ns < ns <= last_ns})
     at_ns = first_ns
     at = first
