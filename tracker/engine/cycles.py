@@ -1,14 +1,14 @@
-"""A series' past cycles and how each ended, for the Scenario page.
+"""A series' ended cycles and how each turned out, for the Scenario page.
 
-A cycle's outcome is its status at the last instant of its own window (the end of its deadline day): an event counts
-only in the cycle it falls in, so nothing later changes a cycle once it has ended. The cycle current at the as-of
-instant is the series' status itself (`assess`), not a past cycle.
+An ended cycle is its own one-off scenario (from the day after the previous deadline to its deadline) assessed as of the
+instant asked about: its trigger looks only inside its own window, so a later cycle's event never averts or fires it;
+once it fired, a response counts wherever it came (it answers that trigger), as for any one-off scenario. The cycle
+current at the as-of instant is the series' status itself (`assess`), not an ended cycle.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.engine.status import AsOf, Assessment, Basis, assess, instant_for
 from tracker.log.events import EventLog
@@ -19,7 +19,7 @@ from tracker.timeutil import end_of_day
 @dataclass(frozen=True)
 class CycleOutcome:
     cycle: Cycle
-    assessment: Assessment  # the series' assessment at the cycle's last instant: its outcome, and why
+    assessment: Assessment  # the cycle's assessment as of the instant asked about: its outcome, and why
 
 
 def past_cycles(scenario: Scenario, log: EventLog, as_of: AsOf, basis: Basis | str = Basis.OCCURRED) -> list[CycleOutcome]:
@@ -33,8 +33,7 @@ def past_cycles(scenario: Scenario, log: EventLog, as_of: AsOf, basis: Basis | s
     found = []
     for number in range(1, current.number + 1):
         cycle = current if number == current.number else scenario.cycle(number)
-        end = end_of_day(cycle.deadline, scenario.tz)
-        if end > at:
+        if end_of_day(cycle.deadline, scenario.tz) > at:
             break
-        found.append(CycleOutcome(cycle, assess(scenario, log, end - dt.timedelta(microseconds=1), basis)))
+        found.append(CycleOutcome(cycle, replace(assess(cycle.scenario, log, at, basis), cycle=cycle)))
     return found

@@ -100,7 +100,8 @@ def _span(value: Any) -> Span:
     span = parse_span(value)
     # A cycle ends at the end of a day (a date deadline), so it lasts whole days, and at least one.
     if span.fixed % dt.timedelta(days=1):
-        raise ValueError(f"{excerpt(value)} is not whole days; give {SPAN_HELP}")
+        minutes = " (m is minutes; months are mo)" if span.fixed % dt.timedelta(hours=1) else ""
+        raise ValueError(f"{excerpt(value)} is not whole days{minutes}; give {SPAN_HELP}")
     return span
 
 
