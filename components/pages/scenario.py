@@ -21,7 +21,6 @@ from tracker.files import InputRefused, read_input
 from tracker.problems import display_path
 from tracker.report.figures import chart_config, scenario_timeline_figure, signpost_figure, timeline_table
 from tracker.report.html import countdown_html, history_strip_html, source_html, status_chip_html
-from tracker.report.style import label
 from tracker.report.tables import download_csv, download_name, source_cells
 from tracker.report.views import (
     STALE_ICON,
@@ -38,7 +37,7 @@ from tracker.report.views import (
     scenario_detail,
     signpost_series,
 )
-from tracker.text import markdown_code, markdown_literal
+from tracker.text import html_literal, markdown_code, markdown_literal
 from tracker.timeutil import UTC
 
 _PICK = "scenario_pick"
@@ -133,16 +132,14 @@ def _past_cycles(ctx: Context, assessment: Assessment) -> None:
     if not rows:
         st.caption("No cycle of this series has ended yet.")
         return
-    st.caption("Each ended cycle and how it ended, the latest first: an event counts only in the cycle it falls in.")
-    st.dataframe(
-        pd.DataFrame(
-            [{"Cycle": row.number, "Window": row.window, "Outcome": label(row.status), "Decided by": row.deciding} for row in rows]
-        ),
-        hide_index=True,
-        width="stretch",
-        key="past_cycles",
-        column_config={"Decided by": st.column_config.TextColumn(width="large")},
-    )
+    st.caption("Each ended cycle and its outcome, the latest first: a cycle's trigger counts only the events in its own window.")
+    # One wrapped line per cycle rather than a table: the deciding event's title stays whole at any width.
+    for row in rows:
+        st.markdown(
+            f'<div class="past-cycle" data-cycle="{row.number}" style="margin-bottom:0.35rem;">{status_chip_html(row.status)} &nbsp;'
+            f"<b>Cycle {row.number}</b> · {row.window} · {html_literal(row.deciding)}</div>",
+            unsafe_allow_html=True,
+        )
 
 
 def _status(ctx: Context, assessment: Assessment) -> None:
