@@ -22,6 +22,7 @@ from tracker.log.events import EventLog
 from tracker.log.reader import load_events
 from tracker.report.calendar import entries
 from tracker.report.views import cycle_words, past_cycle_rows
+from tracker.scenario.changes import scenario_changes
 from tracker.scenario.loader import load_scenario_file, load_scenario_text, load_scenarios
 from tracker.scenario.model import Scenario
 from tracker.timeutil import SPAN_HELP, UTC, Span, add_months, format_span, parse_duration, parse_span, span_words, zone
@@ -150,9 +151,13 @@ def test_counting_from_the_first_deadline_never_drifts(day: dt.date, every: int,
 def test_an_instant_moves_on_its_zones_wall_clock(day: dt.date, months: int, minutes: int) -> None:
     local = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=BRUSSELS)
     moved = Span(months).shift(local, BRUSSELS).astimezone(BRUSSELS)
-    assert moved.date() == add_months(day, months)
-    # The same wall-clock time, unless it falls in a spring-forward gap that night.
-    assert moved.time() == local.time() or moved.date() != (moved - dt.timedelta(hours=2)).date() or moved.hour in (2, 3)
+    wall = dt.datetime.combine(add_months(day, months), local.time())
+    back = wall.replace(tzinfo=BRUSSELS).astimezone(UTC).astimezone(BRUSSELS)
+    exists = back.replace(tzinfo=None) == wall
+    if exists:  # the same wall-clock time on the moved day (not in a spring-forward gap)
+        assert moved.replace(tzinfo=None) == wall
+    else:
+        assert moved.date() == wall.date() and moved.replace(tzinfo=None) > wall
 
 
 # --- the file: recurs beside a single date deadline -------------------------------------------------------------------
@@ -414,3 +419,10 @@ def test_a_series_file_loads_from_disk_with_its_schema_line(write: Write) -> Non
     path = write("scenarios/s.yaml", "# yaml-language-server: $schema=scenario.schema.json\n" + BASE + "recurs: {every: 6mo}\n")
     scenario, problems, _ = load_scenario_file(path, "s.yaml")
     assert scenario is not None and not problems and scenario.recurs is not None and scenario.recurs.every == Span(6)
+
+
+def test_a_change_to_recurs_is_a_meaningful_change() -> None:
+    once, series, longer = _series(""), _series("recurs: {every: 6mo}\n"), _series("recurs: {every: 6mo, until: 2026-07-31}\n")
+    assert [c.summary for c in scenario_changes(once, series)] == ["recurs: none -> every 6mo"]
+    assert [c.summary for c in scenario_changes(series, longer)] == ["recurs: every 6mo -> every 6mo until 2026-07-31"]
+    assert scenario_changes(longer, _series("recurs: {every: 6mo, until: 2026-07-31}\n")) == []
