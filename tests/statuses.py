@@ -12,11 +12,11 @@ from tracker.workspace import Workspace, load_workspace
 # The scenario and a day (noon UTC) on which the demo holds each status.
 DEMO_STATUSES = {
     Status.UPCOMING: ("chemical-weapons-response-2022", dt.date(2021, 6, 1)),
-    Status.WATCHING: ("eu-economic-sanctions-expiry-2022-01", dt.date(2021, 7, 13)),
+    Status.WATCHING: ("eu-economic-sanctions-renewal", dt.date(2021, 7, 13)),
     Status.WITHDRAWN: ("nord-stream-2-certification-2022-01", dt.date(2021, 11, 16)),
     Status.DUE_SOON: ("joint-sanctions-christmas-2021", dt.date(2021, 12, 21)),
     Status.TRIGGERED: ("joint-sanctions-christmas-2021", dt.date(2021, 12, 28)),
-    Status.AVERTED: ("eu-economic-sanctions-expiry-2022-01", dt.date(2022, 1, 18)),
+    Status.AVERTED: ("eu-economic-sanctions-renewal", dt.date(2022, 1, 18)),
     Status.OVERDUE: ("joint-sanctions-christmas-2021", dt.date(2022, 1, 25)),
     Status.ENACTED: ("joint-sanctions-christmas-2021", dt.date(2022, 2, 22)),
     Status.LAPSED: ("chemical-weapons-response-2022", dt.date(2022, 9, 27)),

@@ -35,12 +35,16 @@ def test_since_reports_status_changes_and_events_between_two_briefings() -> None
     report = since_report(SCENARIOS, LOG, parse_instant("2021-12-20"), parse_instant("2022-02-01"))
     assert {(c.scenario.id, c.before, c.after) for c in report.changes} == {
         ("joint-sanctions-christmas-2021", Status.DUE_SOON, Status.OVERDUE),
-        ("eu-economic-sanctions-expiry-2022-01", Status.WATCHING, Status.AVERTED),
-        # Tracking of the July renewal begins on 2022-02-01, when the prolonged period starts: opening is a change too.
-        ("eu-economic-sanctions-expiry-2022-07", Status.UPCOMING, Status.WATCHING),
+        # The renewal series moved on from its January cycle (averted on 13 January) to the July one, which it watches from
+        # 2022-02-01: a new cycle is a change too, even with the same status word.
+        ("eu-economic-sanctions-renewal", Status.WATCHING, Status.WATCHING),
     }
+    renewal = next(c for c in report.changes if c.scenario.id == "eu-economic-sanctions-renewal")
+    assert renewal.cycles == "cycle 1 -> 2"
+    assert renewal.now.explanation.startswith("Cycle 2 (2022-02-01 to 2022-07-31): Watching.")
+    assert "eu-economic-sanctions-renewal: watching -> watching (cycle 1 -> 2)" in since_text(report, LOG, UTC)
     assert report.changes[0].scenario.id == "joint-sanctions-christmas-2021"  # most urgent first
-    assert report.unchanged == len(SCENARIOS) - 3
+    assert report.unchanged == len(SCENARIOS) - 2
     assert LOG.ids(report.events) == [
         "2021-12-30-biden-putin-phone-call",
         "2022-01-10-geneva-strategic-stability-dialogue",
@@ -344,9 +348,11 @@ def test_the_file_round_trips(timed: Path) -> None:
 def test_the_demo_as_of_the_christmas_briefing() -> None:
     items = assess_all(SCENARIOS, LOG, parse_as_of("2021-12-20"))
     kept, later = without_upcoming(items)
-    assert later == 12  # every scenario that opened in 2022 or later is left out of the feed
+    assert later == 10  # every scenario that opened in 2022 or later is left out of the feed
     found = entries(kept, "http://localhost:8501", STAMP)
-    assert len(found) == sum(a.is_open for a in items) == 3
+    assert sum(a.is_open for a in items) == 3
+    # The open scenarios' deadlines, and the renewal series' eight cycles after its current one (through `until`).
+    assert len(found) == 3 + 8
     christmas = found[0]
     assert christmas.uid == "joint-sanctions-christmas-2021-deadline@sanctions-scenario-tracker"
     assert christmas.start == dt.date(2021, 12, 25) and christmas.summary.startswith("Deadline: Joint US-EU-UK")
@@ -381,7 +387,7 @@ def test_brief_writes_one_self_contained_html_file(tmp_path: Path, capsys: pytes
     code, _, err = cli(capsys, "brief", "--as-of", "2021-12-20", "--out", str(out), "--since", "2021-12-01", *DATA)
     assert code == 0, err
     assert err.startswith(f"Wrote {out} (4 scenario(s), as of 2021-12-20 (end of day in each scenario's zone)")
-    assert err.rstrip().endswith("; 12 scenarios open later left out (--include-upcoming shows them))")
+    assert err.rstrip().endswith("; 10 scenarios open later left out (--include-upcoming shows them))")
     text = out.read_text(encoding="utf-8")
     shown = [s for s in SCENARIOS if s.opened <= dt.date(2021, 12, 20)]
     assert text.count("Plotly.newPlot(") == len(shown) == 4
@@ -395,7 +401,7 @@ def test_brief_writes_one_self_contained_html_file(tmp_path: Path, capsys: pytes
     # The demo scenarios are in this repository's git history; no deadline of theirs has moved.
     assert '<section id="since"><h2>Since last briefing</h2>' in text and "No deadline was moved." in text
     assert "https://www.taipeitimes.com/News/world/archives/2021/12/06/2003769116" in text  # a scenario's source, linked
-    assert "12 scenarios open later: not in this pack until tracking starts." in text
+    assert "10 scenarios open later: not in this pack until tracking starts." in text
 
 
 def _script_tags(text: str) -> list[dict[str, str | None]]:
@@ -482,8 +488,8 @@ def test_calendar_command_writes_the_feed(tmp_path: Path, capsys: pytest.Capture
     code, _, err = cli(capsys, "calendar", "--as-of", "2021-12-20", "--out", str(out), "--base-url", "https://t.example.org/", *DATA)
     assert code == 0, err
     assert err == (
-        f"Wrote {out} (3 entries for the scenarios open as of 2021-12-20 (end of day in each scenario's zone); "
-        "12 scenarios open later left out (--include-upcoming shows them))\n"
+        f"Wrote {out} (11 entries for the scenarios open as of 2021-12-20 (end of day in each scenario's zone) and the upcoming "
+        "cycles of series; 10 scenarios open later left out (--include-upcoming shows them))\n"
     )
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     urls = {str(e["url"]) for e in cal.walk("VEVENT")}
@@ -547,13 +553,19 @@ def test_since_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     assert out.startswith(
         "Since last briefing: 2021-12-20 (end of day in each scenario's zone) -> 2022-02-01 (end of day in each scenario's zone)\n"
-        "\nStatus changes (3; 13 unchanged):\n"
+        "\nStatus changes (2; 12 unchanged):\n"
     )
     assert "  joint-sanctions-christmas-2021: due-soon -> overdue\n" in out
     assert "Events logged (5):\n  2021-12-30        Biden-Putin phone call" in out
     assert out.rstrip().endswith("Deadlines moved (0):\n  none")  # read from this repository's git history
     code, out, _ = cli(capsys, "since", "2021-12-20", "--until", "2022-02-01", "--format", "json", *DATA)
-    assert code == 0 and json.loads(out)["status_changes"][2]["to"] == "averted"
+    renewal = json.loads(out)["status_changes"][1]
+    assert code == 0 and (renewal["id"], renewal["to"], renewal["cycle_from"], renewal["cycle_to"]) == (
+        "eu-economic-sanctions-renewal",
+        "watching",
+        1,
+        2,
+    )
 
 
 def test_since_until_now_by_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -657,8 +669,7 @@ def test_since_with_bare_dates_judges_each_scenario_at_its_own_end_of_day(reader
     report = since_report(SCENARIOS, LOG, parse_as_of("2021-12-20"), parse_as_of("2022-02-01"), tz=zone(reader))
     assert {(c.scenario.id, c.before, c.after) for c in report.changes} == {
         ("joint-sanctions-christmas-2021", Status.DUE_SOON, Status.OVERDUE),
-        ("eu-economic-sanctions-expiry-2022-01", Status.WATCHING, Status.AVERTED),
-        ("eu-economic-sanctions-expiry-2022-07", Status.UPCOMING, Status.WATCHING),
+        ("eu-economic-sanctions-renewal", Status.WATCHING, Status.WATCHING),
     }
     assert report.period_text == ("2021-12-20 (end of day in each scenario's zone) -> 2022-02-01 (end of day in each scenario's zone)")
 

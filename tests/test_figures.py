@@ -45,7 +45,7 @@ def _demo_timeline(as_of: str) -> go.Figure:
 
 
 def test_timeline_has_a_row_per_scenario_and_status_legend() -> None:
-    fig = _demo_timeline("2022-03-01")
+    fig = _demo_timeline("2022-07-28")  # the renewal series' July cycle averted, sanctions enacted
     rows = list(fig.layout.yaxis.tickvals)
     assert len(rows) == len(load_scenarios(DEMO_SCENARIOS).scenarios) + 1
     assert rows[-1] == OTHER_ROW

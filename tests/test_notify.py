@@ -347,7 +347,7 @@ def test_a_webhook_address_is_shown_without_its_secret_path() -> None:
 # --- runs -------------------------------------------------------------------------------------------------------------
 def test_the_first_run_records_the_state_and_sends_nothing(team: Path, hook: Hook, cli: Cli) -> None:
     code, out, _ = cli(_settings(hook), "--as-of", AFTER)
-    assert (code, out) == (0, "first run: recorded the state of 16 scenarios; nothing sent\n")
+    assert (code, out) == (0, "first run: recorded the state of 14 scenarios; nothing sent\n")
     assert hook.posts == []
     state = read_state(team / "data" / STATE_FILE_NAME)
     assert state is not None and state.scenarios[CHRISTMAS].status == "due-soon" and state.outbox == ()
@@ -355,14 +355,14 @@ def test_the_first_run_records_the_state_and_sends_nothing(team: Path, hook: Hoo
 
 def test_each_change_is_delivered_once_across_repeated_runs(team: Path, hook: Hook, mailbox: tuple[Mailbox, int], cli: Cli) -> None:
     env = {**_settings(hook, mailbox), "TRACKER_BASE_URL": "https://tracker.example.org"}
-    assert run_child(team, env, "--as-of", BEFORE).stdout == "first run: recorded the state of 16 scenarios; nothing sent\n"
+    assert run_child(team, env, "--as-of", BEFORE).stdout == "first run: recorded the state of 14 scenarios; nothing sent\n"
     second = run_child(team, env, "--as-of", AFTER)
     assert (second.returncode, second.stdout) == (0, "sent 2 messages (email 2, webhook 2)\n")
     recorded = (team / "data" / STATE_FILE_NAME).read_bytes()
     again = run_child(team, env, "--as-of", AFTER)
-    assert (again.returncode, again.stdout) == (0, "no changes since the last run (16 scenarios); nothing to send\n")
+    assert (again.returncode, again.stdout) == (0, "no changes since the last run (14 scenarios); nothing to send\n")
     code, out, _ = cli(env, "--as-of", AFTER)
-    assert (code, out) == (0, "no changes since the last run (16 scenarios); nothing to send\n")
+    assert (code, out) == (0, "no changes since the last run (14 scenarios); nothing to send\n")
     assert (team / "data" / STATE_FILE_NAME).read_bytes() == recorded  # unchanged: committing it back adds no commit
 
     box = mailbox[0]
@@ -393,7 +393,7 @@ def test_a_failing_endpoint_is_retried_at_the_next_run_and_the_others_are_not_se
     code, out, _ = cli(env, "--as-of", AFTER)
     assert (code, out) == (0, "sent 2 messages (webhook 2)\n")
     code, out, _ = cli(env, "--as-of", AFTER)
-    assert (code, out) == (0, "no changes since the last run (16 scenarios); nothing to send\n")
+    assert (code, out) == (0, "no changes since the last run (14 scenarios); nothing to send\n")
     assert len(mailbox[0].messages) == 2 and len(hook.posts) == 3
     assert hook.posts[0][1] == hook.posts[1][1]  # the retry is the same message, with the same key
     assert sorted(body["scenario"] for _, body in hook.posts[1:]) == sorted([CHRISTMAS, "g7-massive-consequences-2021"])
@@ -417,7 +417,7 @@ def test_a_run_killed_after_queueing_sends_each_message_once_next_time(team: Pat
     assert state is not None and len(state.outbox) == 2 and state.scenarios[CHRISTMAS].status == "due-soon"
     done = run_child(team, env, "--as-of", AFTER)  # the change is recorded: it is not found, nor worded, again
     assert (done.returncode, done.stdout) == (0, "sent 2 messages (webhook 2)\n")
-    assert run_child(team, env, "--as-of", AFTER).stdout == "no changes since the last run (16 scenarios); nothing to send\n"
+    assert run_child(team, env, "--as-of", AFTER).stdout == "no changes since the last run (14 scenarios); nothing to send\n"
     assert len(hook.posts) == 2 and len({body["message_id"] for _, body in hook.posts}) == 2
 
 
@@ -430,7 +430,7 @@ def test_a_run_killed_between_sent_and_recorded_repeats_only_that_message_under_
     assert state is not None and [m.key for m in state.outbox] == [hook.posts[1][1]["message_id"]]  # the first is recorded
     done = run_child(team, env, "--as-of", AFTER)
     assert (done.returncode, done.stdout) == (0, "sent 1 message (webhook 1)\n")
-    assert run_child(team, env, "--as-of", AFTER).stdout == "no changes since the last run (16 scenarios); nothing to send\n"
+    assert run_child(team, env, "--as-of", AFTER).stdout == "no changes since the last run (14 scenarios); nothing to send\n"
     keys = [body["message_id"] for _, body in hook.posts]
     assert len(keys) == 3 and keys[1] == keys[2] != keys[0]  # the one repeat carries its key: a receiver drops it
     assert len({body["text"] for _, body in hook.posts}) == 2
@@ -438,7 +438,7 @@ def test_a_run_killed_between_sent_and_recorded_repeats_only_that_message_under_
 
 def test_dry_run_prints_what_it_would_send_and_changes_nothing(team: Path, hook: Hook, cli: Cli) -> None:
     code, out, _ = cli({}, "--dry-run", "--as-of", BEFORE)
-    assert (code, out) == (0, "first run: would record the state of 16 scenarios; nothing would be sent\n")
+    assert (code, out) == (0, "first run: would record the state of 14 scenarios; nothing would be sent\n")
     assert not (team / "data" / STATE_FILE_NAME).exists()
     cli(_settings(hook), "--as-of", BEFORE)
     recorded = (team / "data" / STATE_FILE_NAME).read_bytes()

@@ -133,14 +133,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
         MINIMAL + "colour: red\n",
         [
             "8:1: colour: unknown field 'colour' (allowed: id, title, summary, actors, targets, tags, opened, deadline, "
-            "deadlines, timezone, warn_within, owner, review_every, trigger, response, signposts, sources, withdrawn, tests)"
+            "deadlines, recurs, timezone, warn_within, owner, review_every, trigger, response, signposts, sources, withdrawn, tests)"
         ],
     ),
     "unknown key that looks like a pydantic union member": (
         MINIMAL + "date: 2021-12-25\n",
         [
             "8:1: date: unknown field 'date' (allowed: id, title, summary, actors, targets, tags, opened, deadline, "
-            "deadlines, timezone, warn_within, owner, review_every, trigger, response, signposts, sources, withdrawn, tests)"
+            "deadlines, recurs, timezone, warn_within, owner, review_every, trigger, response, signposts, sources, withdrawn, tests)"
         ],
     ),
     "id as a number": (

@@ -48,11 +48,20 @@ def test_around_the_as_of_and_no_data_show_thirty_days_each_side() -> None:
 
 
 def test_the_live_demo_timeline_fits_its_data() -> None:
+    # The data run to the renewal series' last cycle (to 2026-01-31), so the live as-of is near enough to be drawn in.
     fig = _demo_timeline("2026-12-05")
     start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    assert pd.Timestamp("2021-05-01") < start < pd.Timestamp("2021-07-12") and pd.Timestamp("2025-09-28") < end < pd.Timestamp("2026-01-01")
+    assert pd.Timestamp("2021-05-01") < start < pd.Timestamp("2021-09-01") and pd.Timestamp("2026-12-05") < end < pd.Timestamp("2027-06-01")
     (mark,) = [a for a in fig.layout.annotations if a.text.startswith("as of")]
-    assert mark.text.startswith("as of 2026-12-05") and mark.xref == "paper" and mark.x == 1
+    assert mark.text.startswith("as of 2026-12-05") and mark.xref != "paper"
+
+
+def test_a_live_as_of_far_past_the_demo_is_marked_at_the_right_edge() -> None:
+    fig = _demo_timeline("2029-12-05")
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert pd.Timestamp("2021-05-01") < start < pd.Timestamp("2021-09-01") and pd.Timestamp("2026-02-01") < end < pd.Timestamp("2026-06-01")
+    (mark,) = [a for a in fig.layout.annotations if a.text.startswith("as of")]
+    assert mark.text.startswith("as of 2029-12-05") and mark.xref == "paper" and mark.x == 1
 
 
 def test_long_titles_wrap_whole_and_stay_apart() -> None:

@@ -64,7 +64,7 @@ def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: Path) -> Pat
 # --- scenario files that are not regular files ----------------------------------------------------------------------
 def test_a_link_to_a_secret_is_refused_at_its_path_and_quotes_nothing(linked: Path) -> None:
     result = load_scenarios(Path("scenarios"))
-    assert len(result.scenarios) == 16
+    assert len(result.scenarios) == 14
     assert [str(p) for p in result.problems] == [f"scenarios/creds.yaml:0:0: error: {LINK_REFUSED}"]
 
 
@@ -87,7 +87,7 @@ def test_every_entry_that_is_not_a_regular_file_is_listed_and_refused(tmp_path: 
     make(entry, tmp_path)
     assert entry in scenario_paths(folder)
     result = load_scenarios(folder)
-    assert len(result.scenarios) == 16
+    assert len(result.scenarios) == 14
     assert [(p.path.endswith("odd.yaml"), p.message) for p in result.problems] == [
         (
             True,
@@ -117,7 +117,7 @@ def test_a_file_reached_through_a_linked_sub_folder_is_outside_its_folder(linked
 def test_the_configured_scenario_folder_may_itself_be_a_link(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").symlink_to(DEMO_SCENARIOS)
     result = load_scenarios(tmp_path / "elsewhere")
-    assert len(result.scenarios) == 16 and not result.problems
+    assert len(result.scenarios) == 14 and not result.problems
 
 
 # --- no command shows the token -------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def test_a_link_in_a_commit_is_refused_not_parsed_as_its_targets_path(committed_
     )
     assert str(secret) not in json.dumps(diff.to_json())
     known = scenarios_known_at(Path("scenarios"), MARCH_2022)
-    assert known.commit is not None and len(known.scenarios.scenarios) == 16
+    assert known.commit is not None and len(known.scenarios.scenarios) == 14
 
     history = scenario_history(Path("scenarios/creds.yaml"))
     assert [r.kind for r in history.revisions] == ["added"]
@@ -277,7 +277,7 @@ def test_one_control_character_breaks_only_its_file_on_the_command_line(
     assert control_character not in output
     if args[0] == "status":
         rows = [line for line in output.splitlines() if ".yaml:" not in line]
-        assert any("eu-economic-sanctions-expiry-2022-01" in row for row in rows) and not any(CHRISTMAS in row for row in rows)
+        assert any("eu-economic-sanctions-renewal" in row for row in rows) and not any(CHRISTMAS in row for row in rows)
     else:
         assert f"{CHRISTMAS}.yaml" in output and "is not allowed in a scenario file" in output
         where = f'"line": {_title_line()}' if "json" in args else f"{CHRISTMAS}.yaml:{_title_line()}:10:"
@@ -287,7 +287,7 @@ def test_one_control_character_breaks_only_its_file_on_the_command_line(
 PAGES: list[tuple[str | None, dict[str, str]]] = [
     (None, {"as_of": "2022-03-01"}),
     ("timeline", {"as_of": "2022-03-01"}),
-    ("scenario", {"as_of": "2022-03-01", "scenario": "eu-economic-sanctions-expiry-2022-01"}),
+    ("scenario", {"as_of": "2022-03-01", "scenario": "eu-economic-sanctions-renewal"}),
     ("events", {"as_of": "2022-03-01"}),
     ("changes", {"as_of": "2022-03-01"}),
     ("health", {"as_of": "2022-03-01"}),

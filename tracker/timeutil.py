@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 UTC = dt.UTC
-_DURATION = re.compile(r"([0-9]+)\s*([wdhm])")
+# `mo` before `m`: "6mo" is six months, never six minutes followed by an "o".
+_DURATION = re.compile(r"([0-9]+)\s*(mo|[ywdhm])")
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
+_UNIT_MONTHS = {"y": 12, "mo": 1}
 DURATION_HELP = "a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
+SPAN_HELP = "a duration like 6mo, 1y, 30d or 1y 2w (y=years, mo=months, w=weeks, d=days)"
 
 # The supported calendar: every date a user writes (a deadline, an event, an as-of, the date part of a datetime)
 # lies in these years. Anything outside is a located error, never a number that wraps: the event log counts
@@ -38,31 +43,89 @@ def check_range(value: dt.date | dt.datetime) -> None:
         raise ValueError(problem)
 
 
-def parse_duration(text: str) -> dt.timedelta:
-    """'30d', '12h', '2w', '1w 3d' -> timedelta; ValueError with a plain message otherwise."""
+@dataclass(frozen=True)
+class Span:
+    """A duration that may count calendar months (a year is twelve): not a timedelta, as a month has no fixed length.
+
+    It moves a date (or an instant, in a zone's wall-clock time) by its months first, clamped to the end of a shorter
+    month (31 Jan + 1mo = 28 or 29 Feb), then by its fixed part."""
+
+    months: int = 0
+    fixed: dt.timedelta = dt.timedelta(0)
+
+    def shift_day(self, day: dt.date, times: int = 1) -> dt.date:
+        """``day`` moved by ``times`` spans (negative: back), counted from ``day`` at once so clamping never drifts;
+        the fixed part counts whole days only."""
+        return add_months(day, self.months * times) + dt.timedelta(days=self.fixed.days * times)
+
+    def shift(self, instant: dt.datetime, tz: dt.tzinfo, times: int = 1) -> dt.datetime:
+        """``instant`` moved by ``times`` spans on the wall clock of ``tz`` (months), then by the fixed part."""
+        local = instant.astimezone(tz)
+        moved = dt.datetime.combine(add_months(local.date(), self.months * times), local.time(), tzinfo=tz)
+        return moved.astimezone(UTC) + self.fixed * times
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole calendar months, its day clamped to the month's end (31 Aug + 6 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def parse_span(text: str) -> Span:
+    """'6mo', '1y', '30d', '1y 2w' -> Span; ValueError with a plain message (naming the units) otherwise."""
     cleaned = text.strip().lower()
     pos = 0
-    total = 0
+    months = 0
+    seconds = 0
     longest = MAX_DURATION.days * 86400
     for match in _DURATION.finditer(cleaned):
         if cleaned[pos : match.start()].strip():
             break
         digits = match.group(1).lstrip("0") or "0"
         # Past twelve digits every unit is longer than the longest duration; int() of thousands would raise.
-        total += (int(digits) if len(digits) <= 12 else longest + 1) * _UNIT_SECONDS[match.group(2)]
+        count = int(digits) if len(digits) <= 12 else longest + 1
+        unit = match.group(2)
+        if unit in _UNIT_MONTHS:
+            months += count * _UNIT_MONTHS[unit]
+        else:
+            seconds += count * _UNIT_SECONDS[unit]
         pos = match.end()
     if not cleaned or pos == 0 or cleaned[pos:].strip():
-        raise ValueError(f"{_shown(text)} is not {DURATION_HELP}")
-    if total <= 0:
+        raise ValueError(f"{_shown(text)} is not {SPAN_HELP}")
+    if months <= 0 and seconds <= 0:
         raise ValueError(f"{_shown(text)} must be longer than zero")
-    if total > longest:
+    if months * 31 * 86400 + seconds > longest:
         raise ValueError(f"{_shown(text)} is longer than {MAX_DURATION_TEXT}, the longest duration supported")
-    return dt.timedelta(seconds=total)
+    return Span(months, dt.timedelta(seconds=seconds))
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """'30d', '12h', '2w', '1w 3d' -> timedelta; ValueError with a plain message otherwise. Months and years are not
+    fixed lengths of time: only a `recurs.every` (a Span) takes them."""
+    try:
+        span = parse_span(text)
+    except ValueError as error:
+        raise ValueError(str(error).replace(SPAN_HELP, DURATION_HELP)) from None
+    if span.months:
+        raise ValueError(
+            f"{_shown(text)} counts calendar months or years, which only `recurs: every:` takes; here give {DURATION_HELP}, e.g. 180d"
+        )
+    return span.fixed
 
 
 def _shown(text: str, limit: int = 40) -> str:
     """A value quoted in a message, cut short when long (a pasted paragraph is not repeated back whole)."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
+
+
+def format_span(span: Span) -> str:
+    """Shortest faithful spelling of a Span, e.g. 6mo, 1y, 1y 6mo 2w."""
+    years, months = divmod(span.months, 12)
+    parts = ([f"{years}y"] if years else []) + ([f"{months}mo"] if months else [])
+    if span.fixed:
+        parts.append(format_duration(span.fixed))
+    return " ".join(parts) or "0m"
 
 
 def format_duration(delta: dt.timedelta) -> str:
@@ -216,4 +279,13 @@ def duration_words(delta: dt.timedelta) -> str:
         count, seconds = divmod(seconds, _UNIT_SECONDS[unit])
         if count:
             parts.append(f"{count} {names[unit]}{'s' if count != 1 else ''}")
+    return " ".join(parts) or "0 minutes"
+
+
+def span_words(span: Span) -> str:
+    """A Span for sentences: '6 months', '1 year', '1 year 6 months', '2 weeks'."""
+    years, months = divmod(span.months, 12)
+    parts = [f"{count} {name}{'s' if count != 1 else ''}" for count, name in ((years, "year"), (months, "month")) if count]
+    if span.fixed:
+        parts.append(duration_words(span.fixed))
     return " ".join(parts) or "0 minutes"

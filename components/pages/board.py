@@ -37,6 +37,7 @@ from tracker.report.views import (
     board_link_choices,
     board_view,
     countdown,
+    cycle_words,
     deadline_texts,
     grouped_board,
     ignored_link_values,
@@ -178,6 +179,8 @@ def _card(ctx: Context, item: Assessment, review: Review, key: str) -> None:
             decided = item.decided_at.astimezone(scenario.tz).strftime("%Y-%m-%d") if item.decided_at else "—"
             st.markdown(f"<div style='font-size:1.05rem;font-weight:600;'>Decided {decided}</div>", unsafe_allow_html=True)
         st.caption(f"Deadline **{own}**" + (" (your zone too)" if viewer == own else f" · {viewer} your time"))
+        if series := cycle_words(item):
+            st.caption(f":material/autorenew: {markdown_literal(series)}")
         st.markdown(f"<div style='font-size:0.9rem;'>{html_literal(reason(item))}</div>", unsafe_allow_html=True)
         if likelihood := likelihood_view(ctx.workspace.judgements, item).short(ctx.tz):
             st.caption(f":material/percent: {markdown_literal(likelihood)}")

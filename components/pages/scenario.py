@@ -32,12 +32,13 @@ from tracker.report.views import (
     describe_rules,
     history_view,
     open_later_text,
+    past_cycle_rows,
     review_facts,
     scenario_detail,
     scenario_links,
     signpost_series,
 )
-from tracker.text import markdown_code, markdown_literal
+from tracker.text import html_literal, markdown_code, markdown_literal
 from tracker.timeutil import UTC
 
 _PICK = "scenario_pick"
@@ -143,6 +144,22 @@ def _links(ctx: Context, assessment: Assessment) -> None:
             )
 
 
+def _past_cycles(ctx: Context, assessment: Assessment) -> None:
+    rows = past_cycle_rows(assessment.scenario, ctx.workspace.events, ctx.as_of.chosen, ctx.basis)
+    st.header("Past cycles")
+    if not rows:
+        st.caption("No cycle of this series has ended yet.")
+        return
+    st.caption("Each ended cycle and its outcome, the latest first: a cycle's trigger counts only the events in its own window.")
+    # One wrapped line per cycle rather than a table: the deciding event's title stays whole at any width.
+    for row in rows:
+        st.markdown(
+            f'<div class="past-cycle" data-cycle="{row.number}" style="margin-bottom:0.35rem;">{status_chip_html(row.status)} &nbsp;'
+            f"<b>Cycle {row.number}</b> · {row.window} · {html_literal(row.deciding)}</div>",
+            unsafe_allow_html=True,
+        )
+
+
 def _status(ctx: Context, assessment: Assessment) -> None:
     """Status, countdown, review, why and the status history; live, they follow the clock as the Board's cards do."""
     scenario = assessment.scenario
@@ -189,6 +206,8 @@ def render(ctx: Context) -> None:
         st.header("Deciding events")
         for event in deciding:
             event_card(event)
+    if scenario.recurs is not None:
+        _past_cycles(ctx, assessment)
     st.header("What it says")
     if scenario.summary:
         st.markdown(markdown_literal(scenario.summary.strip()))

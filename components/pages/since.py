@@ -66,7 +66,8 @@ def _changes(report: SinceReport) -> None:
             st.markdown(
                 f'<div class="status-change" data-scenario="{html.escape(change.scenario.id)}">'
                 f"{status_chip_html(change.before)} &rarr; {status_chip_html(change.after)} &nbsp; "
-                f"<b>{html_literal(change.scenario.title)}</b></div>",
+                f"<b>{html_literal(change.scenario.title)}</b>"
+                f"{f' &nbsp;({html_literal(change.cycles)})' if change.cycles else ''}</div>",
                 unsafe_allow_html=True,
             )
             st.caption(markdown_literal(change.now.explanation))

@@ -186,7 +186,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     count = data.count(b"BEGIN:VEVENT")
     entries = "1 entry" if count == 1 else f"{count} entries"
     print(
-        f"Wrote {out} ({entries} for the scenarios open as of {as_of_text(as_of)}{_upcoming_note(later, args.include_upcoming)})",
+        f"Wrote {out} ({entries} for the scenarios open as of {as_of_text(as_of)} and the upcoming cycles of series"
+        f"{_upcoming_note(later, args.include_upcoming)})",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -99,7 +99,7 @@ def _replay(scenario: Scenario, log: EventLog, at: Sequence[dt.datetime]) -> lis
     instants it falls in: evaluated at the first of ``at`` in that stretch (occurred basis)."""
     tz = scenario.tz
     found: list[Assessment | None] = [None] * len(at)
-    fixed = _Fixed.of(scenario)
+    fixed = _Fixed.of(scenario, max(at, default=scenario.opened_at))
     current: Assessment | None = None
     horizon_ns = 0
     for k in sorted(range(len(at)), key=lambda k: at[k]):
@@ -142,15 +142,18 @@ class _Fixed:
 
     always: np.ndarray
     due_soon: np.ndarray
+    through: dt.datetime
 
     @classmethod
-    def of(cls, scenario: Scenario) -> _Fixed:
-        found = [scenario.opened_at, *(t for spell in scenario.schedule for t in (spell.set_at, spell.due_at))]
+    def of(cls, scenario: Scenario, through: dt.datetime) -> _Fixed:
+        """``through``: the last instant asked about; a series' cycles count as far as the one current then."""
+        parts = scenario.windows_through(through)
+        found = [p.opened_at for p in parts] + [t for p in parts for spell in p.schedule for t in (spell.set_at, spell.due_at)]
         if scenario.withdrawn_at is not None:
             found.append(scenario.withdrawn_at)
         warn = scenario.warn_within
-        thresholds = [] if warn is None else [spell.due_at - warn for spell in scenario.schedule]
-        return cls(_sorted_ns(found), _sorted_ns(thresholds))
+        thresholds = [] if warn is None else [spell.due_at - warn for p in parts for spell in p.schedule]
+        return cls(_sorted_ns(found), _sorted_ns(thresholds), through)
 
     def next_after(self, instant: _Instant, status: Status) -> int:
         """The first of them after ``instant`` that can matter to ``status`` (past every instant when there is none)."""
@@ -210,7 +213,9 @@ def _horizon_ns(scenario: Scenario, log: EventLog, assessment: Assessment, insta
     if followed is not None and assessment.triggered_at is None and assessment.status not in _WAITING_FOR_THE_CLOCK:
         # An `after:` trigger waits on the scenario it follows: its next decisive instant is one of this one's.
         at = _Instant.of(instant.at, followed.tz)
-        horizon = min(horizon, _horizon_ns(followed, log, _assess(followed, log, at, Basis.OCCURRED), at, _Fixed.of(followed)))
+        horizon = min(
+            horizon, _horizon_ns(followed, log, _assess(followed, log, at, Basis.OCCURRED), at, _Fixed.of(followed, fixed.through))
+        )
     return horizon
 
 
@@ -248,7 +253,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
     if basis is Basis.KNOWN:
         _known_history(scenario, log, first, last, note)
         return spells
-    fixed = _Fixed.of(scenario)
+    fixed = _Fixed.of(scenario, last)
     at, last_ns = first, to_ns(last)
     while True:
         instant = _Instant.of(at, tz)
@@ -263,7 +268,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
 def _known_history(scenario: Scenario, log: EventLog, first: dt.datetime, last: dt.datetime, note: Callable[[Assessment], None]) -> None:
     """The history on the known basis: evaluated at every instant a relevant row became known or came into view."""
     first_ns, last_ns = to_ns(first), to_ns(last)
-    candidates = [ns for linked in scenario.ancestry() for ns in (*_Fixed.of(linked).all(), *_known_instants(linked, log))]
+    candidates = [ns for linked in scenario.ancestry() for ns in (*_Fixed.of(linked, last).all(), *_known_instants(linked, log))]
     queue = sorted({_whole_microseconds(ns) for ns in candidates if first_ns < ns <= last_ns})
     at_ns = first_ns
     at = first

@@ -30,8 +30,17 @@ NO_HISTORY = "git history not available: deadline moves are not compared"
 
 @dataclass(frozen=True)
 class StatusChange:
+    """A scenario whose status changed in the period; for a series, also one that moved on to a later cycle."""
+
     before: Status
     now: Assessment  # the assessment at the later instant: its status and why
+    before_cycle: int | None = None  # a series' cycle at the earlier instant
+
+    @property
+    def cycles(self) -> str:
+        """ "cycle 1 -> 2" when a series moved on to a later cycle; "" otherwise."""
+        after = None if self.now.cycle is None else self.now.cycle.number
+        return "" if after is None or after == self.before_cycle else f"cycle {self.before_cycle} -> {after}"
 
     @property
     def scenario(self) -> Scenario:
@@ -108,6 +117,8 @@ class SinceReport:
                     "title": c.scenario.title,
                     "from": c.before.value,
                     "to": c.after.value,
+                    "cycle_from": c.before_cycle,
+                    "cycle_to": None if c.now.cycle is None else c.now.cycle.number,
                     "explanation": c.now.explanation,
                 }
                 for c in self.changes
@@ -188,9 +199,13 @@ def since_report(
     if since_at >= until_at:
         raise ValueError(f"the last briefing ({_shown(since_at)}) must be before the later instant ({_shown(until_at)})")
     at_since, at_until = assess_over(scenarios, log, [since, until], basis)
-    before = {a.scenario.id: a.status for a in at_since}
+    before = {a.scenario.id: a for a in at_since}
     after = sorted(at_until, key=urgency_key)
-    changes = [StatusChange(before[a.scenario.id], a) for a in after if before[a.scenario.id] is not a.status]
+    changes = [
+        StatusChange(was.status, a, None if was.cycle is None else was.cycle.number)
+        for a in after
+        if (was := before[a.scenario.id]).status is not a.status or was.cycle != a.cycle
+    ]
     stale = _stale(at_since, after, log, judgements or Judgements(), commits)
     happened = np.zeros(len(log), bool)
     happened[np.setdiff1d(log.occurred_by(until_at), log.occurred_by(since_at), assume_unique=True)] = True
@@ -245,7 +260,10 @@ def since_text(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
     """The report as plain text, for the terminal."""
     lines = [f"Since last briefing: {report.period_text}", ""]
     lines.append(f"Status changes ({len(report.changes)}; {report.unchanged} unchanged):")
-    lines += [f"  {c.scenario.id}: {c.before.value} -> {c.after.value}\n    {c.now.explanation}" for c in report.changes] or ["  none"]
+    lines += [
+        f"  {c.scenario.id}: {c.before.value} -> {c.after.value}{f' ({c.cycles})' if c.cycles else ''}\n    {c.now.explanation}"
+        for c in report.changes
+    ] or ["  none"]
     if report.stale is not None:
         lines += ["", f"Stale at the end of the period ({len(report.stale)}):"]
         lines += [f"  {s.scenario.id}: {s.words}" for s in report.stale] or ["  none"]

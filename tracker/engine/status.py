@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from tracker.log.events import EventLog
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import known_at
-from tracker.scenario.model import DeadlineSpell, Match, Scenario, deadline_text
+from tracker.scenario.model import Cycle, DeadlineSpell, Match, Scenario, deadline_text
 from tracker.timeutil import (
     day_number,
     duration_words,
@@ -131,6 +131,12 @@ class Assessment:
     basis: Basis = Basis.OCCURRED
     trigger_windows: tuple[Window, ...] = ()  # where the trigger was looked for
     response_windows: tuple[Window, ...] = ()  # where a response counted
+    cycle: Cycle | None = None  # a series' current cycle, whose status this is; None for a one-off scenario
+
+    @property
+    def assessed_scenario(self) -> Scenario:
+        """The scenario whose window this assessment covers: for a series, its current cycle (opened and deadline)."""
+        return self.scenario if self.cycle is None else self.cycle.scenario
 
     @property
     def status_before_withdrawal(self) -> Status | None:
@@ -186,6 +192,7 @@ class Assessment:
             "triggered_at": local(self.triggered_at),
             "response_due": local(self.response_due),
             "depends_on": list(self.scenario.depends_on),
+            "cycle": None if self.cycle is None else self.cycle.to_json(),
             "explanation": self.explanation,
         }
 
@@ -490,6 +497,15 @@ def assess(scenario: Scenario, log: EventLog, as_of: AsOf, basis: Basis | str = 
 
 
 def _assess(scenario: Scenario, log: EventLog, instant: _Instant, basis: Basis) -> Assessment:
+    if scenario.recurs is not None:
+        # A series is as its current cycle is (the one a withdrawal fell in, once withdrawn): that cycle, assessed as a
+        # one-off scenario over its own window, so an event counts only in the cycle it falls in.
+        withdrawn_at = scenario.withdrawn_at
+        at = instant.at if withdrawn_at is None else min(instant.at, withdrawn_at - dt.timedelta(microseconds=1))
+        cycle = scenario.cycle_at(at)
+        found = _assess(cycle.scenario, log, instant, basis)
+        window = f"Cycle {cycle.number} ({cycle.opened.isoformat()} to {cycle.deadline.isoformat()})"
+        return replace(found, scenario=scenario, cycle=cycle, explanation=f"{window}: {found.explanation}")
     as_of = instant.at
     withdrawn_at = scenario.withdrawn_at
     if withdrawn_at is not None and withdrawn_at <= as_of and scenario.withdrawn is not None:

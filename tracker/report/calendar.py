@@ -1,6 +1,8 @@
 """Deadlines as an iCalendar file (RFC 5545), for importing into any calendar.
 
-One entry per open scenario's deadline, and one for its response due time once triggered.
+One entry per open scenario's deadline, and one for its response due time once triggered. A series (`recurs`) also
+has one entry per upcoming cycle's deadline, whatever its current cycle's status: the next `UPCOMING_CYCLES` at most,
+as one without `until` goes on for ever. Each cycle's entry has its own UID (the cycle's number).
 Re-importing a newer file updates the entries instead of duplicating them: each entry's UID
 depends only on the scenario id and what the entry is, and SEQUENCE grows with LAST-MODIFIED.
 
@@ -19,12 +21,14 @@ from urllib.parse import quote, urlsplit
 import icalendar
 
 from tracker.engine.status import Assessment, Status, urgency_key
-from tracker.timeutil import UTC, duration_words
+from tracker.scenario.model import Cycle, Scenario
+from tracker.timeutil import UTC, duration_words, span_words
 
 PRODUCT = "-//sanctions-scenario-tracker//Deadlines//EN"
 UID_DOMAIN = "sanctions-scenario-tracker"
 CALENDAR_NAME = "Sanctions scenario deadlines"
 DAY = dt.timedelta(days=1)
+UPCOMING_CYCLES = 12
 _WORDS = {
     Status.UPCOMING: "Upcoming",
     Status.WATCHING: "Watching",
@@ -63,7 +67,7 @@ def scenario_url(base_url: str, scenario_id: str) -> str:
 
 def _status_since(assessment: Assessment) -> dt.datetime:
     """When the scenario took its current status (as far as the engine can tell)."""
-    scenario = assessment.scenario
+    scenario = assessment.assessed_scenario
     if assessment.status is Status.DUE_SOON and scenario.warn_within is not None:
         return assessment.deadline_spell.due_at - scenario.warn_within
     return assessment.decided_at or scenario.opened_at
@@ -82,29 +86,31 @@ def entries(
     """
     found: list[Entry] = []
     for a in sorted(assessments, key=urgency_key):
-        if not (a.is_open or a.status is Status.UPCOMING):  # upcoming ones only when the caller kept them
-            continue
         s = a.scenario
+        link = scenario_url(base_url, s.id)
+        file_changed = min((modified or {}).get(s.id, s.opened_at), stamp).astimezone(UTC)
+        later = [] if a.cycle is None else [_cycle_entry(s, cycle, a.cycle, link, file_changed) for cycle in _upcoming_cycles(s, a.cycle)]
+        if not (a.is_open or a.status is Status.UPCOMING):  # upcoming ones only when the caller kept them
+            found += later
+            continue
         changed = max(_status_since(a), (modified or {}).get(s.id, s.opened_at))
         changed = min(changed, stamp).astimezone(UTC)
-        link = scenario_url(base_url, s.id)
         word = _WORDS[a.status]
         description = f"Status: {word} (as of {a.as_of.isoformat(timespec='minutes')}).\n{a.explanation}\n\nOpen in the tracker: {link}"
         spell = a.deadline_spell
         deadline: dt.date | dt.datetime = spell.due_day if spell.is_date else spell.due_at.astimezone(s.tz)
         if isinstance(deadline, dt.datetime) and s.timezone == "UTC":
             deadline = deadline.astimezone(UTC)
-        ahead = sorted({*([s.warn_within] if s.warn_within is not None else []), DAY}, reverse=True)
         found.append(
             Entry(
-                f"{s.id}-deadline@{UID_DOMAIN}",
-                f"Deadline: {s.title}",
+                _deadline_uid(s, a.cycle),
+                f"Deadline: {s.title}" if a.cycle is None else f"Deadline (cycle {a.cycle.number}): {s.title}",
                 deadline,
                 description,
                 link,
                 (*s.tags,),
                 changed,
-                tuple((before, f"{duration_words(before)} to the deadline: {s.title}") for before in ahead),
+                _deadline_reminders(s),
             )
         )
         if a.response_due is not None and a.status in (Status.TRIGGERED, Status.OVERDUE) and s.response is not None:
@@ -121,7 +127,44 @@ def entries(
                     ((DAY, f"{duration_words(DAY)} to the response due: {s.response.title} ({s.title})"),),
                 )
             )
+        found += later
     return found
+
+
+def _deadline_uid(scenario: Scenario, cycle: Cycle | None) -> str:
+    return f"{scenario.id}-deadline@{UID_DOMAIN}" if cycle is None else f"{scenario.id}-cycle-{cycle.number}-deadline@{UID_DOMAIN}"
+
+
+def _deadline_reminders(scenario: Scenario) -> tuple[tuple[dt.timedelta, str], ...]:
+    ahead = sorted({*([scenario.warn_within] if scenario.warn_within is not None else []), DAY}, reverse=True)
+    return tuple((before, f"{duration_words(before)} to the deadline: {scenario.title}") for before in ahead)
+
+
+def _upcoming_cycles(scenario: Scenario, current: Cycle) -> list[Cycle]:
+    """The cycles of a series after the current one: through `until`, and no more than UPCOMING_CYCLES."""
+    last = current.number + UPCOMING_CYCLES
+    if scenario.cycle_count is not None:
+        last = min(last, scenario.cycle_count)
+    return [scenario.cycle(number) for number in range(current.number + 1, last + 1)]
+
+
+def _cycle_entry(scenario: Scenario, cycle: Cycle, current: Cycle, link: str, changed: dt.datetime) -> Entry:
+    """An all-day entry for an upcoming cycle's deadline (a series' deadlines are dates)."""
+    assert scenario.recurs is not None  # only a series has cycles
+    description = (
+        f"Cycle {cycle.number} runs from {cycle.opened.isoformat()} to {cycle.deadline.isoformat()}; the series renews every "
+        f"{span_words(scenario.recurs.every)}, and cycle {current.number} is the current one.\n\nOpen in the tracker: {link}"
+    )
+    return Entry(
+        _deadline_uid(scenario, cycle),
+        f"Deadline (cycle {cycle.number}): {scenario.title}",
+        cycle.deadline,
+        description,
+        link,
+        (*scenario.tags,),
+        changed,
+        _deadline_reminders(scenario),
+    )
 
 
 def _alarm(entry: Entry, before: dt.timedelta, text: str) -> icalendar.Alarm:

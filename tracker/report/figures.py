@@ -296,7 +296,8 @@ def timeline_figure(
             about += f"<br>Moved from {_text(_day_words(old))} on {_set_day(new)}" + (
                 f" ({_text(new.publisher, 60)})" if new.publisher else ""
             )
-        windows[a.status.value].append((s.id, s.opened_at, spell.due_at, s.title, about))
+        # A series draws its current cycle's window: the earlier ones ended, as its Scenario page's past cycles list.
+        windows[a.status.value].append((s.id, a.assessed_scenario.opened_at, spell.due_at, s.title, about))
         if a.response_due is not None and a.triggered_at is not None:
             due = f"Response due {_text(deadline_text(a.response_due, tz))}"
             responses[a.status.value].append((s.id, a.triggered_at, a.response_due, s.title, due))
@@ -404,7 +405,7 @@ def timeline_table(
     for detail in sorted(details, key=lambda d: (d.assessment.deadline_spell.due_at, d.assessment.scenario.id)):
         a = detail.assessment
         head = {"Scenario": a.scenario.id, "Title": a.scenario.title, "Status": style(a.status).word}
-        rows.append({**head, "Drawn as": "Tracking window", start: when(a.scenario.opened_at), end: when(a.deadline_spell.due_at)})
+        rows.append({**head, "Drawn as": "Tracking window", start: when(a.assessed_scenario.opened_at), end: when(a.deadline_spell.due_at)})
         if a.response_due is not None and a.triggered_at is not None:
             rows.append({**head, "Drawn as": "Response window", start: when(a.triggered_at), end: when(a.response_due)})
         rows += [{**head, "Drawn as": MOVED_NAME, start: when(old.due_at)} for old, _ in replaced_deadlines(a)]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tracker.engine.cycles import past_cycles
 from tracker.engine.history import status_history, statuses_over
 from tracker.engine.review import Review
 from tracker.engine.status import (
@@ -31,7 +32,7 @@ from tracker.report.style import style
 from tracker.scenario.changes import FieldChange
 from tracker.scenario.model import Scenario, deadline_text
 from tracker.text import fold, folded, has_words, markdown_literal, without_link
-from tracker.timeutil import UTC, day_number, duration_words, format_remaining, from_ns, to_ns
+from tracker.timeutil import UTC, day_number, duration_words, format_remaining, from_ns, span_words, to_ns
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _candidate_days(assessments: Iterable[Assessment]) -> set[dt.date]:
     days: set[dt.date] = set()
     for a in assessments:
         scenario, tz = a.scenario, a.scenario.tz
-        for spell in scenario.schedule:
+        for spell in (spell for window in scenario.windows_through(a.as_of) for spell in window.schedule):
             # The end of the day before a deadline's last full day: always before the deadline, however it is written.
             days.add((spell.due_at - dt.timedelta(days=1, microseconds=1)).astimezone(tz).date())
             if scenario.warn_within is not None:
@@ -404,7 +405,8 @@ class ScenarioDetail:
 
 
 def _visible(log: EventLog, rows: np.ndarray, scenario: Scenario, as_of: dt.datetime) -> np.ndarray:
-    """Rows known by the as-of instant and not before tracking started (by day, in the scenario's zone, for date-only events)."""
+    """Rows known by the as-of instant and not before tracking started (by day, in the scenario's zone, for date-only events);
+    for a series, not before its current cycle opened (earlier cycles' events are in its past cycles)."""
     if not len(rows):
         return rows
     when, dated = log.when_ns[rows], log.date_only[rows]
@@ -421,7 +423,7 @@ def scenario_detail(assessment: Assessment, log: EventLog) -> ScenarioDetail:
     detail = ScenarioDetail(assessment)
     for part in scenario.parts:
         role, direction = part.role, part.direction
-        for pos in _visible(log, log.matching(part.match), scenario, as_of).tolist():
+        for pos in _visible(log, log.matching(part.match), assessment.assessed_scenario, as_of).tolist():
             if role == "trigger":
                 counts = in_trigger_window(assessment, log, pos)
             elif role in ("response", "partial"):
@@ -478,7 +480,7 @@ def describe_rules(assessment: Assessment) -> list[str]:
     scenario, as_of = assessment.scenario, assessment.as_of
     text = markdown_literal
     trigger = scenario.trigger
-    since = scenario.opened.isoformat()
+    since = assessment.assessed_scenario.opened.isoformat()
     deadline = assessment.deadline_spell.due_text
     if trigger is None:
         lines = [f"**Commitment:** no condition; the response is due by the deadline ({deadline})."]
@@ -514,9 +516,45 @@ def describe_rules(assessment: Assessment) -> list[str]:
         lines.append("**Response:** none defined.")
     if scenario.warn_within:
         lines.append(f"**Due soon:** within {duration_words(scenario.warn_within)} of the deadline.")
+    if scenario.recurs is not None and assessment.cycle is not None:
+        until = f", until {scenario.recurs.until.isoformat()}" if scenario.recurs.until is not None else ""
+        lines.append(
+            f"**Series:** renews every {span_words(scenario.recurs.every)}{until}; each cycle runs from the day after the previous "
+            f"deadline to its own. This is cycle {assessment.cycle.number}, from {assessment.cycle.opened.isoformat()} to "
+            f"{assessment.cycle.deadline.isoformat()}."
+        )
     if scenario.withdrawn and scenario.withdrawn_at is not None and scenario.withdrawn_at <= as_of:
         lines.append(f"**Withdrawn** on {scenario.withdrawn.on.isoformat()}: {text(scenario.withdrawn.reason)}")
     return lines
+
+
+def cycle_words(assessment: Assessment) -> str:
+    """A series' card line, "cycle 3 · renews every 6 months"; "" for a one-off scenario."""
+    recurs = assessment.scenario.recurs
+    if assessment.cycle is None or recurs is None:
+        return ""
+    return f"cycle {assessment.cycle.number} · renews every {span_words(recurs.every)}"
+
+
+@dataclass(frozen=True)
+class PastCycle:
+    """One ended cycle of a series, as the Scenario page lists it."""
+
+    number: int
+    window: str  # "2022-08-01 to 2023-01-31"
+    status: Status  # its outcome
+    deciding: str  # the deciding event's title and id, or why nothing decided it
+
+
+def past_cycle_rows(scenario: Scenario, log: EventLog, as_of: AsOf, basis: Basis) -> list[PastCycle]:
+    """A series' ended cycles with their outcomes, the latest first; [] for a one-off scenario."""
+    rows = []
+    for outcome in past_cycles(scenario, log, as_of, basis):
+        a, cycle = outcome.assessment, outcome.cycle
+        events = [log.event(p) for p in (log.position(i) for i in a.decided_by) if p is not None]
+        deciding = "; ".join(f"{e.title} ({e.id})" for e in events) or reason(a)
+        rows.append(PastCycle(cycle.number, f"{cycle.opened.isoformat()} to {cycle.deadline.isoformat()}", a.status, deciding))
+    return rows[::-1]
 
 
 def reason(assessment: Assessment) -> str:
@@ -535,7 +573,7 @@ def reason(assessment: Assessment) -> str:
         return f"Averted {when(assessment.averted_by.at)}: {assessment.averted_by.title}"
     trigger = scenario.trigger
     if status is Status.UPCOMING:
-        return f"Tracking starts on {scenario.opened.isoformat()}."
+        return f"Tracking starts on {assessment.assessed_scenario.opened.isoformat()}."
     if status is Status.LAPSED and trigger is not None:
         if trigger.after is not None:
             return f"{trigger.after.scenario} did not become {' or '.join(trigger.after.status)} by the deadline."

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.scenario.model import Response, Scenario, Withdrawn
-from tracker.timeutil import format_duration
+from tracker.scenario.model import Recurs, Response, Scenario, Withdrawn
+from tracker.timeutil import format_duration, format_span
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,12 @@ def _instant_text(value: dt.date | dt.datetime) -> str:
 
 def _duration_text(value: dt.timedelta | None) -> str:
     return "none" if value is None else format_duration(value)
+
+
+def _recurs_text(recurs: Recurs | None) -> str:
+    if recurs is None:
+        return "none"
+    return f"every {format_span(recurs.every)}" + ("" if recurs.until is None else f" until {recurs.until.isoformat()}")
 
 
 def _list_text(values: list[str]) -> str:
@@ -104,6 +110,8 @@ def scenario_changes(before: Scenario, after: Scenario) -> list[FieldChange]:
         found.append(
             FieldChange("deadlines", f"deadline history changed ({len(before.schedule)} -> {len(after.schedule)} entries)", None, None)
         )
+    if before.recurs != after.recurs:
+        found.append(_arrow("recurs", _recurs_text(before.recurs), _recurs_text(after.recurs)))
     if before.timezone != after.timezone:
         found.append(_arrow("timezone", before.timezone, after.timezone))
     if before.warn_within != after.warn_within:

@@ -19,6 +19,7 @@ from tracker.scenario.model import (
     Expectation,
     GivenEvent,
     Match,
+    Recurs,
     Response,
     Scenario,
     Signpost,
@@ -47,6 +48,7 @@ _CHILD_MODELS: dict[str, type[BaseModel]] = {
     "signposts": Signpost,
     "sources": Source,
     "withdrawn": Withdrawn,
+    "recurs": Recurs,
     "tests": Expectation,
     "events": GivenEvent,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal, get_args
 
@@ -26,11 +26,15 @@ from pydantic import (
 from tracker.text import excerpt, source_link
 from tracker.timeutil import (
     DURATION_HELP,
+    SPAN_HELP,
+    Span,
     check_range,
     end_of_day,
     format_duration,
+    format_span,
     last_day,
     parse_duration,
+    parse_span,
     start_of_day,
     zone,
 )
@@ -84,6 +88,34 @@ Duration = Annotated[
             "pattern": r"^\s*([0-9]+\s*[wdhm]\s*)+$",
             "description": DURATION_HELP,
             "examples": ["7d", "12h", "2w"],
+        }
+    ),
+]
+
+
+def _span(value: Any) -> Span:
+    if isinstance(value, Span):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected {SPAN_HELP}, got {describe_input(value)}")
+    span = parse_span(value)
+    # A cycle ends at the end of a day (a date deadline), so it lasts whole days, and at least one.
+    if span.fixed % dt.timedelta(days=1):
+        minutes = " (m is minutes; months are mo)" if span.fixed % dt.timedelta(hours=1) else ""
+        raise ValueError(f"{excerpt(value)} is not whole days{minutes}; give {SPAN_HELP}")
+    return span
+
+
+CalendarSpan = Annotated[
+    Span,
+    BeforeValidator(_span),
+    PlainSerializer(format_span, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*([0-9]+\s*(mo|[ywd])\s*)+$",
+            "description": SPAN_HELP,
+            "examples": ["6mo", "1y", "4w"],
         }
     ),
 ]
@@ -349,6 +381,21 @@ class Withdrawn(_Strict):
     )
 
 
+class Recurs(_Strict):
+    """A series: the deadline comes round again every so often (renewal cycles)."""
+
+    every: CalendarSpan = Field(
+        description="How long each cycle runs: calendar months (`mo`), years (`y`), weeks or days. Every deadline is counted "
+        "from the first (31 Jan + 6mo = 31 Jul, then 31 Jan), a month's end clamped (31 Aug + 6mo = 28 or 29 Feb).",
+        examples=["6mo", "1y"],
+    )
+    until: Day | None = Field(
+        default=None,
+        description="The last day a cycle may end on: no cycle ends after it. Left out, the series goes on.",
+        examples=["2026-07-31"],
+    )
+
+
 Instant = Annotated[
     dt.date | dt.datetime,
     BeforeValidator(_date_or_aware_datetime),
@@ -490,6 +537,7 @@ class Scenario(_Strict):
             "allOf": [
                 {"oneOf": [{"required": ["deadline"]}, {"required": ["deadlines"]}]},
                 {"anyOf": [{"required": ["trigger"]}, {"required": ["response"]}]},
+                {"dependentRequired": {"recurs": ["deadline"]}},
             ]
         }
     )
@@ -527,6 +575,12 @@ class Scenario(_Strict):
                 {"set": "2025-07-28", "due": "2025-08-08", "approximate": True, "source": "RFE/RL: 10 to 12 days <https://www.rferl.org/>"},
             ]
         ],
+    )
+    recurs: Recurs | None = Field(
+        default=None,
+        description="Beside a single date `deadline:`, a series of cycles: cycle 1 runs from `opened` to `deadline`, each next "
+        "one from the end of the previous deadline to the next (`every` later). The status is the current cycle's.",
+        examples=[{"every": "6mo", "until": "2026-07-31"}],
     )
     timezone: str = Field(default="UTC", description="IANA time zone of the deadline.", examples=["Europe/Brussels"])
     warn_within: Duration | None = Field(default=None, description="Status is due-soon this close to the deadline.", examples=["7d"])
@@ -591,7 +645,7 @@ class Scenario(_Strict):
     # every caller of the engine gets linked triggers without passing the other scenarios along.
     _followed: Scenario | None = PrivateAttr(default=None)
 
-    @field_validator("trigger", "response", "deadline", "deadlines", "owner", "review_every", mode="before")
+    @field_validator("trigger", "response", "deadline", "deadlines", "owner", "review_every", "recurs", mode="before")
     @classmethod
     def _not_left_empty(cls, value: Any, info: ValidationInfo) -> Any:
         # Optional fields may be left out, not written with nothing after the colon.
@@ -601,6 +655,7 @@ class Scenario(_Strict):
                 "deadlines": "a list of deadline entries",
                 "owner": "a name or an e-mail address",
                 "review_every": DURATION_HELP,
+                "recurs": "a mapping with `every:` (and `until:`)",
             }
             raise ValueError(f"expected {expected.get(info.field_name or '', 'a mapping of fields')}, got nothing")
         return value
@@ -636,6 +691,15 @@ class Scenario(_Strict):
                 where = "deadline" if self.deadlines is None else "deadlines"
                 entry = "" if self.deadlines is None else f"entry {number}: "
                 raise CrossFieldError(where, f"{entry}{spell.written} is not after opened {self.opened.isoformat()}")
+        if self.recurs is not None:
+            if self.deadlines is not None:
+                raise CrossFieldError("recurs", "goes beside a single `deadline:`, not `deadlines:`; a series repeats one deadline")
+            if isinstance(self.deadline, dt.datetime):
+                raise CrossFieldError("recurs", "needs a date `deadline:` (each cycle ends at the end of a day), not a datetime")
+            if self.recurs.until is not None and self.deadline is not None and self.recurs.until < self.deadline:
+                raise CrossFieldError(
+                    "recurs", f"until {self.recurs.until.isoformat()} is before the first deadline {self.deadline.isoformat()}"
+                )
         return self
 
     # Derived instants: one definition, used by the engine, the CLI and the UI.
@@ -675,6 +739,50 @@ class Scenario(_Strict):
                 break
             found = spell
         return found
+
+    def cycle_deadline(self, number: int) -> dt.date:
+        """The deadline of cycle ``number`` (from 1) of a series: always counted from the first, so clamping never drifts."""
+        assert self.recurs is not None and isinstance(self.deadline, dt.date)  # a series has one date deadline
+        return self.recurs.every.shift_day(self.deadline, number - 1)
+
+    @cached_property
+    def cycle_count(self) -> int | None:
+        """How many cycles a series has: those ending by `until`; None when it goes on."""
+        if self.recurs is None or self.recurs.until is None:
+            return None
+        number = 1
+        while self.cycle_deadline(number + 1) <= self.recurs.until:
+            number += 1
+        return number
+
+    def cycle(self, number: int) -> Cycle:
+        """Cycle ``number`` of a series, with the one-off scenario the engine assesses for it."""
+        opened = self.opened if number == 1 else self.cycle_deadline(number - 1) + dt.timedelta(days=1)
+        deadline = self.cycle_deadline(number)
+        one = self.model_copy(update={"opened": opened, "deadline": deadline, "recurs": None, "tests": []})
+        for derived in [name for name in vars(one) if name not in type(self).model_fields]:
+            del vars(one)[derived]  # the copy took the series' cached instants; its own are computed afresh
+        return Cycle(number, opened, deadline, one)
+
+    def cycle_at(self, at: dt.datetime) -> Cycle:
+        """The cycle of a series current at ``at``: the first whose deadline has not passed, else the last."""
+        assert self.recurs is not None and isinstance(self.deadline, dt.date)
+        day = at.astimezone(self.tz).date()  # a date deadline has not passed while its day has not ended
+        every = self.recurs.every
+        guess = int((day - self.deadline).days / (every.months * 30.44 + every.fixed.days)) + 1
+        number = max(1, guess if self.cycle_count is None else min(guess, self.cycle_count))
+        while number > 1 and self.cycle_deadline(number - 1) >= day:
+            number -= 1
+        while self.cycle_deadline(number) < day and (self.cycle_count is None or number < self.cycle_count):
+            number += 1
+        return self.cycle(number)
+
+    def windows_through(self, at: dt.datetime) -> list[Scenario]:
+        """The one-off scenarios whose windows make up this one as far as ``at``: a series' cycles through the one current
+        then; a one-off scenario alone. What a replay takes its fixed instants (openings, deadlines) from."""
+        if self.recurs is None:
+            return [self]
+        return [self.cycle(number).scenario for number in range(1, self.cycle_at(at).number + 1)]
 
     # The latest announced deadline: what a view without an as-of instant shows (schema, scaffold, diffs).
     @cached_property
@@ -736,6 +844,19 @@ def _start(value: dt.date | dt.datetime, tz: dt.tzinfo) -> dt.datetime:
 
 def _written(value: dt.date | dt.datetime | None) -> str:
     return "at opening" if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One cycle of a series: from ``opened`` (its first day) to ``deadline`` (its last), in the scenario's zone."""
+
+    number: int
+    opened: dt.date
+    deadline: dt.date
+    scenario: Scenario = field(compare=False)  # the cycle as a one-off scenario with that window; the rest as the series
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "opened": self.opened.isoformat(), "deadline": self.deadline.isoformat()}
 
 
 @dataclass(frozen=True)
