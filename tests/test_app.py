@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY, ROOT
 from tests.markdown import shown
 from tracker.engine.status import assess_all
 from tracker.log.reader import load_events
@@ -58,6 +58,7 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(DEMO_SCENARIOS, scenarios)
     events = tmp_path / "events.csv"
     shutil.copy(DEMO_EVENTS, events)
+    shutil.copy(DEMO_VOCABULARY, events.parent / "vocabulary.yaml")
     monkeypatch.setenv("TRACKER_SCENARIOS", str(scenarios))
     monkeypatch.setenv("TRACKER_EVENTS", str(events))
     return tmp_path
