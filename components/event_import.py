@@ -222,7 +222,9 @@ def _show_plan(ctx: Context, planned: Planned) -> None:
         with st.expander(f"{len(plan.warnings):,} warnings (these rows are appended)"):
             _issues_table([(i.row, i.message) for i in plan.warnings], "Warning")
     if plan.renamed:
-        with st.expander(f"{len(plan.renamed):,} value{'s' if len(plan.renamed) != 1 else ''} written by their names in the vocabulary"):
+        many = len(plan.renamed) != 1
+        label = f"{len(plan.renamed):,} value{'s' if many else ''} written by {'their names' if many else 'its name'} in the vocabulary"
+        with st.expander(label):
             st.dataframe(
                 pd.DataFrame([(r.value, r.name, r.rows) for r in plan.renamed], columns=["In the export", "Written as", "Rows"]),
                 hide_index=True,

@@ -297,6 +297,30 @@ def test_broken_scenario_shows_on_health_and_the_rest_works(demo_copy: Path) -> 
     assert not at.exception
 
 
+def test_a_broken_vocabulary_is_said_and_the_dashboard_carries_on_without_it(demo_copy: Path) -> None:
+    (demo_copy / "vocabulary.yaml").write_text("aliases:\n  Russia: RU\n", encoding="utf-8")
+    at = run({"as_of": "2021-12-20"})
+    assert any("(vocabulary.yaml)" in shown(e.value) for e in at.error)
+    assert board_statuses(at)["joint-sanctions-christmas-2021"] == "due-soon"
+    at.switch_page("components/pages/health.py").run()
+    problems = at.dataframe[0].value
+    assert list(problems[problems["Where"] == "vocabulary.yaml:2:11"]["Problem"]) == [
+        "aliases.Russia: must be a list of names in brackets ([a, b]), not 'RU'; the vocabulary is not used until this is fixed"
+    ]
+    assert not at.exception
+
+
+def test_events_page_filters_by_canonical_names(demo_copy: Path) -> None:
+    with (demo_copy / "events.csv").open("a", encoding="utf-8") as log:
+        log.write("acled-ukr1,2022-02-26,Shelling near Kharkiv,Military Forces of Russia (2000-),Ukraine,,action,Ukrinform,\n")
+    at = run({"as_of": "2022-03-01", "events_actor": "Russia"}, page="events")
+    actor = at.multiselect(key="events_actor")
+    assert "Russia" in actor.options and "Military Forces of Russia (2000-)" not in actor.options
+    table = at.dataframe[0].value
+    assert "acled-ukr1" in set(table["id"]), "the event's own spelling stands for its canonical name"
+    assert all("Military Forces of Russia (2000-)" in actors or "Russia" in actors for actors in table["actors"])
+
+
 def test_edited_file_shows_on_next_rerun(demo_copy: Path) -> None:
     at = run({"as_of": "2022-03-01"})
     path = demo_copy / "scenarios" / "chemical-weapons-response-2022.yaml"

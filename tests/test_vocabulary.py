@@ -18,9 +18,10 @@ from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY
 from tests.exports import ACLED_COLUMNS, ACLED_MAP
 from tracker import config
 from tracker.cli import main
-from tracker.engine.status import assess, assess_all
+from tracker.engine.status import Assessment, assess, assess_all
 from tracker.log.importer import ImportMapping, parse_map_options, plan_import, read_export
 from tracker.log.reader import load_events, log_from_rows
+from tracker.report.views import Filters, board_link_choices, grouped_board, labels
 from tracker.scenario.loader import load_scenarios
 from tracker.scenario.model import Match, Scenario
 from tracker.timeutil import UTC
@@ -367,3 +368,25 @@ def test_validate_of_a_named_vocabulary_checks_it_with_its_log(
     out, err = capsys.readouterr()
     assert out.startswith("data/vocabulary.yaml:2:11: error: aliases.Russia: must be a list of names")
     assert err == "0 valid scenario(s), 1 valid event(s); 1 error(s), 0 warning(s)\n"
+
+
+# --- the Board's filters and groups --------------------------------------------------------
+def _assessed(scenario_id: str, actors: list[str]) -> Assessment:
+    scenario = Scenario.model_validate(
+        {"id": scenario_id, "title": scenario_id, "opened": dt.date(2022, 1, 1), "deadline": dt.date(2022, 12, 31), "actors": actors,
+         "trigger": {"when": {"tags": ["x"]}}}
+    )  # fmt: skip
+    return assess(scenario, load_events(DEMO_EVENTS), dt.datetime(2022, 3, 1, tzinfo=UTC))
+
+
+def test_board_filters_and_groups_use_canonical_names() -> None:
+    names = vocabulary()
+    items = [_assessed("spelt-out", ["European Union", "France"]), _assessed("short", ["eu"]), _assessed("e3", ["E3"])]
+    scenarios = [a.scenario for a in items]
+    assert labels(scenarios, "actors", names) == ["E3", "EU", "France"]
+    assert labels(scenarios, "actors") == ["E3", "eu", "European Union", "France"], "without a vocabulary, as written"
+    assert [a.scenario.id for a in items if Filters(actors=frozenset({"EU"}), vocabulary=names).admits(a)] == ["spelt-out", "short"]
+    assert [a.scenario.id for a in items if Filters(actors=frozenset({"E3"}), vocabulary=names).admits(a)] == ["spelt-out", "e3"]
+    sections = {name: [a.scenario.id for a in section] for name, section in grouped_board(items, "actor", names)}
+    assert sections == {"E3": ["e3"], "EU": ["spelt-out", "short"], "France": ["spelt-out"]}
+    assert "EU" in next(c for c in board_link_choices(scenarios, names) if c.name == "actor").known

@@ -9,7 +9,9 @@
 
 One rule for every reader of actors, targets and tags: a value stands for its canonical name (``canonical``), and a
 match on a name matches the events of that name and, for a group, of its members (``expand``). The log keeps every
-value as it was written; only comparisons go through the vocabulary.
+value as it was written (only new rows from an import are written by canonical names); comparisons go through it.
+
+May import: tracker.scenario (its safe YAML reader) and the shared modules.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class Vocabulary:
         return any(self.canonical_folded(fold(v)) in wanted for v in values)
 
     def names(self) -> list[str]:
-        """Every name the vocabulary knows, as written (canonical names, other spellings, groups, members)."""
+        """The names the vocabulary stands for, as written (canonical names, groups and their members): "did you mean"."""
         spelt = {fold(c): c for c in self.canonicals.values()}
         for members in self.groups.values():
             spelt.update((fold(m), m) for m in members)
