@@ -390,3 +390,15 @@ def test_board_filters_and_groups_use_canonical_names() -> None:
     sections = {name: [a.scenario.id for a in section] for name, section in grouped_board(items, "actor", names)}
     assert sections == {"E3": ["e3"], "EU": ["spelt-out", "short"], "France": ["spelt-out"]}
     assert "EU" in next(c for c in board_link_choices(scenarios, names) if c.name == "actor").known
+
+
+def test_a_linked_vocabulary_is_refused_without_quoting_what_it_points_to(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("aliases:\n  token-1234: [x]\n", encoding="utf-8")
+    (tmp_path / "vocabulary.yaml").symlink_to(secret)
+    found, problems = read_vocabulary(tmp_path / "vocabulary.yaml")
+    assert not found
+    assert [p.message for p in problems] == [
+        "not read: it is a symbolic link, and the tracker reads only regular files (it never follows links); "
+        "the vocabulary is not used until this is fixed"
+    ]
