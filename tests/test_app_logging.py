@@ -465,6 +465,14 @@ def test_the_form_suggests_values_already_in_use(writable: Path) -> None:
     assert "Russia" in at.multiselect(key="log:0:actors").options
 
 
+def test_the_form_suggests_canonical_names(writable: Path) -> None:
+    with (writable / "events.csv").open("a", encoding="utf-8") as log:
+        log.write("acled-ukr1,2022-02-26,Shelling near Kharkiv,Military Forces of Russia (2000-);RU,Ukraine,,action,Ukrinform,\n")
+    actors = open_app().multiselect(key="log:0:actors").options
+    assert "Russia" in actors and "E3" in actors, "the groups scenarios match on too"
+    assert not {"Military Forces of Russia (2000-)", "RU"} & set(actors), "other spellings are not offered"
+
+
 def test_the_scenario_page_form_is_prefilled_with_the_scenarios_actors_and_tags(writable: Path) -> None:
     at = open_app("scenario", {"scenario": CHRISTMAS, "as_of": "2021-12-20"})
     scenario = next(s for s in load_scenarios(writable / "scenarios").scenarios if s.id == CHRISTMAS)
