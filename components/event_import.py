@@ -29,6 +29,7 @@ from tracker.log.importer import (
     ExportTable,
     ImportMapping,
     ImportPlan,
+    guess_mapping,
     load_mapping,
     mapping_errors,
     mappings_folder,
@@ -37,8 +38,6 @@ from tracker.log.importer import (
     run_import,
     save_mapping,
     saved_mappings,
-    suggest_date_format,
-    suggest_mapping,
 )
 from tracker.log.ledger import raw_rows
 from tracker.problems import TrackerError, display_path
@@ -52,7 +51,9 @@ NOT_MAPPED = "— not mapped —"
 GUESS = "Guess from the column names"
 PREVIEW_ROWS = 20
 FIELD_HELP = {
-    "id": "Optional: the export's own id keeps a second import of the same file from adding the rows again. Empty: new ids are made.",
+    "id": "Optional: the export's own id (ACLED's event_id_cnty, GDELT's GLOBALEVENTID). It becomes the event's id and alone decides "
+    "duplicates: distinct rows are all kept, and a second import of the same file adds nothing. "
+    "Empty: new ids are made, and rows with the same date, title and source count as duplicates.",
     "occurred": "Required: the date, or date and time with offset, of the event.",
     "title": "Required: what happened, in one line.",
     "actors": "Who acted; several values separated by ';'.",
@@ -89,8 +90,8 @@ def _outcome() -> None:
 
 
 def _plain(message: str) -> str:
-    """A core message without its command-line hint (the form is the way to fix it here)."""
-    return message.split("; add e.g. --map", maxsplit=1)[0].replace("--mapping ", "mapping name ")
+    """A core message without its command-line hints (the form is the way to fix it here)."""
+    return message.split("; add e.g. --map", maxsplit=1)[0].replace("--mapping ", "mapping name ").replace("--date-format ", "date format ")
 
 
 def _initial_mapping(export: ExportTable, saved: str, folder_names: list[str]) -> tuple[ImportMapping, str | None]:
@@ -99,15 +100,10 @@ def _initial_mapping(export: ExportTable, saved: str, folder_names: list[str]) -
         try:
             found = load_mapping(mappings_folder(data_paths()[1]), saved)
         except TrackerError as exc:
-            return ImportMapping(suggest_mapping(export.header)), _plain(str(exc))
+            return guess_mapping(export).mapping, _plain(str(exc))
         if found is not None:
             return found, None
-    columns = suggest_mapping(export.header)
-    date_format = None
-    if "occurred" in columns:
-        position = export.header.index(columns["occurred"])
-        date_format = suggest_date_format(cells[position] for _, cells in export.rows[:200] if position < len(cells))
-    return ImportMapping(columns, date_format), None
+    return guess_mapping(export).mapping, None
 
 
 def _mapping_widgets(export: ExportTable, initial: ImportMapping, prefix: str) -> ImportMapping:
@@ -180,12 +176,21 @@ def append(planned: Planned, file_name: str) -> None:
     st.session_state.pop(_state("plan"), None)
 
 
+# About the pixels a character of the table's font takes: the grid sizes a column to at most a few hundred pixels
+# by itself, which cut the messages that name a date format off at the format.
+_CHAR_PX = 7
+
+
 def _issues_table(issues: list[tuple[int, str]], label: str) -> None:
+    longest = max((len(message) for _, message in issues), default=0)
     st.dataframe(
         pd.DataFrame(issues, columns=["Row", label]),
         hide_index=True,
-        width="content",  # the messages set the width; a stretched table would widen the row numbers instead
-        column_config={"Row": st.column_config.NumberColumn("Row in file", format="%d", width=90)},
+        width="content",  # the messages set the width (scrolled sideways when wider); stretched, the row numbers would widen
+        column_config={
+            "Row": st.column_config.NumberColumn("Row in file", format="%d", width=90),
+            label: st.column_config.TextColumn(width=longest * _CHAR_PX + 24),
+        },
     )
 
 
@@ -214,7 +219,7 @@ def _show_plan(ctx: Context, planned: Planned) -> None:
             f"**{len(plan.failed_rows):,} row{'s' if len(plan.failed_rows) != 1 else ''} failing the log's rules will not be appended** "
             "(row numbers as a spreadsheet shows them: the header is row 1)"
         )
-        _issues_table([(i.row, i.message) for i in plan.failed], "Problem")
+        _issues_table([(i.row, _plain(i.message)) for i in plan.failed], "Problem")
     if plan.duplicates:
         with st.expander(f"{len(plan.duplicates):,} duplicates skipped"):
             _issues_table([(i.row, i.message) for i in plan.duplicates], "Why")
@@ -280,6 +285,9 @@ def import_section(ctx: Context) -> None:
     initial, problem = _initial_mapping(export, saved or GUESS, names)
     if problem:
         st.error(markdown_literal(problem), icon=":material/error:")
+    elif saved in (None, GUESS):
+        said = guess_mapping(export).describe()
+        st.caption(f"{markdown_literal(said[0].upper() + said[1:])}. Change any field below.")
     with st.container(border=True, key="import-mapping"):
         st.markdown("**Map the file's columns to the log's**")
         mapping = _mapping_widgets(export, initial, f"{KEY}:{gen}:{'guess' if saved == GUESS else saved}")

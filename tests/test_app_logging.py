@@ -614,13 +614,15 @@ def test_importing_an_acled_export_reports_bad_rows_by_number_and_appends_the_re
     before = len(data_rows(log))
     at = open_app()
     upload(at, "acled-export.csv", acled_file(writable))
-    # Guessed from the names: ACLED has no title column, so the mapping says what is missing.
+    # Guessed from ACLED's documented column names, and said so.
     prefix = "import:0:guess"
     assert at.selectbox(key=f"{prefix}:occurred").value == "event_date"
     assert at.selectbox(key=f"{prefix}:id").value == "event_id_cnty"
-    assert any("title is not mapped" in e.value and "--map" not in e.value for e in at.error)
-    at.selectbox(key=f"{prefix}:title").set_value("notes").run()
-    assert_fine(at)
+    assert at.selectbox(key=f"{prefix}:title").value == "notes"
+    assert shown(next(c.value for c in at.caption if "looks like" in c.value.lower())).startswith(
+        "Looks like an ACLED export: event_id_cnty -> id, event_date -> occurred, notes -> title, {actor1};{assoc_actor_1} -> actors"
+    )
+    assert not at.error
     planned = at.session_state["import:plan"]
     failed = {issue.row: issue.message for issue in planned.plan.failed}
     assert failed == {
@@ -644,7 +646,6 @@ def test_importing_an_acled_export_reports_bad_rows_by_number_and_appends_the_re
 
     # The same file again: every good row is a duplicate now, and the button has nothing to append.
     upload(at, "acled-export.csv", acled_file(writable), gen=1)
-    at.selectbox(key="import:1:guess:title").set_value("notes").run()
     planned = at.session_state["import:plan"]
     assert planned.plan.rows == [] and len(planned.plan.duplicates) == 9
     assert next(b for b in at.button if b.key == "import:1:append").disabled
@@ -701,6 +702,34 @@ def test_an_export_with_compact_dates_gets_its_date_format_guessed(writable: Pat
     upload(at, "gdelt.csv", data.encode())
     assert at.text_input(key="import:0:guess:date_format").value == "%Y%m%d"
     assert at.session_state["import:plan"].plan.rows[0]["occurred"] == "2022-02-22"
+
+
+def test_a_gdelt_export_gets_its_mapping_guessed_and_said(writable: Path) -> None:
+    data = (
+        "GLOBALEVENTID,SQLDATE,Actor1Name,Actor2Name,EventCode,EventRootCode,SOURCEURL\n"
+        "1250000001,20250701,RUSSIA,UKRAINE,190,19,https://example.org/news/shelling\n"
+        "1250000002,01 July 2025,EUROPEAN UNION,RUSSIA,163,16,https://example.org/news/embargo\n"
+        "1250000003,20250702,EUROPEAN UNION,RUSSIA,163,16,https://example.org/news/embargo-2\n"
+    )
+    at = open_app()
+    upload(at, "gdelt.csv", data.encode())
+    said = [shown(c.value) for c in at.caption if "looks like" in c.value.lower()]
+    assert said == [
+        "Looks like a GDELT 2.0 events export: GLOBALEVENTID -> id, SQLDATE -> occurred, "
+        "{Actor1Name} - CAMEO {EventCode} - {Actor2Name} -> title, Actor1Name -> actors, Actor2Name -> targets, "
+        "cameo-{EventRootCode} -> tags, SOURCEURL -> source. Change any field below."
+    ]
+    assert at.selectbox(key="import:0:guess:title").value == "{Actor1Name} - CAMEO {EventCode} - {Actor2Name}"
+    assert at.text_input(key="import:0:guess:date_format").value == ""  # two ways of writing dates: none guessed
+    problems = frame_with(at, "Problem")
+    assert list(problems["Row"]) == [2, 3, 4]
+    assert problems["Problem"].iloc[1] == 'SQLDATE "01 July 2025" is not a date in the default format; date format "%d %B %Y" reads it'
+    at.text_input(key="import:0:guess:date_format").set_value("%Y%m%d").run()
+    assert_fine(at)
+    assert list(frame_with(at, "Problem")["Problem"]) == [
+        'SQLDATE "01 July 2025" does not match date format "%Y%m%d"; date format "%d %B %Y" reads it'
+    ]
+    assert [row["id"] for row in at.session_state["import:plan"].plan.rows] == ["1250000001", "1250000003"]
 
 
 def test_an_event_type_column_is_mapped_to_kind_and_checked(writable: Path) -> None:

@@ -201,10 +201,25 @@ def test_status_table(team: Path) -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "Status as of 2021-12-06T12:00:00+00:00",
-        "STATUS    SCENARIO                        DEADLINE                          REMAINING",
-        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  19 d 11 h",
-        "watching  calm                            2021-12-25 24:00 UTC              19 d 12 h",
+        "STATUS    SCENARIO                        DEADLINE                          TIME LEFT",
+        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  19 d 11 h until the deadline",
+        "watching  calm                            2021-12-25 24:00 UTC              19 d 12 h until the deadline",
     ]
+
+
+def test_status_table_says_what_the_time_left_counts_to(team: Path) -> None:
+    """Once triggered, the time left is to the response's due time, not to the deadline beside it: the table says so."""
+    response = "response: {title: Package, match: {tags: [sanctions-package]}, within: 30d}\n"
+    (team / "scenarios" / "calm.yaml").write_text(scenario_text("calm", "unless: {tags: [never]}", response), encoding="utf-8")
+    result = tracker("status", "--as-of", "2022-01-10", cwd=team)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[1:] == [
+        "STATUS     SCENARIO                        DEADLINE                          TIME LEFT",
+        "triggered  calm                            2021-12-25 24:00 UTC              14 d 0 h until the response is due",
+        "averted    joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  —",
+    ]
+    overdue = tracker("status", "--as-of", "2022-02-01", cwd=team).stdout.splitlines()[2]
+    assert overdue == "overdue  calm                            2021-12-25 24:00 UTC              none: the response is 7 d 23 h late"
 
 
 REVIEWED = "owner: Russia desk\nreview_every: 3d\nsignposts:\n  - {title: Build-up, direction: escalation, match: {tags: [build-up]}}\n"
@@ -237,9 +252,10 @@ def test_status_table_marks_stale_scenarios_in_plain_words(reviewed_team: Path) 
     result = tracker("status", "--as-of", "2021-12-09", cwd=reviewed_team)
     assert result.returncode == 0
     assert result.stdout.splitlines()[1:] == [
-        "STATUS    SCENARIO                        DEADLINE                          REMAINING  REVIEW",
-        "watching  calm                            2021-12-25 24:00 UTC              16 d 0 h   stale: last reviewed 2021-12-05",
-        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  16 d 0 h",
+        "STATUS    SCENARIO                        DEADLINE                          TIME LEFT                    REVIEW",
+        "watching  calm                            2021-12-25 24:00 UTC              16 d 0 h until the deadline  "
+        "stale: last reviewed 2021-12-05",
+        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  16 d 0 h until the deadline",
     ]
 
 

@@ -261,12 +261,8 @@ def test_import_maps_an_event_type_column_to_kind(capsys: pytest.CaptureFixture[
 
 def test_import_usage_errors(capsys: pytest.CaptureFixture[str], workspace: Path) -> None:
     write_acled(workspace / "acled.csv", 3, {})
+    Path("colleague.csv").write_text("Date,URL\n2022-02-22,https://example.org/a\n")
     cases = [
-        (
-            ["import", "acled.csv"],
-            "tracker: say where the log's fields come from: --map occurred=COLUMN --map title=COLUMN --map source=COLUMN ..., "
-            "or --mapping NAME for a saved mapping",
-        ),
         (
             ["import", "acled.csv", "--mapping", "acled"],
             "tracker: no saved mapping 'acled' in data/import-mappings (saved: none yet); give the columns with --map FIELD=COLUMN",
@@ -276,7 +272,26 @@ def test_import_usage_errors(capsys: pytest.CaptureFixture[str], workspace: Path
             "tracker: --map 'when=event_date': the log has no field 'when'; "
             "the log's fields are id, occurred, title, actors, targets, tags, source, notes, kind",
         ),
-        (["import", "acled.csv", "--map", "occurred=event_date"], "tracker: the mapping cannot be used:"),
+        (
+            ["import", "acled.csv", "--id-column", "event_id_cnt"],
+            "tracker: --id-column 'event_id_cnt': the export has no column 'event_id_cnt'; did you mean 'event_id_cnty'?",
+        ),
+        (
+            ["import", "acled.csv", "--id-column", "event_id_cnty", "--map", "id=acled-{event_id_cnty}"],
+            "tracker: give the export's id once: --id-column COLUMN or --map id=COLUMN, not both",
+        ),
+        (
+            ["import", "acled.csv", "--mapping", "mappings/acled.json"],
+            "tracker: --mapping mappings/acled.json: no such file; save one with --dry-run --save-mapping mappings/acled.json",
+        ),
+        (
+            ["import", "acled.csv", "--save-mapping", "ACLED 2025"],
+            "tracker: --save-mapping 'ACLED 2025': use lower-case letters, digits, - and _ (e.g. acled)",
+        ),
+        (
+            ["import", "acled.csv", "--save-mapping", "nowhere/acled.json"],
+            "tracker: --save-mapping nowhere/acled.json: no such folder; name a .json file",
+        ),
         (["import", "nope.csv", "--map", "occurred=x"], None),
     ]
     for argv, first_line in cases:
@@ -285,6 +300,12 @@ def test_import_usage_errors(capsys: pytest.CaptureFixture[str], workspace: Path
             assert (code, err) == (1, "tracker: nope.csv: no such file\n")
             continue
         assert (code, out, err.splitlines()[0]) == (2, "", first_line), argv
+    # What was guessed is said first, then what is missing.
+    assert run(capsys, "import", "colleague.csv") == (
+        2,
+        "colleague.csv: guessed from the column names: Date -> occurred, URL -> source (--map FIELD=COLUMN and --date-format override)\n",
+        "tracker: the mapping cannot be used:\n  title is not mapped; add e.g. --map title=COLUMN\n",
+    )
     code, _, err = run(capsys, "import", "acled.csv", "--map", "occurred=event_dat", "--map", "title=notes", "--map", "source=source")
     assert err == (
         "tracker: the mapping cannot be used:\n  occurred=event_dat: the export has no column 'event_dat'; did you mean 'event_date'?\n"

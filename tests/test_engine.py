@@ -530,6 +530,7 @@ def test_to_json_fields(log_of: Callable[..., EventLog]) -> None:
         "decided_by": [],
         "triggered_at": "2021-12-26T00:00:00+01:00",
         "response_due": "2022-01-25T00:00:00+01:00",
+        "depends_on": [],
         "explanation": data["explanation"],
     }
     assert data["explanation"].startswith("Triggered at 2021-12-25 24:00 Europe/Brussels")

@@ -17,10 +17,11 @@ from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
 from tracker.engine.status import assess
 from tracker.log.events import EventLog
 from tracker.log.reader import load_events
-from tracker.scenario.loader import load_scenario_bytes
+from tracker.scenario.loader import load_scenario_bytes, load_scenarios
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SCENARIO_FILES = sorted(DEMO_SCENARIOS.glob("*.yaml"))
+DEMO = load_scenarios(DEMO_SCENARIOS)
 LOG_LINES = DEMO_EVENTS.read_bytes().splitlines(keepends=True)[:40]
 
 # What hostile files hold: YAML and CSV syntax, whitespace of every kind, control characters (NUL, ESC, DEL, C1),
@@ -124,6 +125,11 @@ def test_a_mutated_scenario_file_loads_or_gives_located_problems(case: tuple[Pat
     if scenario is None:
         assert problems, "a file that does not load says why"
         return
+    for parent in scenario.depends_on:  # linked as the folder's loader links it (an id the demo lacks is refused there)
+        followed = DEMO.by_id(parent)
+        if followed is None or parent == scenario.id:
+            return
+        scenario.follow(followed)
     for as_of in (scenario.opened, dt.date(2021, 12, 20), dt.date(2199, 12, 31), dt.date(1900, 1, 1)):
         assess(scenario, EventLog.empty(), as_of)
 

@@ -493,7 +493,7 @@ def test_a_dimension_of_every_cell_of_excel_stays_far_below_a_gigabyte(tmp_path:
 
 # --- CSV --------------------------------------------------------------------------------------------
 CSV_MAPPING = ImportMapping({"occurred": "date", "title": "what", "source": "src"})
-CSV_MAPS = ["--map", "occurred=date", "--map", "title=what", "--map", "source=src"]
+CSV_MAPS = ["--map", "occurred=date", "--map", "title=what", "--map", "source=src", "--map", "notes="]  # notes= : not guessed
 
 
 def test_a_bare_cr_in_a_quoted_cell_before_a_bad_row_is_two_located_problems(capsys: pytest.CaptureFixture[str]) -> None:

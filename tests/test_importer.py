@@ -68,7 +68,7 @@ def test_an_acled_export_reports_bad_rows_by_number_and_appends_the_rest(tmp_pat
         (13, "occurred: is empty; give a date like 2022-02-22 or a datetime with offset like 2022-02-22T15:00:00Z"),
         (502, "title: is empty; say what happened"),
         (1236, "source: is empty; cite a publisher and title, or a link"),
-        (3000, "occurred: '24 February 2022' is not a date (2022-02-22) or an ISO 8601 datetime with offset (2022-02-22T15:00:00Z)"),
+        (3000, 'event_date "24 February 2022" is not a date in the default format; --date-format "%d %B %Y" reads it'),
     ]
     assert [(i.row, i.message) for i in plan.duplicates] == [(42, "duplicate id 'acled-UKR10003' (already in row 5)")]
     assert len(plan.rows) == ACLED_ROWS - 6
@@ -95,7 +95,7 @@ def test_a_gdelt_export_with_compact_dates(tmp_path: Path) -> None:
     mapping = ImportMapping(parse_map_options(GDELT_MAP), date_format="%Y%m%d")
     plan = plan_import(read_export(export), mapping, load_events(log_path), now=NOW, logged_by="importer")
     assert [(i.row, i.message) for i in plan.failed] == [
-        (9, "occurred: '20220230' does not match the date format '%Y%m%d'"),
+        (9, 'SQLDATE "20220230" does not match --date-format "%Y%m%d"'),
         (10, "source: is empty; cite a publisher and title, or a link"),
     ]
     assert len(plan.rows) == 1998  # row 2001 is ISO already: accepted as is
@@ -162,7 +162,7 @@ def test_an_excel_export(tmp_path: Path) -> None:
     mapping = ImportMapping({"occurred": "When", "title": "Event", "source": "Source", "notes": "count: {Count}"})
     plan = plan_import(export, mapping, EventLog.empty(), now=NOW, logged_by="x")
     assert [(i.row, i.message) for i in plan.failed] == [
-        (3, "occurred: '22/02/2022' is not a real date (expected YYYY-MM-DD)"),
+        (3, 'When "22/02/2022" is not a date in the default format; --date-format "%d/%m/%Y" reads it'),
         (4, "occurred: '2022-02-22T15:30:00' has no time zone offset; add one, e.g. 2022-02-22T15:30:00Z or 2022-02-22T15:30:00+01:00"),
     ]
     assert plan.row_numbers == [2, 6]
@@ -291,20 +291,24 @@ def test_a_saved_mapping_file_is_read_and_written_through_its_model(tmp_path: Pa
 
 
 def test_a_mapping_is_suggested_from_the_column_names() -> None:
+    # ACLED's and GDELT's columns are mapped as their codebooks describe them.
     assert suggest_mapping(ACLED_COLUMNS) == {
         "id": "event_id_cnty",
         "occurred": "event_date",
-        "actors": "actor1",
-        "targets": "actor2",
-        "tags": "tags",
+        "title": "notes",
+        "actors": "{actor1};{assoc_actor_1}",
+        "targets": "{actor2};{assoc_actor_2}",
+        "tags": "{event_type};{sub_event_type}",
         "source": "source",
-        "notes": "notes",
+        "notes": "{location}, {admin1}, {country}; fatalities: {fatalities}",
     }
     assert suggest_mapping(GDELT_COLUMNS) == {
         "id": "GLOBALEVENTID",
         "occurred": "SQLDATE",
+        "title": "{Actor1Name} - CAMEO {EventCode} - {Actor2Name}",
         "actors": "Actor1Name",
         "targets": "Actor2Name",
+        "tags": "cameo-{EventRootCode}",
         "source": "SOURCEURL",
     }
     # Each column once; close spellings count; unknown names are left for the user.

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT, ScratchRepo
+from tracker.cli import main
 from tracker.scenario.yamlsafe import parse_yaml
 
 PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
@@ -42,7 +43,8 @@ def hook_repository(destination: Path) -> tuple[ScratchRepo, str]:
 def test_hook_definitions_are_well_formed() -> None:
     hooks = parse_yaml((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")).data
     by_id = {hook["id"]: hook for hook in hooks}
-    assert by_id["tracker-validate"]["entry"] == "tracker validate"
+    assert by_id["tracker-validate"]["entry"] == "tracker validate --hook"
+    assert by_id["tracker-test"]["entry"] == "tracker test --hook"
     assert by_id["tracker-validate"]["pass_filenames"] is True
     assert by_id["tracker-test"]["pass_filenames"] is False
     assert all(hook["language"] == "python" for hook in hooks)
@@ -130,3 +132,44 @@ def test_pre_commit_rejects_a_broken_scenario_and_accepts_a_good_one(
     team.write(".github/workflows/check.yml", "on: push\njobs: {}\n")
     done = commit("Add a workflow")
     assert done.returncode == 0, done.stdout
+
+
+BROKEN = "id: broken\ntitle: Broken\nopened: 2022-01-01\ndeadline: 2022-02-01\ntrigger: {unles: {tags: [x]}}\n"
+BROKEN_MESSAGE = "scenarios/broken.yaml:5:11: error: trigger.unles: unknown field 'unles'; did you mean 'unless'?\n"
+
+
+def test_a_file_named_twice_is_read_once(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hook (or a user) may name a scenario file and its folder: each problem is printed once."""
+    repo.write("scenarios/broken.yaml", BROKEN)
+    assert main(["validate", "scenarios/broken.yaml", "scenarios", "./scenarios/broken.yaml"]) == 1
+    assert capsys.readouterr().out == BROKEN_MESSAGE
+
+
+def test_validate_as_a_hook_checks_the_configured_files_only(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("tracker.toml", 'events = "records/log.csv"\n')
+    repo.write("scenarios/broken.yaml", BROKEN)
+    repo.write("records/log.csv", "id,occurred,title,source\nbad,2022-02-30,A day that does not exist,Wire\n")
+    repo.write("notes/plan.yaml", "not: [a scenario\n")
+    repo.write("data/old.csv", "not,a,log\n")
+    repo.write(".github/workflows/check.yml", "on: push\n")
+    unrelated = ["notes/plan.yaml", "data/old.csv", ".github/workflows/check.yml"]
+    assert main(["validate", "--hook", *unrelated]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert main(["validate", "--hook", *unrelated, "scenarios/broken.yaml", "records/log.csv"]) == 1
+    out = capsys.readouterr().out
+    assert out == "records/log.csv:2:2: error: occurred: '2022-02-30' is not a real date (expected YYYY-MM-DD)\n" + BROKEN_MESSAGE
+    # tracker.toml itself committed: it may have moved everything, so everything it names is checked.
+    assert main(["validate", "--hook", "tracker.toml"]) == 1
+    assert capsys.readouterr().out == out
+
+
+def test_test_as_a_hook_leaves_file_problems_to_validate(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("scenarios/broken.yaml", BROKEN)
+    assert main(["test", "--hook"]) == 1  # still refused
+    assert capsys.readouterr() == (
+        "",
+        "no scenario tests found; add a `tests:` block to a scenario file (no event log at data/events.csv); "
+        "1 file problem(s), reported by tracker validate\n",
+    )
+    assert main(["test"]) == 1
+    assert capsys.readouterr().out == BROKEN_MESSAGE

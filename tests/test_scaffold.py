@@ -269,21 +269,24 @@ def test_new_never_overwrites(here: Path, capsys: pytest.CaptureFixture[str]) ->
         (
             ["T", "--deadline", "2030-01-01", "--unless", "Russia"],
             "--unless: 'Russia' is not KEY=VALUES; write "
-            "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, kinds, "
-            "e.g. 'actors=Russia;tags=de-escalation;kinds=action,decision'",
+            "KEY=VALUE[;VALUE...][;KEY=...] in quotes, with KEY one of actors, targets, tags, ids, kinds, "
+            'e.g. "actors=Russia;tags=de-escalation;kinds=action;decision" (or the flag repeated, one KEY each)',
         ),
         (["T", "--deadline", "2030-01-01", "--when", "actor=Russia"], "--when: unknown key 'actor'; did you mean 'actors'?"),
         (["T", "--deadline", "2030-01-01", "--when", "who=Russia"], "--when: unknown key 'who' (use actors, targets, tags, ids, kinds)"),
+        (["T", "--deadline", "2030-01-01", "--when", "tags=a", "--when", "actors="], "--when: actors= gives no values"),
         (
-            ["T", "--deadline", "2030-01-01", "--when", "tags=a;tags=b"],
-            "--when: tags is given twice; list its values once, separated by commas",
+            ["T", "--deadline", "2030-01-01", "--when", "Russia;tags=a"],  # a value before any KEY=
+            "--when: 'Russia' is not KEY=VALUES; write "
+            "KEY=VALUE[;VALUE...][;KEY=...] in quotes, with KEY one of actors, targets, tags, ids, kinds, "
+            'e.g. "actors=Russia;tags=de-escalation;kinds=action;decision" (or the flag repeated, one KEY each)',
         ),
         (["T", "--deadline", "2030-01-01", "--when", "tags= , "], "--when: tags= gives no values"),
         (
             ["T", "--deadline", "2030-01-01", "--when", " ; "],
             "--when: give at least one KEY=VALUES; write "
-            "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, kinds, "
-            "e.g. 'actors=Russia;tags=de-escalation;kinds=action,decision'",
+            "KEY=VALUE[;VALUE...][;KEY=...] in quotes, with KEY one of actors, targets, tags, ids, kinds, "
+            'e.g. "actors=Russia;tags=de-escalation;kinds=action;decision" (or the flag repeated, one KEY each)',
         ),
         (["T", "--deadline", "2030-01-01", "--dir", "notes.txt"], "--dir: notes.txt is a file, not a folder"),
         (

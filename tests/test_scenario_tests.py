@@ -91,7 +91,7 @@ def test_tracker_test_passes_on_the_demo(capsys: pytest.CaptureFixture[str], mon
     monkeypatch.delenv("TRACKER_EVENTS", raising=False)
     code, out, err = run(capsys=capsys)
     assert (code, out) == (0, "")
-    assert err.startswith("59 scenario test(s) in 16 file(s): 59 passed, 0 failed")
+    assert err.startswith("61 scenario test(s) in 16 file(s): 61 passed, 0 failed")
 
 
 # --- failures, located ------------------------------------------------------------------

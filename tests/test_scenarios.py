@@ -287,11 +287,11 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "both when and unless": (
         MINIMAL + "  when: {tags: [x]}\n",
-        ["6:3: trigger: give exactly one of `when:` or `unless:`"],
+        ["6:3: trigger: give exactly one of `when:`, `unless:` or `after:`"],
     ),
     "neither when nor unless": (
         MINIMAL.replace("  unless:\n    actors: [Russia]\n", "  {}\n"),
-        ["6:3: trigger: give exactly one of `when:` or `unless:`"],
+        ["6:3: trigger: give exactly one of `when:`, `unless:` or `after:`"],
     ),
     "trigger left empty": (
         MINIMAL.replace("  unless:\n    actors: [Russia]\n", ""),

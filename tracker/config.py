@@ -1,8 +1,18 @@
-"""Where the scenarios and the event log live: defaults, overridden by environment variables."""
+"""Where the scenarios and the event log live: defaults, overridden by a ``tracker.toml``, overridden by environment variables.
+
+A team repository (``tracker init``) names its folders in ``tracker.toml`` at its root, so that every command and the
+pre-commit hooks, run from any folder of it, find the same files::
+
+    scenarios = "scenarios"        # relative to the folder holding tracker.toml
+    events = "data/events.csv"     # an event log, or a folder of logs
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import tomllib
+from difflib import get_close_matches
 from pathlib import Path
 
 SCENARIOS_ENV = "TRACKER_SCENARIOS"
@@ -23,18 +33,98 @@ CACHE_OFF = "off"
 CACHE_FOLDER_NAME = "sanctions-tracker"
 
 
+SETTINGS_FILE_NAME = "tracker.toml"
+SETTINGS_KEYS = ("scenarios", "events")
+
+
+class SettingsError(ValueError):
+    """A ``tracker.toml`` that cannot be used; the message starts with its path (and line, when known)."""
+
+
+def settings_file() -> Path | None:
+    """The ``tracker.toml`` that governs the working folder: the nearest one in it or a folder above, up to the root of
+    its git repository (a file above that belongs to another project); None when there is none.
+
+    It is given relative to the working folder (``tracker.toml``, ``../tracker.toml``), so the paths it names read in
+    messages as the user would type them.
+    """
+    here = Path.cwd()
+    for up, folder in enumerate((here, *here.parents)):
+        if (folder / SETTINGS_FILE_NAME).is_file():
+            return Path(*[".."] * up) / SETTINGS_FILE_NAME
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+_EXAMPLES = {"scenarios": DEFAULT_SCENARIOS.as_posix(), "events": DEFAULT_EVENTS.as_posix()}
+
+
+def _settings() -> dict[str, Path]:
+    """The places the governing ``tracker.toml`` names, relative to its own folder; {} without one."""
+    path = settings_file()
+    if path is None:
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says where only in its message: "Invalid value (at line 2, column 5)", "... (at end of document)".
+        found = re.search(r"\(at (?:line (\d+), column (\d+)|end of document)\)$", str(exc))
+        where = f"{path}:{found[1]}:{found[2]}" if found and found[1] else str(path)
+        message = str(exc)[: found.start()].strip() if found else str(exc)
+        if found and not found[1]:
+            message += " at the end of the file"
+        raise SettingsError(f'{where}: error: {message}; write lines like scenarios = "scenarios"') from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: error: cannot read it ({exc})") from None
+    paths: dict[str, Path] = {}
+    for key, value in data.items():
+        where = f"{path}:{_line_of(text, key)}"
+        if key not in SETTINGS_KEYS:
+            close = get_close_matches(key, SETTINGS_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (the keys are {', '.join(SETTINGS_KEYS)})"
+            raise SettingsError(f"{where}: error: unknown key {key!r}{hint}")
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError(f'{where}: error: {key} must be a path in quotes, e.g. {key} = "{_EXAMPLES[key]}"')
+        paths[key] = path.parent / Path(value).expanduser()
+    return paths
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line that sets a top-level ``key`` (1 when it cannot be told, e.g. a quoted key)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return 1
+
+
+def named_in_settings(key: str) -> Path | None:
+    """The ``tracker.toml`` that names ``key``'s place ("scenarios" or "events"), unless the environment overrides it;
+    for messages about that place."""
+    if os.environ.get({"scenarios": SCENARIOS_ENV, "events": EVENTS_ENV}[key]):
+        return None
+    return settings_file() if key in _settings() else None
+
+
 def scenarios_path(base: Path | None = None) -> Path:
-    """TRACKER_SCENARIOS if set, else ``scenarios/`` under ``base`` (default: the working folder)."""
+    """TRACKER_SCENARIOS if set, else ``base``'s ``scenarios/`` (the dashboard's demo); without ``base``: what the
+    governing ``tracker.toml`` names, else ``scenarios/`` in the working folder."""
     if value := os.environ.get(SCENARIOS_ENV):
         return Path(value).expanduser()
-    return (base or Path()) / DEFAULT_SCENARIOS
+    if base is not None:
+        return base / DEFAULT_SCENARIOS
+    return _settings().get("scenarios", DEFAULT_SCENARIOS)
 
 
 def events_path(base: Path | None = None) -> Path:
-    """TRACKER_EVENTS if set, else ``data/events.csv`` under ``base``."""
+    """TRACKER_EVENTS if set, else ``base``'s ``data/events.csv``; without ``base``: what the governing ``tracker.toml``
+    names, else ``data/events.csv`` in the working folder."""
     if value := os.environ.get(EVENTS_ENV):
         return Path(value).expanduser()
-    return (base or Path()) / DEFAULT_EVENTS
+    if base is not None:
+        return base / DEFAULT_EVENTS
+    return _settings().get("events", DEFAULT_EVENTS)
 
 
 def assessments_path(events: Path) -> Path:

@@ -147,7 +147,11 @@ def load_workspace(
 
 
 def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
-    """Sort what the user named into scenario files and event logs; unknown names are usage errors."""
+    """Sort what the user named into scenario files and event logs; unknown names are usage errors.
+
+    A file named twice (``scenarios/a.yaml`` and ``scenarios/``, as a hook may pass them) is read once, so each of
+    its problems is reported once.
+    """
     scenario_files: list[Path] = []
     event_files: list[Path] = []
     errors: list[str] = []
@@ -173,5 +177,12 @@ def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
             event_files.append(path)
         else:
             errors.append(f"{display_path(path)}: not a scenario file (.yaml, .yml) or an event log (.csv)")
-    event_files += [p for p in dict.fromkeys(spelt) if p not in event_files]
-    return scenario_files, event_files, errors
+    return _once(scenario_files), _once([*event_files, *spelt]), errors
+
+
+def _once(paths: list[Path]) -> list[Path]:
+    """``paths`` without repeats, however each was spelt (``./a.yaml``, ``a.yaml``); first spelling and order kept."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        seen.setdefault(os.path.abspath(path), path)
+    return list(seen.values())

@@ -9,7 +9,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from components import event_form
+from components import event_form, navigation
 from components.context import SCENARIO_PARAM, Context, current, tick_interval, workspace
 from components.event_view import event_card, source_columns
 from components.git_views import history_section
@@ -34,6 +34,7 @@ from tracker.report.views import (
     open_later_text,
     review_facts,
     scenario_detail,
+    scenario_links,
     signpost_series,
 )
 from tracker.text import markdown_code, markdown_literal
@@ -125,6 +126,23 @@ def _matched_table(detail: ScenarioDetail, ctx: Context) -> None:
     )
 
 
+def _links(ctx: Context, assessment: Assessment) -> None:
+    """The scenarios its trigger follows and those that follow it, each a link to its page at the same as-of."""
+    links = scenario_links(assessment, ctx.assessments)
+    sides = [(name, side) for name, side in (("Depends on", links.depends_on), ("Depended on by", links.depended_on_by)) if side]
+    if not sides:
+        return
+    for column, (name, side) in zip(st.columns(len(sides)), sides, strict=True):
+        column.markdown(f"**{name}**")
+        for item in side:
+            column.page_link(
+                navigation.scenario_page(),
+                label=f"{markdown_literal(item.scenario.title)} · {item.status_words}",
+                query_params=navigation.scenario_params(item.scenario.id, ctx.as_of),
+                icon=":material/link:",
+            )
+
+
 def _status(ctx: Context, assessment: Assessment) -> None:
     """Status, countdown, review, why and the status history; live, they follow the clock as the Board's cards do."""
     scenario = assessment.scenario
@@ -176,6 +194,7 @@ def render(ctx: Context) -> None:
         st.markdown(markdown_literal(scenario.summary.strip()))
     for line in describe_rules(assessment):
         st.markdown(line)
+    _links(ctx, assessment)
     facts = st.columns(3)
     facts[0].markdown("**Actors**  \n" + (markdown_literal(", ".join(scenario.actors)) or "—"))
     facts[1].markdown("**Targets**  \n" + (markdown_literal(", ".join(scenario.targets)) or "—"))

@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, the usage error, the parser, problem output, the data flags."""
+"""What every command shares: exit codes, the usage error, the parser, problem output, the data flags, list flags."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from tracker import config
-from tracker.problems import Problem, TrackerError
+from tracker.problems import Problem, TrackerError, display_path
 from tracker.scenario.model import BASES, Scenario
 from tracker.timeutil import now, parse_as_of
 from tracker.workspace import Workspace, load_workspace
@@ -26,6 +26,27 @@ class UsageError(TrackerError):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+# One list syntax on every command: a list flag is repeated (--tags a --tags b), or takes values separated by ';'
+# (--tags "a;b", the separator the event log uses in its cells), or both.
+LIST_SEPARATOR = ";"
+
+
+def list_values(given: Iterable[str] | None) -> list[str]:
+    """The values of a list flag as given (``["a;b", "c"]`` from ``--tags "a;b" --tags c``) -> ``["a", "b", "c"]``.
+
+    Each value is stripped; empty ones are dropped, so ``--tags ""`` gives no values.
+    """
+    return [value.strip() for text in given or () for value in text.split(LIST_SEPARATOR) if value.strip()]
+
+
+def list_flag(parser: argparse._ActionsContainer, flag: str, help: str, *, metavar: str = "A;B", example: str = '"a;b"') -> None:
+    """Add a list flag: repeatable, and each value may hold several separated by ';' (read them with ``list_values``)."""
+    # The quotes matter: unquoted, the shell ends the command at the ';' and the values after it are lost.
+    parser.add_argument(
+        flag, action="append", metavar=metavar, help=f"{help}; repeat the flag, or separate values with ';' in quotes: {flag} {example}"
+    )
 
 
 def _escape_github(text: str) -> str:
@@ -91,12 +112,19 @@ def data_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
 
 
+def no_scenario_folder(folder: Path, *, flag: str | None, remedy: str = "pass --scenarios") -> UsageError:
+    """The scenario folder is missing: say who named it (a flag, tracker.toml or the default) and how to name another."""
+    named = None if flag else config.named_in_settings("scenarios")
+    where = f" (as {named} says)" if named else ""
+    return UsageError(f"no scenario folder at {display_path(folder)}{where}; {remedy} or set {config.SCENARIOS_ENV}")
+
+
 def workspace_from_args(args: argparse.Namespace) -> tuple[Workspace, Path, Path]:
     """The files named by --scenarios/--events (or the environment, or the defaults), loaded; problems go to stderr."""
     scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     events = Path(args.events) if args.events else config.events_path()
     if not scenarios.exists():
-        raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
+        raise no_scenario_folder(scenarios, flag=args.scenarios)
     workspace = load_workspace(scenarios, events)
     print_problems(workspace.problems, "text", sys.stderr)
     return workspace, scenarios, events

@@ -16,6 +16,7 @@ from tracker.cli.common import (
     UsageError,
     as_of_flag,
     data_flags,
+    no_scenario_folder,
     print_problems,
 )
 from tracker.scenario.changes import FieldChange
@@ -97,7 +98,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     scenarios = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     events = Path(args.events) if args.events else config.events_path()
     if not scenarios.is_dir():
-        raise UsageError(f"no scenario folder at {scenarios}; pass --scenarios or set {config.SCENARIOS_ENV}")
+        raise no_scenario_folder(scenarios, flag=args.scenarios)
     result = diff_revisions(scenarios, events, args.rev1, args.rev2, as_of)  # type: ignore[arg-type]
     for notice in result.notices:
         print(f"note: {notice}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """The `tracker` command: the parser, one module per group of commands, and the one error boundary.
 
-Groups: scenarios (validate, status, schema, test, new), git (history, diff), writing (log, correct, retract,
+Groups: init (a team repository), scenarios (validate, status, schema, test, new), git (history, diff), writing (log, correct, retract,
 import, repair), briefings (brief, calendar, since), judgement (calibration), notify. Exit codes: 0 clean, 1 problems found, 2 usage error.
 No traceback reaches the user.
 """
@@ -11,7 +11,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from tracker.cli import briefings, git, judgement, notify, scenarios, writing
+from tracker import config
+from tracker.cli import briefings, git, init, judgement, notify, scenarios, writing
 from tracker.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser, UsageError
 from tracker.problems import TrackerError
 
@@ -19,7 +20,7 @@ from tracker.problems import TrackerError
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="tracker", description="Sanctions scenario tracker: check, test and compare scenarios, and compute statuses.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for group in (scenarios, git, writing, briefings, judgement, notify):
+    for group in (init, scenarios, git, writing, briefings, judgement, notify):
         group.register(sub)
     return parser
 
@@ -30,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
-    except UsageError as exc:
+    except (UsageError, config.SettingsError) as exc:
         print(f"tracker: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except TrackerError as exc:

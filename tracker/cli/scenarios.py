@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,12 +18,16 @@ from tracker.cli.common import (
     as_of_flag,
     basis_flag,
     data_flags,
+    list_flag,
+    list_values,
+    no_scenario_folder,
     print_problems,
     scenarios_for,
     workspace_from_args,
 )
+from tracker.log.layout import log_files
 from tracker.problems import display_path
-from tracker.scenario.loader import load_scenarios
+from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenarios
 from tracker.scenario.model import scenario_json_schema_text
 from tracker.scenario.scaffold import (
     MATCH_HELP,
@@ -35,7 +40,7 @@ from tracker.scenario.scaffold import (
     parse_opened,
     parse_within,
 )
-from tracker.timeutil import as_of_text, format_remaining, now, zone
+from tracker.timeutil import as_of_text, now, zone
 from tracker.workspace import load_workspace, split_paths
 
 # The engine and the log's table (pandas and pyarrow) are imported by the commands that use them, not here: checking
@@ -44,16 +49,40 @@ if TYPE_CHECKING:
     from tracker.log.events import EventLog
 
 
+def _hook_paths(named: list[Path]) -> list[Path] | None:
+    """Of the files a pre-commit hook names, those the tracker reads: scenario files of the configured scenario folder
+    and the configured event log's files. None when tracker.toml is among them: it may move both, so check all."""
+    if any(path.name == config.SETTINGS_FILE_NAME for path in named):
+        return None
+    scenarios, events = config.scenarios_path(), config.events_path()
+    logs = {os.path.abspath(path) for path in log_files(events)} if events.exists() else set()
+    return [
+        path
+        for path in named
+        if (path.suffix in SCENARIO_SUFFIXES and os.path.abspath(path.parent) == os.path.abspath(scenarios))
+        or os.path.abspath(path) in logs
+    ]
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    if args.paths:
-        scenario_files, event_files, unusable = split_paths([Path(p) for p in args.paths])
+    named = [Path(p) for p in args.paths]
+    if args.hook and named:
+        hooked = _hook_paths(named)
+        if hooked is None:  # tracker.toml changed: check everything it names
+            named = []
+        elif not hooked:  # none of the committed files is one the tracker reads
+            return EXIT_OK
+        else:
+            named = hooked
+    if named:
+        scenario_files, event_files, unusable = split_paths(named)
         if unusable:
             raise UsageError("\n".join(unusable))
         workspace = load_workspace(scenario_files, event_files or None)
     else:
         scenarios, events = config.scenarios_path(), config.events_path()
         if not scenarios.exists():
-            raise UsageError(f"no scenario folder at {scenarios}; name the files to check or set {config.SCENARIOS_ENV}")
+            raise no_scenario_folder(scenarios, flag=None, remedy="name the files to check")
         workspace = load_workspace(scenarios, events if events.exists() else None)
     print_problems(workspace.problems, args.format, sys.stdout)
     errors = workspace.errors
@@ -68,6 +97,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from tracker.engine.review import review_words, reviews
     from tracker.engine.status import assess_all, urgency_key
     from tracker.git.history import scenario_commits
+    from tracker.report.views import countdown
 
     as_of = as_of_flag(args.as_of)
     workspace, scenarios_dir, _ = workspace_from_args(args)
@@ -85,10 +115,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     # The review column only when some scenario asks to be reviewed: a team that does not use reviews sees no blank column.
     reviewed = any(a.scenario.review_every is not None for a in assessments)
-    rows = [("STATUS", "SCENARIO", "DEADLINE", "REMAINING", *(("REVIEW",) if reviewed else ()))]
+    # TIME LEFT says what it counts to: the deadline, or (once triggered) the response's due time, a different instant.
+    rows = [("STATUS", "SCENARIO", "DEADLINE", "TIME LEFT", *(("REVIEW",) if reviewed else ()))]
     for a in assessments:
         review = (review_words(found[a.scenario.id], a.scenario),) if reviewed else ()
-        rows.append((a.status_words, a.scenario.id, a.deadline_spell.due_text, format_remaining(a.remaining_seconds), *review))
+        rows.append((a.status_words, a.scenario.id, a.deadline_spell.due_text, countdown(a).in_words(), *review))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     basis = " (what was known then)" if args.basis == "known" else ""
     print(f"Status as of {as_of_text(as_of)}{basis}")
@@ -127,7 +158,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         json.dump({"problems": [p.as_dict() for p in load_errors], "results": [r.as_dict() for r in results]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print_problems([*load_errors, *(p for r in failed for p in r.problems)], args.format, sys.stdout)
+        # As a hook, the files' own problems are left to tracker-validate, which runs beside it: each is printed once.
+        shown = [] if args.hook else load_errors
+        print_problems([*shown, *(p for r in failed for p in r.problems)], args.format, sys.stdout)
     if args.format == "text":
         if results:
             files = len({r.path for r in results})
@@ -136,7 +169,9 @@ def cmd_test(args: argparse.Namespace) -> int:
             summary = "no scenario tests found; add a `tests:` block to a scenario file"
         if log is None:
             summary += f" (no event log at {display_path(events)})"
-        print(summary + (f"; {len(load_errors)} file problem(s)" if load_errors else ""), file=sys.stderr)
+        if load_errors:
+            summary += f"; {len(load_errors)} file problem(s)" + (", reported by tracker validate" if args.hook else "")
+        print(summary, file=sys.stderr)
     return EXIT_PROBLEMS if failed or load_errors else EXIT_OK
 
 
@@ -152,9 +187,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         trigger_kind: TriggerKind | None = None
         match = None
         if args.unless is not None:
-            trigger_kind, match = "unless", parse_match(args.unless, "--unless")
+            trigger_kind, match = "unless", parse_match(list_values(args.unless), "--unless")
         elif args.when is not None:
-            trigger_kind, match = "when", parse_match(args.when, "--when")
+            trigger_kind, match = "when", parse_match(list_values(args.when), "--when")
         response = _response_flags(args)
         folder = Path(args.dir) if args.dir else config.scenarios_path()
         path, notes = new_scenario(
@@ -184,7 +219,7 @@ def _response_flags(args: argparse.Namespace) -> ResponseSpec | None:
             if value is not None:
                 raise ScaffoldError(f"{flag} needs --response MATCH, the events that count as the response")
         return None
-    match = parse_match(args.response, "--response")
+    match = parse_match(list_values(args.response), "--response")
     title = args.title.strip()  # new_scenario says what is wrong with the scenario's title
     if args.response_title is not None:
         title = args.response_title.strip()
@@ -203,6 +238,12 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         choices=["text", "json", "github"],
         default="text",
         help="text (PATH:LINE:COL: error: ...), json, or GitHub Actions annotations",
+    )
+    validate.add_argument(
+        "--hook",
+        action="store_true",
+        help="as a pre-commit hook: of the PATHs, check the scenario files of the scenario folder and the event log that "
+        "tracker.toml or the environment name; pass over the rest (a tracker.toml among them: check everything)",
     )
     validate.set_defaults(handler=cmd_validate)
 
@@ -232,6 +273,11 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     test.add_argument("--events", metavar="PATH", help=f"event log or folder of logs (default: ${config.EVENTS_ENV} or data/events.csv)")
     test.add_argument("--format", choices=["text", "json", "github"], default="text", help="text, json, or GitHub Actions annotations")
+    test.add_argument(
+        "--hook",
+        action="store_true",
+        help="as a pre-commit hook beside tracker-validate: the files' own problems still fail, but only tracker validate prints them",
+    )
     test.set_defaults(handler=cmd_test)
 
     new = sub.add_parser(
@@ -242,7 +288,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "file's path.",
         epilog=f"MATCH is {MATCH_HELP}. An event matches when, for every KEY given, it shares at least one VALUE "
         "(case-insensitively); ids are event ids from the log; kinds (threat, statement, proposal, decision, in-force, action, "
-        "report) narrows to events of those kinds. Without --unless, --when or --commitment, the trigger names a placeholder "
+        "report) narrows to events of those kinds. Like every list flag, a MATCH flag may be repeated: "
+        '--when "actors=E3;France" --when tags=snapback is the same as --when "actors=E3;France;tags=snapback". '
+        "Without --unless, --when or --commitment, the trigger names a placeholder "
         "event id that `tracker validate` reports (against the event log) until you replace it. "
         'Examples: tracker new "Joint sanctions if Russia does not back down by Christmas" --deadline 2021-12-25 '
         '--timezone Europe/Brussels --unless "actors=Russia;tags=de-escalation"; '
@@ -255,17 +303,32 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     new.add_argument("--timezone", metavar="ZONE", help="IANA name of the deadline's zone, e.g. Europe/Brussels (default: UTC)")
     trigger = new.add_mutually_exclusive_group()
-    trigger.add_argument("--unless", metavar="MATCH", help="averted by a matching event before the deadline; otherwise fires at it")
-    trigger.add_argument("--when", metavar="MATCH", help="fires at the first matching event before the deadline; otherwise lapses")
+    match_example = '"actors=Russia;tags=de-escalation"'
+    list_flag(
+        trigger,
+        "--unless",
+        "averted by a matching event before the deadline; otherwise fires at it",
+        metavar="MATCH",
+        example=match_example,
+    )
+    list_flag(
+        trigger,
+        "--when",
+        "fires at the first matching event before the deadline; otherwise lapses",
+        metavar="MATCH",
+        example=match_example,
+    )
     new.add_argument(
         "--commitment",
         action="store_true",
         help="no trigger: a commitment due by the deadline (needs --response; not with --unless or --when)",
     )
-    new.add_argument(
+    list_flag(
+        new,
         "--response",
+        "the events that count as the response (for --commitment: that meet the commitment); written as `response:`",
         metavar="MATCH",
-        help="the events that count as the response (for --commitment: that meet the commitment); written as `response:`",
+        example='"actors=EU;tags=sanctions-package"',
     )
     new.add_argument("--response-title", metavar="TEXT", help="the promised response, in one line (default: the scenario's title)")
     new.add_argument(

@@ -27,6 +27,9 @@ from tracker.cli.common import (
     Parser,
     UsageError,
     as_of_flag,
+    list_flag,
+    list_values,
+    no_scenario_folder,
 )
 from tracker.log.layout import MULTI_VALUED
 from tracker.problems import display_path
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from tracker.engine.impact import Impact
     from tracker.log.drafts import EventDraft, FieldError
     from tracker.log.events import EventLog
+    from tracker.log.importer import ExportTable, ImportMapping
     from tracker.log.writer import Receipt
 
 
@@ -157,7 +161,6 @@ def _revised_before(log: EventLog, row_id: str | None, event_id: str, kind: str)
 
 def cmd_log(args: argparse.Namespace) -> int:
     from tracker.log.drafts import EventDraft
-    from tracker.log.events import split_values
 
     when = now()
     log = _open_log(_events_location(args), when)
@@ -165,9 +168,9 @@ def cmd_log(args: argparse.Namespace) -> int:
         occurred=args.occurred,
         title=args.title,
         source=args.source,
-        actors=split_values(args.actors),
-        targets=split_values(args.targets),
-        tags=split_values(args.tags),
+        actors=tuple(list_values(args.actors)),
+        targets=tuple(list_values(args.targets)),
+        tags=tuple(list_values(args.tags)),
         notes=args.notes or "",
         kind=args.kind or "",
     )
@@ -179,13 +182,12 @@ _CORRECTABLE = ("occurred", "title", "source", "actors", "targets", "tags", "not
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from tracker.log.drafts import EventDraft, correction_draft, current_version
-    from tracker.log.events import split_values
 
     changes: dict[str, object] = {}
     for name in _CORRECTABLE:
         value = getattr(args, name)
-        if value is not None:
-            changes[name] = split_values(value) if name in MULTI_VALUED else value
+        if value is not None:  # a list flag given only as --tags "" clears the list
+            changes[name] = tuple(list_values(value)) if name in MULTI_VALUED else value
     if not changes:
         raise UsageError("give at least one field to change: --occurred, --title, --source, --actors, --targets, --tags, --notes or --kind")
     when = now()
@@ -225,39 +227,77 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
 
+def _import_mapping(args: argparse.Namespace, export: ExportTable, folder: Path) -> tuple[ImportMapping, ImportMapping | None]:
+    """The mapping --mapping, --map, --id-column and --date-format say, the rest guessed from the export (and said);
+    and the mapping saved as --mapping NAME before (None if there was none)."""
+    from tracker.log.importer import (
+        GuessedMapping,
+        ImportMapping,
+        column_problem,
+        export_profile,
+        guess_date_format,
+        guess_mapping,
+        is_mapping_file,
+        load_mapping,
+        load_mapping_file,
+        parse_map_options,
+        saved_mappings,
+    )
+
+    overrides = parse_map_options(args.map or [])
+    if args.id_column is not None:
+        if "id" in overrides:
+            raise UsageError("give the export's id once: --id-column COLUMN or --map id=COLUMN, not both")
+        if problem := column_problem(args.id_column, export.header):
+            raise UsageError(f"--id-column {excerpt(args.id_column)}: {problem}")
+        overrides["id"] = args.id_column
+    saved = None
+    if args.mapping and is_mapping_file(args.mapping):
+        base = load_mapping_file(Path(args.mapping))
+    elif args.mapping:
+        saved = load_mapping(folder, args.mapping)
+        if saved is None and not overrides:
+            names = ", ".join(saved_mappings(folder)) or "none yet"
+            raise UsageError(
+                f"no saved mapping {args.mapping!r} in {display_path(folder)} (saved: {names}); give the columns with --map FIELD=COLUMN"
+            )
+        base = saved or ImportMapping({})
+    else:
+        base = guess_mapping(export).mapping
+    mapping = base.merged(overrides, args.date_format)
+    guessed = {} if args.mapping else {name: spec for name, spec in mapping.columns.items() if name not in overrides}
+    date_format = None
+    if args.date_format is None and (mapping.date_format is None or not args.mapping):  # a saved format stands
+        date_format = guess_date_format(export, mapping)
+        mapping = ImportMapping(mapping.columns, date_format)
+    if guessed or date_format:
+        said = GuessedMapping(ImportMapping(guessed, date_format), export_profile(export.header) if guessed else None).describe()
+        print(f"{display_path(export.path)}: {said} (--map FIELD=COLUMN and --date-format override)")
+    return mapping, saved
+
+
 def _import(args: argparse.Namespace) -> int:
     from tracker.engine.impact import preview_impact
     from tracker.log.events import EventLog
     from tracker.log.importer import (
-        ImportMapping,
-        load_mapping,
+        is_mapping_file,
         mappings_folder,
-        parse_map_options,
         plan_import,
         read_export,
         run_import,
         save_mapping,
-        saved_mappings,
+        save_mapping_file,
+        save_target,
     )
     from tracker.log.reader import load_events
     from tracker.log.writer import append_target
 
     location = _events_location(args)
     folder = mappings_folder(location)
-    overrides = parse_map_options(args.map or [])
-    if not args.mapping and not overrides:
-        raise UsageError(
-            "say where the log's fields come from: --map occurred=COLUMN --map title=COLUMN --map source=COLUMN ..., "
-            "or --mapping NAME for a saved mapping"
-        )
-    saved = load_mapping(folder, args.mapping) if args.mapping else None
-    if args.mapping and saved is None and not overrides:
-        names = ", ".join(saved_mappings(folder)) or "none yet"
-        raise UsageError(
-            f"no saved mapping {args.mapping!r} in {display_path(folder)} (saved: {names}); give the columns with --map FIELD=COLUMN"
-        )
-    mapping = (saved or ImportMapping({})).merged(overrides, args.date_format)
+    if args.save_mapping:
+        save_target(folder, args.save_mapping)  # a mapping that could not be saved is refused before the import
     export = read_export(Path(args.file), args.sheet)
+    mapping, saved = _import_mapping(args, export, folder)
     when = now()
     as_of = cast(dt.datetime, as_of_flag(args.as_of))
     if not args.dry_run:
@@ -293,8 +333,14 @@ def _import(args: argparse.Namespace) -> int:
             print(f"Appended {len(receipt.written)} event(s) to {display_path(receipt.path)} in one step.")
         else:
             print("Nothing to append.")
-        if args.mapping and mapping != saved:
+        if args.mapping and not is_mapping_file(args.mapping) and not args.save_mapping and mapping != saved:
             print(f"Saved the mapping as {display_path(save_mapping(folder, args.mapping, mapping))}.")
+    if args.save_mapping:
+        if is_mapping_file(args.save_mapping):
+            path = save_mapping_file(Path(args.save_mapping), mapping)
+        else:
+            path = save_mapping(folder, args.save_mapping, mapping, "--save-mapping")
+        print(f"Saved the mapping as {display_path(path)}; use it again with --mapping {args.save_mapping}.")
     return EXIT_PROBLEMS if plan.failed else EXIT_OK
 
 
@@ -320,7 +366,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     path = Path(args.assessments) if args.assessments else config.assessments_path(events)
     folder = Path(args.scenarios) if args.scenarios else config.scenarios_path()
     if not folder.exists():
-        raise UsageError(f"no scenario folder at {display_path(folder)}; pass --scenarios or set {config.SCENARIOS_ENV}")
+        raise no_scenario_folder(folder, flag=args.scenarios)
     scenarios = load_scenarios(folder)
     repair = repair_log(path, when, ASSESSMENTS)
     if repair is not None:
@@ -367,6 +413,9 @@ def _add_row_id(command: argparse.ArgumentParser) -> None:
     )
 
 
+_EXAMPLE_VALUES = {"actors": "EU;UK", "targets": "Russia;Belarus", "tags": "sanctions-package;energy"}
+
+
 def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> None:
     command.add_argument(
         "--occurred", required=required, metavar="WHEN", help="a date (2022-02-22) or a datetime with offset (2022-02-22T15:00:00Z)"
@@ -374,7 +423,7 @@ def _add_event_fields(command: argparse.ArgumentParser, *, required: bool) -> No
     command.add_argument("--title", required=required, metavar="TEXT", help="what happened, in one line")
     command.add_argument("--source", required=required, metavar="TEXT", help="a link or a citation (publisher, title, date)")
     for name in MULTI_VALUED:
-        command.add_argument(f"--{name}", metavar="A;B", help=f"{name}, separated by ';'")
+        list_flag(command, f"--{name}", f"the event's {name}", example=f'"{_EXAMPLE_VALUES[name]}"')
     command.add_argument("--notes", metavar="TEXT", help="anything else worth knowing")
     command.add_argument("--kind", metavar="KIND", help=f"what kind of event it is: {', '.join(EVENT_KINDS)}")
 
@@ -407,7 +456,20 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "--map", action="append", metavar="FIELD=COLUMN", help="where a log field comes from: a column, or a template like '{a} {b}'"
     )
     imp.add_argument(
-        "--mapping", metavar="NAME", help="a saved mapping (import-mappings/NAME.json beside the log); --map entries update it"
+        "--mapping",
+        metavar="NAME|FILE.json",
+        help="a saved mapping (import-mappings/NAME.json beside the log, or a .json file); --map entries update it. "
+        "Without it, the mapping is guessed from the column names (ACLED's and GDELT's are known)",
+    )
+    imp.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help="the export's own id (e.g. event_id_cnty): it becomes the event's id and alone decides duplicates",
+    )
+    imp.add_argument(
+        "--save-mapping",
+        metavar="NAME|FILE.json",
+        help="save the mapping used (also with --dry-run), to reuse with --mapping",
     )
     imp.add_argument("--date-format", metavar="FORMAT", help="strptime format of the dates when not ISO 8601, e.g. %%Y%%m%%d")
     imp.add_argument("--sheet", metavar="NAME", help="the worksheet of an Excel file (default: the first)")

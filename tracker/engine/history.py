@@ -183,8 +183,9 @@ def _live_matches(scenario: Scenario, assessment: Assessment) -> list[Match]:
     if assessment.status in _WAITING_FOR_THE_CLOCK:
         return []
     live = []
-    if scenario.trigger is not None and assessment.triggered_at is None and _trigger_still_counts(assessment):
-        live.append(scenario.trigger.match)
+    trigger = scenario.trigger
+    if trigger is not None and trigger.match is not None and assessment.triggered_at is None and _trigger_still_counts(assessment):
+        live.append(trigger.match)
     response = scenario.response
     # With `counts_from: trigger`, a response before the trigger fires counts for nothing.
     if response is not None and (response.counts_from == "opened" or assessment.triggered_at is not None):
@@ -205,6 +206,11 @@ def _horizon_ns(scenario: Scenario, log: EventLog, assessment: Assessment, insta
         coming = _next_in_view(log, match, instant, scenario.tz)
         if coming is not None:
             horizon = min(horizon, coming)
+    followed = scenario.followed
+    if followed is not None and assessment.triggered_at is None and assessment.status not in _WAITING_FOR_THE_CLOCK:
+        # An `after:` trigger waits on the scenario it follows: its next decisive instant is one of this one's.
+        at = _Instant.of(instant.at, followed.tz)
+        horizon = min(horizon, _horizon_ns(followed, log, _assess(followed, log, at, Basis.OCCURRED), at, _Fixed.of(followed)))
     return horizon
 
 
@@ -257,7 +263,7 @@ def status_history(scenario: Scenario, log: EventLog, start: AsOf, end: AsOf, ba
 def _known_history(scenario: Scenario, log: EventLog, first: dt.datetime, last: dt.datetime, note: Callable[[Assessment], None]) -> None:
     """The history on the known basis: evaluated at every instant a relevant row became known or came into view."""
     first_ns, last_ns = to_ns(first), to_ns(last)
-    candidates = _Fixed.of(scenario).all() + _known_instants(scenario, log)
+    candidates = [ns for linked in scenario.ancestry() for ns in (*_Fixed.of(linked).all(), *_known_instants(linked, log))]
     queue = sorted({_whole_microseconds(ns) for ns in candidates if first_ns < ns <= last_ns})
     at_ns = first_ns
     at = first

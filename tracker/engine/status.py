@@ -124,13 +124,17 @@ class Assessment:
     trigger_hit: Hit | None = None
     response_hit: Hit | None = None
     averted_by: Hit | None = None
-    status_before_withdrawal: Status | None = field(default=None)
+    before_withdrawal: Assessment | None = None  # the last assessment before a withdrawal
     timing: Timing | None = None
     partial_hit: Hit | None = None
     spell: DeadlineSpell | None = None  # the deadline in force at `as_of`
     basis: Basis = Basis.OCCURRED
     trigger_windows: tuple[Window, ...] = ()  # where the trigger was looked for
     response_windows: tuple[Window, ...] = ()  # where a response counted
+
+    @property
+    def status_before_withdrawal(self) -> Status | None:
+        return None if self.before_withdrawal is None else self.before_withdrawal.status
 
     @property
     def remaining_seconds(self) -> int | None:
@@ -181,8 +185,73 @@ class Assessment:
             "decided_by": list(self.decided_by),
             "triggered_at": local(self.triggered_at),
             "response_due": local(self.response_due),
+            "depends_on": list(self.scenario.depends_on),
             "explanation": self.explanation,
         }
+
+
+def reached(assessment: Assessment) -> dict[Status, tuple[dt.datetime, Hit | None]]:
+    """Each status the scenario reached at a decision by the as-of instant: when it first did, and the event that decided
+    it (None when the clock did: a deadline, a response's due time, a withdrawal)."""
+    if assessment.before_withdrawal is not None and assessment.decided_at is not None:
+        return {**reached(assessment.before_withdrawal), Status.WITHDRAWN: (assessment.decided_at, None)}
+    a = assessment
+    found: dict[Status, tuple[dt.datetime, Hit | None]] = {}
+    answers = [hit.at for hit in (a.partial_hit, a.response_hit) if hit is not None]
+    # A response (or part of one) before the trigger fired took the scenario past `triggered` without stopping there.
+    if a.triggered_at is not None and min(answers, default=a.triggered_at) >= a.triggered_at:
+        found[Status.TRIGGERED] = (a.triggered_at, a.trigger_hit)
+    if a.partial_hit is not None:
+        found[Status.PARTLY_ENACTED] = (a.partial_hit.at, a.partial_hit)
+    due = a.response_due
+    was_overdue = a.status is Status.OVERDUE or (a.status is Status.ENACTED and a.timing is Timing.LATE)
+    if due is not None and was_overdue and (a.partial_hit is None or a.partial_hit.at >= due):
+        found[Status.OVERDUE] = (due, None)
+    if a.status is Status.ENACTED and a.response_hit is not None:
+        found[Status.ENACTED] = (a.response_hit.at, a.response_hit)
+    if a.status is Status.AVERTED and a.averted_by is not None:
+        found[Status.AVERTED] = (a.averted_by.at, a.averted_by)
+    if a.status is Status.LAPSED and a.decided_at is not None:
+        found[Status.LAPSED] = (a.decided_at, None)
+    return found
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The followed scenario reaching a status, which fires an `after:` trigger."""
+
+    title: str
+    status: Status
+    at: dt.datetime
+    hit: Hit | None  # the event that decided it, None when the clock did
+    tz: dt.tzinfo  # the followed scenario's zone, in which its dates read
+
+    def text(self) -> str:
+        when = format_instant(self.at, self.tz, date_only=self.hit is not None and self.hit.date_only)
+        if self.hit is None:
+            by = "its deadline or due time passed" if self.status is not Status.WITHDRAWN else "it was withdrawn"
+        else:
+            what = f"{self.hit.what}, " if self.hit.what else ""
+            by = f"{what}“{self.hit.title}”, {self.hit.event_id}"
+        return f"“{self.title}” became {self.status.value} on {when} ({by})"
+
+
+def _followed(scenario: Scenario, log: EventLog, instant: _Instant) -> Followed | None:
+    """When the scenario an `after:` trigger follows first reached one of its statuses by the as-of instant, as the engine
+    assesses that scenario for the same instant and log (so, on the known basis, from what was known then)."""
+    trigger = scenario.trigger
+    if trigger is None or trigger.after is None:
+        return None
+    parent = scenario.followed
+    if parent is None:
+        raise ValueError(f"{scenario.id} follows {trigger.after.scenario}, which is not linked to it: load scenarios with load_scenarios")
+    # The basis only labels the assessment: the log given is already what was known then.
+    found = reached(_assess(parent, log, _Instant.of(instant.at, parent.tz), Basis.OCCURRED))
+    firsts = [(found[Status(name)], Status(name)) for name in trigger.after.status if Status(name) in found]
+    if not firsts:
+        return None
+    (at, hit), status = min(firsts, key=lambda first: first[0][0])
+    return Followed(parent.title, status, at, hit, parent.tz)
 
 
 def format_instant(instant: dt.datetime, tz: dt.tzinfo, *, date_only: bool = False) -> str:
@@ -325,6 +394,7 @@ class _Course:
     triggered_at: dt.datetime | None = None
     trigger_hit: Hit | None = None
     trigger_day: dt.date | None = None
+    followed: Followed | None = None  # what fired an `after:` trigger
     lapsed_at: dt.datetime | None = None
     averted_by: Hit | None = None
     response: Hit | None = None
@@ -343,6 +413,7 @@ def _follow(scenario: Scenario, log: EventLog, instant: _Instant) -> tuple[_Cour
     spells = [s for i, s in enumerate(scenario.schedule) if i == 0 or s.set_at <= instant.at]
     course = _Course()
     after_as_of = instant.at + dt.timedelta(microseconds=1)
+    followed = _followed(scenario, log, instant)
 
     def look_for_response(window: Window, *, early: bool) -> bool:
         """Search one live window for the full and the partial response; True once enacted."""
@@ -371,25 +442,32 @@ def _follow(scenario: Scenario, log: EventLog, instant: _Instant) -> tuple[_Cour
         if course.state == "pending":
             pending = Window(start, min(spell.due_at, end))
             course.trigger_windows.append(pending)
-            decision = _search(log, trigger.match, pending, instant, tz) if trigger is not None else None
+            decision: Hit | None = None  # the deciding event (for `after:`, the followed scenario's; None when its clock decided)
+            decided: tuple[dt.datetime, bool] | None = None  # when it was decided, and whether by a date-only event
+            if followed is not None and pending.start <= followed.at < pending.end:
+                decision, decided = followed.hit, (followed.at, followed.hit is not None and followed.hit.date_only)
+                course.followed = followed
+            elif trigger is not None and trigger.match is not None:
+                decision = _search(log, trigger.match, pending, instant, tz)
+                decided = None if decision is None else (decision.at, decision.date_only)
             early = pending
-            if decision is not None:
+            if decided is not None:
                 # A date-only response on the day of a timed trigger cannot be placed before it: it counts after.
-                day_before = decision.at.astimezone(tz).date() - dt.timedelta(days=1)
-                early = Window(start, decision.at, None if decision.date_only else day_before)
+                day_before = decided[0].astimezone(tz).date() - dt.timedelta(days=1)
+                early = Window(start, decided[0], None if decided[1] else day_before)
             if counts_early and look_for_response(early, early=trigger is not None):
                 return course, spells[-1]
             course.state = "pending"
             course.response = None
-            if decision is not None and trigger is not None:
-                if trigger.kind == "unless":
+            if decided is not None and trigger is not None:
+                if trigger.kind == "unless" and decision is not None:
                     course.state, course.averted_by = "averted", decision
                     return course, spells[-1]
-                course.state, course.triggered_at, course.trigger_hit = "fired", decision.at, decision
-                course.trigger_day = decision.at.astimezone(tz).date() if decision.date_only else None
+                course.state, course.triggered_at, course.trigger_hit = "fired", decided[0], decision
+                course.trigger_day = decided[0].astimezone(tz).date() if decided[1] else None
             elif spell.due_at < end:
                 at = max(spell.due_at, start)
-                if trigger is not None and trigger.kind == "when":
+                if trigger is not None and trigger.kind in ("when", "after"):
                     course.state, course.lapsed_at = "passed", at
                     course.notes.append("lapsed")
                 else:
@@ -430,7 +508,7 @@ def _assess(scenario: Scenario, log: EventLog, instant: _Instant, basis: Basis) 
             trigger_hit=before.trigger_hit,
             response_hit=before.response_hit,
             averted_by=before.averted_by,
-            status_before_withdrawal=before.status,
+            before_withdrawal=before,
             timing=before.timing,
             partial_hit=before.partial_hit,
             spell=scenario.deadline_in_force(as_of),
@@ -469,7 +547,14 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
         "triggered_at": course.triggered_at,
     }
     trigger_ids = (course.trigger_hit.event_id,) if course.trigger_hit is not None else ()
-    described = trigger.match.description if trigger is not None else ""
+    described = trigger.match.description if trigger is not None and trigger.match is not None else ""
+    # What the trigger waits for, in words: events matching its MATCH, or (`after:`) the followed scenario reaching a status.
+    if trigger is not None and trigger.after is not None and scenario.followed is not None:
+        became = " or ".join(trigger.after.status)
+        title = f"“{scenario.followed.title}”"
+        awaited, awaited_now = f"{title} did not become {became}", f"{title} has not become {became}"
+    else:
+        awaited, awaited_now = f"no event matching {described} was logged", f"No event matching {described} has been logged"
     due = _response_due(scenario, course.triggered_at, course.trigger_day) if course.triggered_at is not None else None
     if course.triggered_at is None and trigger is None:
         due = None
@@ -477,6 +562,8 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
     def why_triggered() -> str:
         if trigger is None:
             return f"The deadline ({deadline_text(course.triggered_at, tz)}) passed."  # type: ignore[arg-type]
+        if course.followed is not None:
+            return f"Triggered when {course.followed.text()}."
         if course.trigger_hit is not None:
             return f"Triggered on {_hit_text(course.trigger_hit, tz)} matched {described}."
         return (
@@ -518,8 +605,7 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
             scenario,
             Status.LAPSED,
             as_of,
-            f"Lapsed at {deadline_text(course.lapsed_at, tz)}: no event matching {described} was logged between {since} "
-            f"and the deadline.{moves}",
+            f"Lapsed at {deadline_text(course.lapsed_at, tz)}: {awaited} between {since} and the deadline.{moves}",
             decided_at=course.lapsed_at,
             **{**common, "triggered_at": None},
         )
@@ -602,9 +688,11 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
     else:
         if trigger.kind == "unless":
             rule = f"if none is logged by the deadline ({deadline_now}), it triggers"
+        elif trigger.kind == "after":
+            rule = f"it triggers when that happens before the deadline ({deadline_now}); otherwise it lapses"
         else:
             rule = f"it triggers at the first one logged before the deadline ({deadline_now}); otherwise it lapses"
-        text = f"No event matching {described} has been logged since {since}; {rule}."
+        text = f"{awaited_now} since {since}; {rule}."
     warn = scenario.warn_within
     if warn is not None and remaining <= warn:
         return Assessment(

@@ -2,13 +2,16 @@
 
 A mapping says where each field of the log comes from: a column of the export
 (``occurred=event_date``) or a template naming columns in braces
-(``title={Actor1Name} - CAMEO {EventCode} - {Actor2Name}``). Mappings can be saved
-under a name in ``import-mappings/<name>.json`` beside the log and used again.
+(``title={Actor1Name} - CAMEO {EventCode} - {Actor2Name}``). Without one, the mapping is guessed
+from the column names: ACLED's and GDELT's exports (`PROFILES`) as their codebooks describe their columns, any other by
+names like "date" or "url"; the date format from the dates. Mappings can be saved under a name in
+``import-mappings/<name>.json`` beside the log, or in a .json file of one's own, and used again.
 
 `plan_import` is pure: it maps every row, reports the rows that fail the loader's
 rules by their row number in the export (the header is row 1, as a spreadsheet shows
 it), and sets aside duplicates (same id, or same occurred + title + source, as the log
-or as an earlier row). `run_import` appends the rest in one durable step.
+or as an earlier row; when the export's own id is mapped, by that id alone). `run_import` appends the rest in one
+durable step.
 
 Reading is bounded (the MAX_* limits below) and never trusts the file: a damaged or oversized export is one
 TrackerError, and a cell that cannot be read (not UTF-8, a damaged Excel value) fails its row only.
@@ -413,6 +416,16 @@ def _sources(spec: str) -> list[str]:
     return [f.strip() for f in found] if found else [spec.strip()]
 
 
+def column_problem(column: str, header: Sequence[str]) -> str:
+    """'the export has no column ...; did you mean ...?' ('' when it has)."""
+    known = [h for h in header if h]
+    if column in known:
+        return ""
+    close = get_close_matches(column, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; the columns are {', '.join(known)}"
+    return f"the export has no column {column!r}{hint}"
+
+
 def mapping_errors(mapping: ImportMapping, header: Sequence[str]) -> list[str]:
     """What is wrong with a mapping for an export with this header ([] when it can be used)."""
     errors = []
@@ -422,13 +435,8 @@ def mapping_errors(mapping: ImportMapping, header: Sequence[str]) -> list[str]:
     for name in REQUIRED_MAPPED:
         if not mapping.columns.get(name, "").strip():
             errors.append(f"{name} is not mapped; add e.g. --map {name}=COLUMN")
-    known = [h for h in header if h]
     for name, spec in mapping.columns.items():
-        for column in _sources(spec):
-            if column not in known:
-                close = get_close_matches(column, known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; the columns are {', '.join(known)}"
-                errors.append(f"{name}={spec}: the export has no column {column!r}{hint}")
+        errors += [f"{name}={spec}: {problem}" for column in _sources(spec) if (problem := column_problem(column, header))]
     if mapping.date_format is not None and "%" not in mapping.date_format:
         errors.append(f"date format {mapping.date_format!r} has no % codes; write it like %Y%m%d or %d %B %Y")
     return errors
@@ -452,15 +460,14 @@ def _squashed(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def suggest_mapping(header: Sequence[str]) -> dict[str, str]:
-    """A first guess at a mapping from an export's column names: each log field to the column named like it.
-
-    Each column is used once; fields with no likely column are left out (the user maps them).
-    """
+def _suggest_by_name(header: Sequence[str], taken: Mapping[str, str]) -> dict[str, str]:
+    """Each log field not in ``taken`` to the column named like it, each column used once."""
     by_name = {_squashed(h): h for h in header if h}
-    used: set[str] = set()
+    used = {column for spec in taken.values() for column in _sources(spec)}
     found: dict[str, str] = {}
     for name in MAPPABLE:
+        if name in taken:
+            continue
         candidates = [by_name[n] for n in _LIKELY_NAMES[name] if n in by_name]
         if not candidates:
             candidates = get_close_matches(name, [h for h in header if h], n=1, cutoff=0.8)
@@ -469,6 +476,127 @@ def suggest_mapping(header: Sequence[str]) -> dict[str, str]:
             found[name] = column
             used.add(column)
     return found
+
+
+@dataclass(frozen=True)
+class ExportProfile:
+    """A published export format, known by its documented column names.
+
+    ``columns`` maps log fields to a column or a template, written with the codebook's names; a field is guessed only
+    when the export has every column it names (compared without case, spaces or punctuation, as `_squashed`).
+    """
+
+    called: str  # "an ACLED export"
+    signature: tuple[str, ...]  # the columns that, all present, say the export is of this kind
+    columns: Mapping[str, str]
+
+
+# ACLED: the codebook's columns (as ACLED's own R package publishes it, https://dtacled.github.io/acledR/ `acled_codebook`,
+# and the columns of 2023, https://acleddata.com/knowledge-base/guide-to-2023-acled-column-changes): event_id_cnty is the
+# event's unique id, notes "a short description of the event", source the sources used to code it.
+ACLED = ExportProfile(
+    "an ACLED export",
+    ("event_id_cnty", "event_date", "actor1"),
+    {
+        "id": "event_id_cnty",
+        "occurred": "event_date",
+        "title": "notes",
+        "actors": "{actor1};{assoc_actor_1}",
+        "targets": "{actor2};{assoc_actor_2}",
+        "tags": "{event_type};{sub_event_type}",
+        "source": "source",
+        "notes": "{location}, {admin1}, {country}; fatalities: {fatalities}",
+    },
+)
+# GDELT 2.0 events (GDELT Event Codebook V2.0, http://data.gdeltproject.org/documentation/GDELT-Event_Codebook-V2.0.pdf):
+# GLOBALEVENTID is the event's id, SQLDATE the day of the event (YYYYMMDD; DATEADDED is when GDELT saw it), EventCode
+# the CAMEO action Actor1 took on Actor2, EventRootCode its root category, SOURCEURL the first article reporting it.
+GDELT = ExportProfile(
+    "a GDELT 2.0 events export",
+    ("GLOBALEVENTID", "SQLDATE"),
+    {
+        "id": "GLOBALEVENTID",
+        "occurred": "SQLDATE",
+        "title": "{Actor1Name} - CAMEO {EventCode} - {Actor2Name}",
+        "actors": "Actor1Name",
+        "targets": "Actor2Name",
+        "tags": "cameo-{EventRootCode}",
+        "source": "SOURCEURL",
+    },
+)
+PROFILES = (ACLED, GDELT)
+
+
+def export_profile(header: Sequence[str]) -> ExportProfile | None:
+    """The published format whose signature columns the export has, if any."""
+    names = {_squashed(h) for h in header if h}
+    return next((p for p in PROFILES if all(_squashed(c) in names for c in p.signature)), None)
+
+
+def _in_header(spec: str, by_name: Mapping[str, str]) -> str | None:
+    """A profile's column or template in the export's own spelling of its columns; None if one is missing."""
+    if any(_squashed(column) not in by_name for column in _sources(spec)):
+        return None
+    if _PLACEHOLDER.search(spec):
+        return _PLACEHOLDER.sub(lambda m: "{" + by_name[_squashed(m.group(1))] + "}", spec)
+    return by_name[_squashed(spec)]
+
+
+def suggest_mapping(header: Sequence[str]) -> dict[str, str]:
+    """A first guess at a mapping from an export's column names.
+
+    An export in a published format (`PROFILES`) is mapped as its codebook describes its columns; any field left is
+    mapped to the column named like it (each column used once). Fields with no likely column are left out (the user
+    maps them).
+    """
+    profile = export_profile(header)
+    by_name = {_squashed(h): h for h in header if h}
+    found: dict[str, str] = {}
+    for name, spec in (profile.columns if profile else {}).items():
+        written = _in_header(spec, by_name)
+        if written is not None:
+            found[name] = written
+    found.update(_suggest_by_name(header, found))
+    return {name: found[name] for name in MAPPABLE if name in found}
+
+
+@dataclass(frozen=True)
+class GuessedMapping:
+    """A mapping guessed from an export's columns (and the date format from its dates), and what it was guessed from."""
+
+    mapping: ImportMapping
+    profile: ExportProfile | None
+
+    def describe(self) -> str:
+        """'looks like an ACLED export: event_date -> occurred, ...; dates read as %d %B %Y' (one line)."""
+        pairs = ", ".join(f"{spec} -> {name}" for name, spec in self.mapping.columns.items())
+        where = f"looks like {self.profile.called}" if self.profile else "guessed from the column names"
+        said = f"{where}: {pairs}" if pairs else f"{where}: no column is named like a field of the log"
+        if self.mapping.date_format:
+            said += f"; dates read as {self.mapping.date_format}"
+        return said
+
+
+def occurred_column(mapping: ImportMapping) -> str | None:
+    """The one column `occurred` is read from; None when it is not mapped or is a template."""
+    spec = mapping.columns.get("occurred", "")
+    return spec.strip() if spec.strip() and not _PLACEHOLDER.search(spec) else None
+
+
+def guess_date_format(export: ExportTable, mapping: ImportMapping) -> str | None:
+    """The one common format the export's first dates (of ``occurred``'s column) are all written in, if any."""
+    column = occurred_column(mapping)
+    if column is None or column not in export.header:
+        return None
+    position = export.header.index(column)
+    return suggest_date_format(cells[position] for _, cells in export.rows[:200] if position < len(cells))
+
+
+def guess_mapping(export: ExportTable) -> GuessedMapping:
+    """The mapping guessed from an export's column names and the way its dates are written."""
+    columns = suggest_mapping(export.header)
+    date_format = guess_date_format(export, ImportMapping(columns))
+    return GuessedMapping(ImportMapping(columns, date_format), export_profile(export.header))
 
 
 _COMMON_DATE_FORMATS = ("%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%d-%b-%Y", "%Y/%m/%d")
@@ -502,18 +630,52 @@ def _fill(spec: str, cells: Mapping[str, str]) -> str:
     return cells.get(spec.strip(), "")
 
 
-def _occurred(value: str, date_format: str | None) -> tuple[str, FieldError | None]:
+def _is_iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _spelled(day: dt.datetime) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_format_hint(text: str) -> str:
+    """Which ``--date-format`` reads a date written in a common non-ISO way ('' when none does): one, or, when
+    day-first and month-first both read it as different days, each with the day it reads."""
+    readings: dict[str, dt.datetime] = {}
+    for fmt in _COMMON_DATE_FORMATS:
+        try:
+            readings[fmt] = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    if not readings:
+        return ""
+    if len(set(readings.values())) > 1:
+        each = ", ".join(f'--date-format "{fmt}" reads it as {_spelled(day)}' for fmt, day in readings.items())
+        return f"; it is ambiguous: {each}"
+    return "; " + " or ".join(f'--date-format "{fmt}"' for fmt in readings) + " reads it"
+
+
+def _occurred(value: str, date_format: str | None, label: str) -> tuple[str, FieldError | None]:
+    """``occurred`` as the log writes it, or the row's error; ``label`` names where it was read ('event_date')."""
     text = value.strip()
-    if date_format is None or not text:
+    if not text:
+        return text, None
+    if date_format is None:
+        hint = "" if _is_iso(text) else date_format_hint(text)
+        if hint:  # a date the loader would only call "not a date": say which format reads it
+            return text, FieldError("occurred", f'{label} "{text}" is not a date in the default format{hint}')
         return text, None
     try:
         parsed = dt.datetime.strptime(text, date_format)
     except ValueError:
-        try:  # a spreadsheet cell holding a real date arrives as ISO text already
-            dt.date.fromisoformat(text)
+        if _is_iso(text):  # a spreadsheet cell holding a real date arrives as ISO text already
             return text, None
-        except ValueError:
-            return text, FieldError("occurred", f"occurred: {text!r} does not match the date format {date_format!r}")
+        hint = date_format_hint(text)
+        return text, FieldError("occurred", f'{label} "{text}" does not match --date-format "{date_format}"{hint}')
     if any(part in date_format for part in _DATE_PARTS):
         return parsed.isoformat(), None
     return parsed.date().isoformat(), None
@@ -538,7 +700,7 @@ def map_row(mapping: ImportMapping, header: Sequence[str], cells: Sequence[str])
     """One export row as a draft of the log's fields."""
     named = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
     values = {name: _fill(spec, named) for name, spec in mapping.columns.items()}
-    occurred, error = _occurred(values.get("occurred", ""), mapping.date_format)
+    occurred, error = _occurred(values.get("occurred", ""), mapping.date_format, occurred_column(mapping) or "occurred")
     error = error or _outside_calendar(occurred)
     draft = EventDraft(
         occurred=occurred,
@@ -580,6 +742,7 @@ class ImportPlan:
     failed: list[RowIssue] = field(default_factory=list)  # rows that break the log's rules
     duplicates: list[RowIssue] = field(default_factory=list)  # rows already in the log (or earlier in the export)
     warnings: list[RowIssue] = field(default_factory=list)
+    own_ids: set[str] = field(default_factory=set)  # ids of rows to append that are the export's own: they alone decide
     renamed: list[Renamed] = field(default_factory=list)  # values written by their canonical names (tracker.vocabulary)
 
     @property
@@ -609,7 +772,7 @@ def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, n
     for problem in export.problems:
         if problem.column in used:
             unreadable.setdefault(problem.row, []).append(problem.message)
-    candidates: list[tuple[int, dict[str, str]]] = []
+    candidates: list[tuple[int, dict[str, str], bool]] = []
     for number, cells in export.rows:
         if number in unreadable:
             plan.failed += [RowIssue(number, message) for message in unreadable[number]]
@@ -619,23 +782,28 @@ def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, n
         if conversion:
             plan.failed += [RowIssue(number, e.message) for e in conversion]
             continue
-        if draft.id.strip() and row["id"] in known_ids:
+        own_id = bool(draft.id.strip())
+        if own_id and row["id"] in known_ids:
             plan.duplicates.append(RowIssue(number, f"duplicate id {row['id']!r} (already in {known_ids[row['id']]})"))
             continue
         known_ids[row["id"]] = f"row {number}"
-        candidates.append((number, row))
-    checked = check_rows([row for _, row in candidates], log)
-    for (number, row), problems in zip(candidates, checked, strict=True):
+        candidates.append((number, row, own_id))
+    checked = check_rows([row for _, row, _ in candidates], log)
+    for (number, row, own_id), problems in zip(candidates, checked, strict=True):
         errors_here = [e for e in problems if e.severity == "error"]
         plan.warnings += [RowIssue(number, e.message) for e in problems if e.severity != "error"]
         if errors_here:
             plan.failed += [RowIssue(number, e.message) for e in errors_here]
             continue
         key = _triple(row)
-        if key in known_triples:
+        # A row with the export's own id is a duplicate by that id only: an export may hold distinct events with the
+        # same date, title and source (events coded from one report).
+        if not own_id and key in known_triples:
             plan.duplicates.append(RowIssue(number, f"same occurred, title and source as {known_triples[key]}"))
             continue
         known_triples[key] = f"row {number}"
+        if own_id:
+            plan.own_ids.add(row["id"])
         plan.rows.append(row)
         plan.row_numbers.append(number)
     plan.failed.sort(key=lambda issue: issue.row)
@@ -664,7 +832,7 @@ def use_canonical_names(plan: ImportPlan, vocabulary: Vocabulary) -> None:
 
 def run_import(location: Path, plan: ImportPlan, *, now: dt.datetime) -> Receipt:
     """Append the plan's rows in one durable step. Rows someone else logged meanwhile are skipped, not doubled."""
-    receipt = append_rows(location, plan.rows, now=now, on_duplicate="skip")
+    receipt = append_rows(location, plan.rows, now=now, on_duplicate="skip", own_ids=plan.own_ids)
     for skipped in receipt.skipped:
         plan.duplicates.append(RowIssue(plan.row_numbers[skipped.index], skipped.reason))
     plan.duplicates.sort(key=lambda issue: issue.row)
@@ -677,12 +845,29 @@ def mappings_folder(events_location: Path) -> Path:
     return append_target(events_location).parent / MAPPINGS_FOLDER
 
 
-def _mapping_path(folder: Path, name: str) -> Path:
+def _mapping_path(folder: Path, name: str, flag: str = "--mapping") -> Path:
     if len(name) > MAX_MAPPING_NAME:
-        raise MappingError(f"--mapping {excerpt(name)}: longer than {MAX_MAPPING_NAME} characters; choose a shorter name (e.g. acled)")
+        raise MappingError(f"{flag} {excerpt(name)}: longer than {MAX_MAPPING_NAME} characters; choose a shorter name (e.g. acled)")
     if not _NAME.fullmatch(name):  # fullmatch: a trailing line break would end up in the file's name
-        raise MappingError(f"--mapping {excerpt(name)}: use lower-case letters, digits, - and _ (e.g. acled)")
+        raise MappingError(f"{flag} {excerpt(name)}: use lower-case letters, digits, - and _ (e.g. acled)")
     return folder / f"{name}.json"
+
+
+def is_mapping_file(target: str) -> bool:
+    """Whether ``--mapping`` / ``--save-mapping`` names a file of its own (``acled.json``) rather than a saved name."""
+    return target.lower().endswith(".json")
+
+
+def save_target(folder: Path, target: str) -> Path:
+    """The file ``--save-mapping`` TARGET saves to (itself when it ends in .json, else a saved name's in ``folder``);
+    MappingError, before anything is imported, when a mapping cannot be saved there."""
+    return _file_target(Path(target)) if is_mapping_file(target) else _mapping_path(folder, target, "--save-mapping")
+
+
+def _file_target(path: Path) -> Path:
+    if path.is_dir() or not path.parent.is_dir():
+        raise MappingError(f"--save-mapping {display_path(path)}: {'a folder' if path.is_dir() else 'no such folder'}; name a .json file")
+    return path
 
 
 def saved_mappings(folder: Path) -> list[str]:
@@ -691,21 +876,18 @@ def saved_mappings(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json") if _NAME.fullmatch(p.stem)) if folder.is_dir() else []
 
 
-def load_mapping(folder: Path, name: str) -> ImportMapping | None:
-    """The mapping saved as ``name``; None if there is none.
+def _read_mapping(path: Path, folder: Path | None) -> ImportMapping:
+    """The mapping a file holds: bounded, strict JSON; MappingError naming the file and what is wrong otherwise.
 
-    Only a regular file is read, one that is inside the folder holding ``folder`` (the data folder, so a linked
-    ``import-mappings`` leads nowhere else): a link is refused with a message that quotes nothing of what it points to.
+    With ``folder`` (a name in the data folder, which anyone who commits may change), only a regular file inside it is
+    read; without, the file the user named is read wherever it is, through a link too.
     """
-    path = _mapping_path(folder, name)
-    if not os.path.lexists(path):
-        return None
     shown = display_path(path)
     try:
-        info = os.lstat(path)
+        info = os.lstat(path) if folder is not None else os.stat(path)
         if stat.S_ISREG(info.st_mode) and info.st_size > MAX_MAPPING_BYTES:
             raise MappingError(f"{shown}: larger than {MAX_MAPPING_BYTES // 1024} KiB; a mapping names a few columns")
-        raw = read_input(path, folder=folder.parent, max_bytes=MAX_MAPPING_BYTES, follow=False)
+        raw = read_input(path, folder=folder, max_bytes=MAX_MAPPING_BYTES, follow=folder is None)
         data = json.loads(raw.decode("utf-8"))
     except InputRefused as exc:
         raise MappingError(f"{shown}: {exc}; save the mapping again from the import") from None
@@ -718,16 +900,50 @@ def load_mapping(folder: Path, name: str) -> ImportMapping | None:
     return ImportMapping.from_json(data, shown)
 
 
-def save_mapping(folder: Path, name: str, mapping: ImportMapping) -> Path:
+def load_mapping(folder: Path, name: str) -> ImportMapping | None:
+    """The mapping saved as ``name``; None if there is none.
+
+    Only a regular file is read, one that is inside the folder holding ``folder`` (the data folder, so a linked
+    ``import-mappings`` leads nowhere else): a link is refused with a message that quotes nothing of what it points to.
+    """
     path = _mapping_path(folder, name)
+    if not os.path.lexists(path):
+        return None
+    return _read_mapping(path, folder.parent)
+
+
+def load_mapping_file(path: Path) -> ImportMapping:
+    """The mapping in a file the user names (``--mapping acled.json``)."""
+    if not path.exists():
+        raise MappingError(f"--mapping {display_path(path)}: no such file; save one with --dry-run --save-mapping {display_path(path)}")
+    return _read_mapping(path, None)
+
+
+def _mapping_text(path: Path, mapping: ImportMapping) -> bytes:
     try:  # written through the model that reads it back: a mapping that could not be read back is not saved
         saved = SavedMapping.model_validate(mapping.to_json())
     except ValidationError as exc:
         raise _file_error(display_path(path), exc) from None
+    return (saved.model_dump_json(indent=2, exclude_none=True) + "\n").encode("utf-8")
+
+
+def save_mapping(folder: Path, name: str, mapping: ImportMapping, flag: str = "--mapping") -> Path:
+    path = _mapping_path(folder, name, flag)
+    data = _mapping_text(path, mapping)
     if folder.is_symlink():  # anyone who commits to the data folder could point it anywhere
         raise MappingError(f"{display_path(folder)} is a symbolic link; mappings are saved only in a folder of their own beside the log")
     if not folder.is_dir():
         folder.mkdir(parents=False)
         fsync_dir(folder.parent)
-    atomic_write(path, (saved.model_dump_json(indent=2, exclude_none=True) + "\n").encode("utf-8"))
+    atomic_write(path, data)
+    return path
+
+
+def save_mapping_file(path: Path, mapping: ImportMapping) -> Path:
+    """Save a mapping to a file the user names (``--save-mapping acled.json``), replacing the mapping it held."""
+    data = _mapping_text(_file_target(path), mapping)
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise MappingError(f"--save-mapping {display_path(path)}: cannot write ({exc.strerror or exc})") from None
     return path

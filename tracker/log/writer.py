@@ -52,7 +52,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -669,13 +669,15 @@ def append_rows(
     check: Check | None = None,
     retry_window: dt.timedelta | None = None,
     ledger: Ledger = EVENT_LOG,
+    own_ids: Collection[str] = (),
 ) -> Receipt:
     """Append ``rows`` (already validated; keys from ``ledger.columns``) to the ledger at ``location`` in one durable step.
 
     ``on_duplicate="refuse"`` (one save): a row already in the log (its id, with the same content) is a retried save,
     reported in ``Receipt.already`` and not written again; so is, with ``retry_window``, a row with the same content
     and ``logged_by`` logged that recently. Any other row whose id is already in the log makes it write nothing.
-    ``"skip"`` leaves out rows whose id, or whose occurred + title + source, is already there.
+    ``"skip"`` leaves out rows whose id, or whose occurred + title + source, is already there; a row whose id is in
+    ``own_ids`` (an export's own id) only when its id is.
     ``check`` runs under the lock on the rows left: a reason to refuse one raises RefusedError ("refuse": nothing is
     written) or skips that row ("skip").
     """
@@ -728,7 +730,7 @@ def append_rows(
                     raise DuplicateIdError(f"{reason}; nothing was written")
                 skipped.append(Skipped(index, reason))
                 continue
-            if on_duplicate == "skip" and triple in triples:
+            if on_duplicate == "skip" and triple in triples and event_id not in own_ids:
                 first_id, place = triples[triple]
                 skipped.append(Skipped(index, f"same occurred, title and source as event {excerpt(first_id)} ({place})"))
                 continue

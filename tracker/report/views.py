@@ -101,7 +101,8 @@ def board_view(
 # --- the Board's order, groups and the moments worth replaying -------------------------------------------------------
 # As written in the URL (`sort=deadline`, `group=actor`); the first is the default.
 SORTS = ("urgency", "deadline", "title")
-GROUPS = ("none", "status", "actor", "target")
+GROUPS = ("none", "status", "actor", "target", "chain")
+NOT_LINKED = "Not linked"
 
 
 def sorted_board(items: Iterable[Assessment], by: str = "urgency") -> list[Assessment]:
@@ -115,7 +116,10 @@ def sorted_board(items: Iterable[Assessment], by: str = "urgency") -> list[Asses
 
 def grouped_board(items: Sequence[Assessment], by: str = "none", vocabulary: Vocabulary = EMPTY) -> list[tuple[str, list[Assessment]]]:
     """The board in sections, each keeping the order given: by status (most urgent first), or by actor or target
-    (A to Z by canonical name, a scenario under each of its own; those naming none last). One untitled section for "none"."""
+    (A to Z by canonical name, a scenario under each of its own; those naming none last), or by chain of linked
+    scenarios. One untitled section for "none"."""
+    if by == "chain":
+        return _chains(items)
     if by == "status":
         present = [status for status in URGENCY if any(a.status is status for a in items)]
         return [(style(status).word, [a for a in items if a.status is status]) for status in present]
@@ -128,6 +132,40 @@ def grouped_board(items: Sequence[Assessment], by: str = "none", vocabulary: Voc
     if unnamed := [a for a in items if not getattr(a.scenario, attribute)]:
         sections[f"No {by}"] = unnamed
     return list(sections.items())
+
+
+def _chains(items: Sequence[Assessment]) -> list[tuple[str, list[Assessment]]]:
+    """Linked scenarios together, one section per chain named by the scenario it starts from, parent before child (then in
+    the order given); the scenarios that follow none and that none shown follows last."""
+    followed = {parent for a in items for parent in a.scenario.depends_on}
+    chains: dict[str, tuple[str, list[tuple[int, int, Assessment]]]] = {}
+    unlinked: list[Assessment] = []
+    for position, item in enumerate(items):
+        up = item.scenario.ancestry()
+        if len(up) == 1 and item.scenario.id not in followed:
+            unlinked.append(item)
+            continue
+        chains.setdefault(up[-1].id, (up[-1].title, []))[1].append((len(up), position, item))
+    found = [(title, [a for _, _, a in sorted(members, key=lambda m: m[:2])]) for title, members in chains.values()]
+    return [*found, (NOT_LINKED, unlinked)] if unlinked else found
+
+
+@dataclass(frozen=True)
+class ScenarioLinks:
+    """The scenarios one depends on (its `after:` trigger follows them) and those that depend on it."""
+
+    depends_on: list[Assessment]
+    depended_on_by: list[Assessment]
+
+
+def scenario_links(assessment: Assessment, assessments: Iterable[Assessment]) -> ScenarioLinks:
+    """Both directions of a scenario's links, among the assessed scenarios, each side by title."""
+    everything = sorted(assessments, key=lambda a: (fold(a.scenario.title), a.scenario.id))
+    own = assessment.scenario
+    return ScenarioLinks(
+        [a for a in everything if a.scenario.id in own.depends_on],
+        [a for a in everything if own.id in a.scenario.depends_on],
+    )
 
 
 def nothing_open(assessments: Iterable[Assessment]) -> bool:
@@ -287,6 +325,14 @@ class Countdown:
     text: str
     target: str  # "deadline", "response due", or ""
 
+    def in_words(self) -> str:
+        """One plain phrase for a terminal's column: '18 d 23 h until the deadline', '2 d until the response is due'."""
+        if self.target == "overdue":
+            return f"none: the response is {self.text} late"
+        if self.target == "response due":
+            return f"{self.text} until the response is due"
+        return f"{self.text} until the {self.target}" if self.target else self.text
+
 
 def countdown(assessment: Assessment) -> Countdown:
     """Time left to the deadline or the response due; for an overdue response, how late it is."""
@@ -436,14 +482,20 @@ def describe_rules(assessment: Assessment) -> list[str]:
     deadline = assessment.deadline_spell.due_text
     if trigger is None:
         lines = [f"**Commitment:** no condition; the response is due by the deadline ({deadline})."]
+    elif trigger.after is not None:
+        followed = scenario.followed.title if scenario.followed is not None else trigger.after.scenario
+        lines = [
+            f"**Trigger:** fires **after** *{text(followed)}* first becomes *{text(' or '.join(trigger.after.status))}*, "
+            f"between {since} and the deadline ({deadline}); if it does not by then, it lapses."
+        ]
     elif trigger.kind == "unless":
         lines = [
             f"**Trigger:** fires at the deadline ({deadline}) **unless** an event matching "
-            f"*{text(trigger.match.description)}* is logged from {since} until then; such an event averts it."
+            f"*{text(trigger.description)}* is logged from {since} until then; such an event averts it."
         ]
     else:
         lines = [
-            f"**Trigger:** fires **when** the first event matching *{text(trigger.match.description)}* is logged between "
+            f"**Trigger:** fires **when** the first event matching *{text(trigger.description)}* is logged between "
             f"{since} and the deadline ({deadline}); with none by then, it lapses."
         ]
     announced = [s for number, s in enumerate(scenario.schedule) if number == 0 or s.set_at <= as_of]
@@ -485,7 +537,9 @@ def reason(assessment: Assessment) -> str:
     if status is Status.UPCOMING:
         return f"Tracking starts on {scenario.opened.isoformat()}."
     if status is Status.LAPSED and trigger is not None:
-        return f"No event matching {trigger.match.description} by the deadline."
+        if trigger.after is not None:
+            return f"{trigger.after.scenario} did not become {' or '.join(trigger.after.status)} by the deadline."
+        return f"No event matching {trigger.description} by the deadline."
     response = scenario.response.title if scenario.response else "a response"
     if status is Status.PARTLY_ENACTED and assessment.partial_hit is not None:
         return f"Partly enacted {when(assessment.partial_hit.at)}: {assessment.partial_hit.title}; awaiting the full “{response}”."
@@ -497,8 +551,10 @@ def reason(assessment: Assessment) -> str:
     if trigger is None:
         return f"Due by the deadline: “{response}”."
     if trigger.kind == "unless":
-        return f"Triggers at the deadline unless: {trigger.match.description}."
-    return f"Triggers on the first event matching: {trigger.match.description}."
+        return f"Triggers at the deadline unless: {trigger.description}."
+    if trigger.kind == "after":
+        return f"Triggers when {trigger.description}."
+    return f"Triggers on the first event matching: {trigger.description}."
 
 
 @dataclass(frozen=True)

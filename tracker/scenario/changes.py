@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.scenario.model import Match, Response, Scenario, Withdrawn
+from tracker.scenario.model import Response, Scenario, Withdrawn
 from tracker.timeutil import format_duration
 
 
@@ -38,10 +38,6 @@ def _duration_text(value: dt.timedelta | None) -> str:
 
 def _list_text(values: list[str]) -> str:
     return "[" + ", ".join(values) + "]"
-
-
-def _match_text(kind: str, match: Match) -> str:
-    return f"{kind} {match.description}"
 
 
 def _withdrawn_text(withdrawn: Withdrawn) -> str:
@@ -129,7 +125,7 @@ def scenario_changes(before: Scenario, after: Scenario) -> list[FieldChange]:
 
 def _trigger_text(scenario: Scenario) -> str:
     trigger = scenario.trigger
-    return "none (a commitment)" if trigger is None else _match_text(trigger.kind, trigger.match)
+    return "none (a commitment)" if trigger is None else f"{trigger.kind} {trigger.description}"
 
 
 def describe_new(scenario: Scenario) -> str:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from tracker.files import InputRefused, read_input
 from tracker.problems import Problem, display_path
 from tracker.scenario.model import (
+    After,
     CrossFieldError,
     DeadlineChange,
     Expectation,
@@ -36,6 +37,7 @@ TRIGGER_MISSING = "trigger: required field is missing; for a commitment with no 
 # Which model sits at a field path, to suggest the right key for a misspelt one.
 _CHILD_MODELS: dict[str, type[BaseModel]] = {
     "trigger": Trigger,
+    "after": After,
     "when": Match,
     "unless": Match,
     "match": Match,
@@ -58,6 +60,7 @@ class ScenarioSet:
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     documents: dict[str, Document] = field(default_factory=dict)
+    unloaded: dict[str, str] = field(default_factory=dict)  # the stem of each file that did not load -> its file name
 
     def by_id(self, scenario_id: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
@@ -101,14 +104,14 @@ def _message(error: Any, loc: tuple[Any, ...]) -> str:
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
         return f"{where}: expected a date like 2021-12-25 (unquoted), got {got}"
     if kind == "string_pattern_mismatch":
-        if loc and loc[-1] == "id":
+        if loc and loc[-1] in ("id", "scenario"):
             return f"{where}: {got} is not a slug (lowercase letters, digits and single hyphens)"
         if loc and loc[-1] == "url":
             return f"{where}: {got} is not a web address starting with http:// or https://"
         if ";" in str(error.get("input")):
             return f"{where}: {got} holds ';'; give each value as its own list item"
         return f"{where}: {got} does not have the expected form"
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "too_short"):
         return f"{where}: must not be empty"
     if kind == "literal_error":
         return f"{where}: expected {error['ctx']['expected']}, got {got}"
@@ -247,6 +250,7 @@ def load_scenarios(location: Path | list[Path]) -> ScenarioSet:
         scenario, problems, doc = load_scenario_file(path, shown, folder=path.parent if isinstance(location, list) else location)
         result.problems.extend(problems)
         if scenario is None:
+            result.unloaded.setdefault(path.stem, path.name)
             continue
         if scenario.id in result.files:
             line, col = doc.locate(("id",)) if doc else (1, 1)
@@ -257,4 +261,95 @@ def load_scenarios(location: Path | list[Path]) -> ScenarioSet:
         result.files[scenario.id] = path
         if doc is not None:
             result.documents[scenario.id] = doc
+    link_scenarios(result, _followed_beside(result) if isinstance(location, list) else {})
     return result
+
+
+AFTER_SCENARIO = ("trigger", "after", "scenario")
+
+
+def _followed_beside(found: ScenarioSet) -> dict[str, Scenario]:
+    """The scenarios that named files follow without naming them, read from beside them (pre-commit names only the files
+    being committed): they link the named ones, and are not themselves checked or listed."""
+    beside: dict[str, Scenario] = {}
+    waiting = [(s, found.files[s.id].parent) for s in found.scenarios]
+    while waiting:
+        scenario, folder = waiting.pop()
+        for parent in scenario.depends_on:
+            if parent in found.files or parent in found.unloaded or parent in beside:
+                continue
+            path = next((p for p in (folder / f"{parent}{suffix}" for suffix in SCENARIO_SUFFIXES) if p.is_file()), None)
+            if path is None:
+                continue
+            loaded, _, _ = load_scenario_file(path, display_path(path), folder=folder)
+            if loaded is None:
+                found.unloaded[parent] = path.name
+            else:
+                beside[parent] = loaded
+                waiting.append((loaded, folder))
+    return beside
+
+
+def link_scenarios(found: ScenarioSet, beside: dict[str, Scenario]) -> None:
+    """Link each `after:` trigger to the scenario it follows (among ``found`` and those read ``beside`` them); a link that
+    cannot hold leaves its scenario out, said where.
+
+    A link is refused when it names no scenario, the scenario itself, or closes a cycle; a scenario that follows one left
+    out (its file did not load, or its own link was refused) is left out too, rather than judged without its trigger.
+    """
+    loaded = {**beside, **{s.id: s for s in found.scenarios}}
+    refused: dict[str, str] = {}  # id -> why it is left out
+    for scenario in loaded.values():
+        for parent in scenario.depends_on:
+            if parent == scenario.id:
+                refused[scenario.id] = "a scenario cannot follow itself"
+            elif parent in found.unloaded:
+                refused[scenario.id] = (
+                    f"the scenario {excerpt(parent)} did not load (see the problems of {found.unloaded[parent]}); "
+                    "this scenario is left out until it does"
+                )
+            elif parent not in loaded:
+                known = [*loaded, *found.unloaded]
+                refused[scenario.id] = f"no scenario has the id {excerpt(parent)}{did_you_mean_hint(parent, known)}"
+    for cycle in _cycles(loaded, refused):
+        for member in cycle[:-1]:
+            at = cycle.index(member)
+            refused[member] = f"the links form a cycle: {' -> '.join(cycle[at:-1] + cycle[: at + 1])}"
+    # Left out in turn: whatever follows a scenario left out, down each chain.
+    changed = True
+    while changed:
+        changed = False
+        for scenario in loaded.values():
+            for parent in scenario.depends_on:
+                if parent in refused and scenario.id not in refused:
+                    refused[scenario.id] = f"it follows {excerpt(parent)}, which is left out (see its problems); so is this scenario"
+                    changed = True
+    for scenario_id, why in refused.items():
+        if scenario_id not in found.files:
+            continue  # read beside the named files only to link them: what follows it says it is left out
+        doc = found.documents.get(scenario_id)
+        line, col = doc.locate(AFTER_SCENARIO) if doc else (1, 1)
+        found.problems.append(Problem(display_path(found.files[scenario_id]), line, col, f"trigger.after.scenario: {why}"))
+        del found.files[scenario_id]
+        found.documents.pop(scenario_id, None)
+    found.scenarios = [s for s in found.scenarios if s.id not in refused]
+    for scenario in (s for s in loaded.values() if s.id not in refused):
+        for parent in scenario.depends_on:
+            scenario.follow(loaded[parent])
+
+
+def _cycles(loaded: dict[str, Scenario], refused: dict[str, str]) -> list[list[str]]:
+    """Each cycle of links among the scenarios, as the ids along it, the first repeated at the end."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    for start in loaded:
+        path: list[str] = []
+        at: str | None = start
+        while at is not None and at in loaded and at not in done and at not in refused:
+            if at in path:
+                cycles.append([*path[path.index(at) :], at])
+                break
+            path.append(at)
+            at = next(iter(loaded[at].depends_on), None)
+        done.update(path)
+    return cycles

@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -215,11 +216,36 @@ class Match(_Strict):
         return "; ".join(parts)
 
 
+# The statuses a scenario reaches at a decision, at one instant; `after:` may follow them (tracker.engine.status.Status).
+ReachedStatusName = Literal["triggered", "partly-enacted", "overdue", "enacted", "averted", "lapsed", "withdrawn"]
+
+
+class After(_Strict):
+    """Another scenario reaching a status: the link that fires this one."""
+
+    scenario: str = Field(
+        pattern=SLUG_PATTERN,
+        description="The id of the scenario this one follows.",
+        examples=["e3-snapback-threat-2025"],
+    )
+    status: list[ReachedStatusName] = Field(
+        min_length=1,
+        description="Fires at the instant that scenario first reached one of these statuses (as the engine computes it for "
+        "the same as-of instant and basis).",
+        examples=[["enacted"]],
+    )
+
+    @cached_property
+    def description(self) -> str:
+        """'e3-snapback-threat-2025 becomes enacted': the link in words (ids, as files write them)."""
+        return f"{self.scenario} becomes {' or '.join(self.status)}"
+
+
 class Trigger(_Strict):
-    """Exactly one of `when` or `unless`."""
+    """Exactly one of `when`, `unless` or `after`."""
 
     # Editors learn the "exactly one" rule too, not only the loader.
-    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["when"]}, {"required": ["unless"]}]})
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["when"]}, {"required": ["unless"]}, {"required": ["after"]}]})
 
     when: Match | None = Field(
         default=None,
@@ -231,22 +257,32 @@ class Trigger(_Strict):
         description="Averted by a matching event between `opened` and the deadline; otherwise fires at the deadline.",
         examples=[{"actors": ["Russia"], "tags": ["de-escalation"]}],
     )
+    after: After | None = Field(
+        default=None,
+        description="Fires when another scenario first reaches one of the given statuses between `opened` and the deadline; "
+        "otherwise lapses at the deadline.",
+        examples=[{"scenario": "e3-snapback-threat-2025", "status": ["enacted"]}],
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
-        if (self.when is None) == (self.unless is None):
-            raise ValueError("give exactly one of `when:` or `unless:`")
+        if sum(choice is not None for choice in (self.when, self.unless, self.after)) != 1:
+            raise ValueError("give exactly one of `when:`, `unless:` or `after:`")
         return self
 
     @property
-    def kind(self) -> Literal["when", "unless"]:
-        return "when" if self.when is not None else "unless"
+    def kind(self) -> Literal["when", "unless", "after"]:
+        return "when" if self.when is not None else "unless" if self.unless is not None else "after"
 
     @property
-    def match(self) -> Match:
-        found = self.when or self.unless
-        assert found is not None  # guaranteed by _exactly_one
-        return found
+    def match(self) -> Match | None:
+        """The events that decide the trigger; None for `after:`, which another scenario decides."""
+        return self.when or self.unless
+
+    @property
+    def description(self) -> str:
+        """What fires (or averts) it, in words: its MATCH, or the other scenario reaching a status."""
+        return self.after.description if self.after is not None else self.match.description if self.match is not None else ""
 
 
 class Response(_Strict):
@@ -507,7 +543,7 @@ class Scenario(_Strict):
     )
     trigger: Trigger | None = Field(
         default=None,
-        description="What fires the scenario: exactly one of `when` or `unless`. Left out, the scenario is a commitment due "
+        description="What fires the scenario: exactly one of `when`, `unless` or `after`. Left out, the scenario is a commitment due "
         "by the deadline, and `response` is required.",
         examples=[{"unless": {"actors": ["Russia"], "tags": ["de-escalation"]}}],
     )
@@ -550,6 +586,10 @@ class Scenario(_Strict):
             ]
         ],
     )
+
+    # The scenario its `after:` trigger follows, set by the loader once every file is read (`link_scenarios`), so that
+    # every caller of the engine gets linked triggers without passing the other scenarios along.
+    _followed: Scenario | None = PrivateAttr(default=None)
 
     @field_validator("trigger", "response", "deadline", "deadlines", "owner", "review_every", mode="before")
     @classmethod
@@ -650,7 +690,7 @@ class Scenario(_Strict):
     def parts(self) -> tuple[Part, ...]:
         """Every part of the scenario that matches events: trigger, response, partial response, signposts."""
         found: list[Part] = []
-        if self.trigger is not None:
+        if self.trigger is not None and self.trigger.match is not None:
             found.append(Part("trigger", self.trigger.match, where=("trigger", self.trigger.kind)))
         if self.response is not None:
             found.append(Part("response", self.response.match, where=("response", "match")))
@@ -658,6 +698,29 @@ class Scenario(_Strict):
                 found.append(Part("partial", self.response.partial, where=("response", "partial")))
         found += [Part(s.title, s.match, s.direction, where=("signposts", i, "match")) for i, s in enumerate(self.signposts)]
         return tuple(found)
+
+    @cached_property
+    def depends_on(self) -> tuple[str, ...]:
+        """The ids of the scenarios this one follows: its `after:` trigger's, or none."""
+        return () if self.trigger is None or self.trigger.after is None else (self.trigger.after.scenario,)
+
+    @property
+    def followed(self) -> Scenario | None:
+        """The scenario its `after:` trigger follows, once linked (None without one, or before linking)."""
+        return self._followed
+
+    def ancestry(self) -> list[Scenario]:
+        """The scenario, the one its `after:` trigger follows, and so on up the chain (the loader refuses cycles)."""
+        found = [self]
+        while (parent := found[-1].followed) is not None:
+            found.append(parent)
+        return found
+
+    def follow(self, scenario: Scenario) -> None:
+        """Link the `after:` trigger to the scenario it names (the loader's job, after checking the links)."""
+        if scenario.id not in self.depends_on:
+            raise ValueError(f"{self.id} does not follow {scenario.id}")
+        self._followed = scenario
 
     @cached_property
     def withdrawn_at(self) -> dt.datetime | None:

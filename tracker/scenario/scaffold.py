@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -22,8 +23,8 @@ from tracker.timeutil import format_duration, out_of_range, parse_duration, zone
 
 MATCH_KEYS = ("actors", "targets", "tags", "ids", "kinds")
 MATCH_HELP = (
-    "KEY=VALUE[,VALUE...][;KEY=...] with KEY one of actors, targets, tags, ids, kinds, "
-    "e.g. 'actors=Russia;tags=de-escalation;kinds=action,decision'"
+    "KEY=VALUE[;VALUE...][;KEY=...] in quotes, with KEY one of actors, targets, tags, ids, kinds, "
+    'e.g. "actors=Russia;tags=de-escalation;kinds=action;decision" (or the flag repeated, one KEY each)'
 )
 SCHEMA_FILE = "scenario.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
@@ -50,30 +51,37 @@ def slugify(title: str) -> str:
     return _slugify(title, max_length=MAX_SLUG, word_boundary=True, save_order=True)
 
 
-def parse_match(text: str, flag: str) -> dict[str, list[str]]:
-    """'actors=Russia;tags=de-escalation,withdrawal' -> {'actors': ['Russia'], 'tags': ['de-escalation', 'withdrawal']}."""
+def parse_match(items: Sequence[str], flag: str) -> dict[str, list[str]]:
+    """A MATCH flag's items, as the one list syntax splits them (tracker.cli.common.list_values) -> the match.
+
+    ``["actors=E3", "France", "tags=snapback"]`` (from ``--when "actors=E3;France;tags=snapback"``, or the flag repeated)
+    -> {'actors': ['E3', 'France'], 'tags': ['snapback']}: an item without ``KEY=`` is one more value of the key before it.
+    Commas also separate one key's values (``actors=E3,France``, the older form); a key given twice gathers its values.
+    """
     match: dict[str, list[str]] = {}
-    for part in (p.strip() for p in text.split(";")):
-        if not part:
-            continue
-        key, sep, values = part.partition("=")
-        key = key.strip()
-        if not sep:
-            raise ScaffoldError(f"{flag}: {part!r} is not KEY=VALUES; write {MATCH_HELP}")
-        if key not in MATCH_KEYS:
-            close = get_close_matches(key, MATCH_KEYS, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (use {', '.join(MATCH_KEYS)})"
-            raise ScaffoldError(f"{flag}: unknown key {key!r}{hint}")
-        if key in match:
-            raise ScaffoldError(f"{flag}: {key} is given twice; list its values once, separated by commas")
-        found = [v.strip() for v in values.split(",") if v.strip()]
-        if not found:
-            raise ScaffoldError(f"{flag}: {key}= gives no values")
-        if key == "kinds":
-            found = [_kind(value, flag) for value in found]
-        match[key] = found
+    key: str | None = None
+    for item in items:
+        head, sep, values = item.partition("=")
+        if sep:
+            key = head.strip()
+            if key not in MATCH_KEYS:
+                close = get_close_matches(key, MATCH_KEYS, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else f" (use {', '.join(MATCH_KEYS)})"
+                raise ScaffoldError(f"{flag}: unknown key {key!r}{hint}")
+            match.setdefault(key, [])
+        elif key is None:
+            raise ScaffoldError(f"{flag}: {item!r} is not KEY=VALUES; write {MATCH_HELP}")
+        else:
+            values = item
+        for given in (v.strip() for v in values.split(",") if v.strip()):
+            value = _kind(given, flag) if key == "kinds" else given
+            if value not in match[key]:
+                match[key].append(value)
     if not match:
         raise ScaffoldError(f"{flag}: give at least one KEY=VALUES; write {MATCH_HELP}")
+    for name, found in match.items():
+        if not found:
+            raise ScaffoldError(f"{flag}: {name}= gives no values")
     if set(match) == {"kinds"}:
         raise ScaffoldError(f"{flag}: kinds= only narrows a match; give actors, targets, tags or ids too")
     return match
@@ -376,12 +384,12 @@ def new_scenario(
         raise TrackerError("the new scenario would not load: " + "; ".join(str(p) for p in problems))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        _write_new(path, text)
+        write_new(path, text)
     except FileExistsError:  # it appeared meanwhile
         raise TrackerError(_taken(path) or f"{display_path(path)} appeared meanwhile; run tracker new again") from None
     schema = folder / SCHEMA_FILE
     try:
-        _write_new(schema, scenario_json_schema_text())
+        write_new(schema, scenario_json_schema_text())
         notes.append(f"wrote {display_path(schema)} for editors (the file's first line points at it)")
     except FileExistsError:
         if schema.is_symlink() and not schema.exists():  # a link to a shared schema is fine; one to nothing is not written through
@@ -402,7 +410,7 @@ def _taken(path: Path) -> str | None:
     return None
 
 
-def _write_new(path: Path, text: str) -> None:
+def write_new(path: Path, text: str) -> None:
     """Create ``path`` holding ``text``; FileExistsError if anything is there: O_EXCL never overwrites, nor follows a link."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
