@@ -163,6 +163,20 @@ def test_validate_as_a_hook_checks_the_configured_files_only(repo: ScratchRepo, 
     assert capsys.readouterr().out == out
 
 
+def test_validate_as_a_hook_checks_a_committed_vocabulary_with_its_log(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("tracker.toml", 'events = "records/log.csv"\n')
+    repo.write("records/log.csv", "id,occurred,title,source\na,2022-02-24,Invasion,Wire\n")
+    repo.write("records/vocabulary.yaml", "aliases:\n  Russia: RU\n")
+    repo.write("data/vocabulary.yaml", "not: [the configured log's\n")
+    assert main(["validate", "--hook", "data/vocabulary.yaml"]) == 0, "not beside the configured log: not read"
+    assert capsys.readouterr() == ("", "")
+    assert main(["validate", "--hook", "records/vocabulary.yaml"]) == 1
+    assert capsys.readouterr().out == (
+        "records/vocabulary.yaml:2:11: error: aliases.Russia: must be a list of names in brackets ([a, b]), not 'RU'; "
+        "the vocabulary is not used until this is fixed\n"
+    )
+
+
 def test_test_as_a_hook_leaves_file_problems_to_validate(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.write("scenarios/broken.yaml", BROKEN)
     assert main(["test", "--hook"]) == 1  # still refused

@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 
 
 def _hook_paths(named: list[Path]) -> list[Path] | None:
-    """Of the files a pre-commit hook names, those the tracker reads: scenario files of the configured scenario folder
-    and the configured event log's files. None when tracker.toml is among them: it may move both, so check all."""
+    """Of the files a pre-commit hook names, those the tracker reads: scenario files of the configured scenario folder,
+    the configured event log's files and its vocabulary. None when tracker.toml is among them: it may move both, so
+    check all."""
     if any(path.name == config.SETTINGS_FILE_NAME for path in named):
         return None
     scenarios, events = config.scenarios_path(), config.events_path()
@@ -61,6 +62,7 @@ def _hook_paths(named: list[Path]) -> list[Path] | None:
         for path in named
         if (path.suffix in SCENARIO_SUFFIXES and os.path.abspath(path.parent) == os.path.abspath(scenarios))
         or os.path.abspath(path) in logs
+        or os.path.abspath(path) == os.path.abspath(config.vocabulary_path(events))
     ]
 
 
