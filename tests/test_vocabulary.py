@@ -402,3 +402,33 @@ def test_a_linked_vocabulary_is_refused_without_quoting_what_it_points_to(tmp_pa
         "not read: it is a symbolic link, and the tracker reads only regular files (it never follows links); "
         "the vocabulary is not used until this is fixed"
     ]
+
+
+def test_an_acled_export_imported_with_the_guessed_mapping_matches_a_scenario_on_russia_through_the_alias(
+    tmp_path: Path, write: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The issue's done-when, end to end: no --map and no --date-format; the mapping and the date format are guessed
+    # from ACLED's own columns, and the alias in the vocabulary names the actor as the scenario does.
+    monkeypatch.chdir(tmp_path)
+    log = scratch_log(tmp_path / "data", [], DEMO_VOCABULARY.read_text(encoding="utf-8"))
+    write(
+        "scenarios/russia-battles-2025.yaml",
+        """
+        id: russia-battles-2025
+        title: Sanctions if Russian forces fight again in July 2025
+        opened: 2025-06-30
+        deadline: 2025-07-31
+        trigger:
+          when: {actors: [Russia], tags: [Battles]}
+        """,
+    )
+    code = main(["import", str(acled_export(tmp_path / "acled.csv")), "--events", str(log)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "looks like an ACLED export" in out
+    assert "named by the vocabulary: Military Forces of Russia (2000-) -> Russia (3 rows)" in out
+    workspace = load_workspace(tmp_path / "scenarios", log)
+    (scenario,) = workspace.scenarios.scenarios
+    assessment = assess(scenario, workspace.events, dt.datetime(2025, 7, 10, tzinfo=UTC))
+    assert assessment.status.value == "triggered"
+    assert assessment.decided_by == ("UKR1002",)
