@@ -152,7 +152,7 @@ class _Fixed:
         if scenario.withdrawn_at is not None:
             found.append(scenario.withdrawn_at)
         warn = scenario.warn_within
-        thresholds = [] if warn is None else [spell.due_at - warn for p in parts for spell in p.schedule]
+        thresholds = [] if warn is None else [warn.before(spell.due_at, scenario.tz) for p in parts for spell in p.schedule]
         return cls(_sorted_ns(found), _sorted_ns(thresholds), through)
 
     def next_after(self, instant: _Instant, status: Status) -> int:
