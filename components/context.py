@@ -55,7 +55,7 @@ def fingerprint(scenarios: Path, events: Path) -> Fingerprint:
     files: list[Path] = scenario_paths(scenarios) if scenarios.is_dir() else [scenarios] if scenarios.exists() else []
     if events.exists():
         files += log_files(events)
-        files.append(config.assessments_path(events))
+        files += [config.assessments_path(events), config.vocabulary_path(events)]
     entries = []
     for path in sorted(files):
         try:

@@ -277,10 +277,15 @@ def _match_values(scenarios: Iterable[Scenario], column: str) -> set[str]:
 
 
 def suggestions(ctx: Context, column: str, chosen: Iterable[str]) -> list[str]:
-    """Values in use (the log's and the scenarios'), each once whatever its case, and those already chosen."""
+    """Values in use (the log's and the scenarios'), each once whatever its case or spelling, by its canonical name
+    (tracker.vocabulary), and those already chosen as chosen."""
+    log = ctx.workspace.events
     seen: dict[str, str] = {}
-    for value in [*chosen, *ctx.workspace.events.vocabulary(column), *sorted(_match_values(ctx.workspace.scenarios.scenarios, column))]:
-        seen.setdefault(fold(value), value.strip())
+    for value in chosen:
+        seen.setdefault(fold(log.vocabulary.canonical(value)), value.strip())
+    for value in [*log.values(column), *sorted(_match_values(ctx.workspace.scenarios.scenarios, column))]:
+        name = log.vocabulary.canonical(value)
+        seen.setdefault(fold(name), name)
     return sorted((v for v in seen.values() if v), key=fold)
 
 

@@ -226,6 +226,15 @@ def _show_plan(ctx: Context, planned: Planned) -> None:
     if plan.warnings:
         with st.expander(f"{len(plan.warnings):,} warnings (these rows are appended)"):
             _issues_table([(i.row, i.message) for i in plan.warnings], "Warning")
+    if plan.renamed:
+        many = len(plan.renamed) != 1
+        label = f"{len(plan.renamed):,} value{'s' if many else ''} written by {'their names' if many else 'its name'} in the vocabulary"
+        with st.expander(label):
+            st.dataframe(
+                pd.DataFrame([(r.value, r.name, r.rows) for r in plan.renamed], columns=["In the export", "Written as", "Rows"]),
+                hide_index=True,
+                width="content",
+            )
     if plan.rows:
         titles = {s.id: s.title for s in ctx.workspace.scenarios.scenarios}
         if planned.impacts:

@@ -23,6 +23,7 @@ from tracker.report import slides
 from tracker.report.figures import scenario_timeline_figure
 from tracker.report.views import Filters, board_view, scenario_detail
 from tracker.timeutil import UTC
+from tracker.vocabulary import Vocabulary
 
 MODE_PARAM, PRESENT = "mode", "present"
 SLIDE_PARAM = "slide"
@@ -49,9 +50,9 @@ def stop() -> None:
         st.query_params.pop(key, None)
 
 
-def filters_from_url() -> Filters:
+def filters_from_url(vocabulary: Vocabulary) -> Filters:
     chosen = {field: frozenset(st.query_params.get_all(param)) for field, param in FILTER_PARAMS.items()}
-    return Filters(text=st.query_params.get(TEXT_PARAM) or "", **chosen)
+    return Filters(text=st.query_params.get(TEXT_PARAM) or "", vocabulary=vocabulary, **chosen)
 
 
 def advance_from_url() -> tuple[float | None, str | None]:
@@ -109,7 +110,7 @@ def render(ctx: Context) -> None:
     def deck() -> None:
         instant = dt.datetime.now(UTC).astimezone(ctx.tz) if ctx.as_of.live else ctx.as_of.instant
         everything = assessments(instant if ctx.as_of.live else ctx.as_of.chosen, ctx.basis)
-        view = board_view(everything, filters_from_url(), include_upcoming=upcoming_from_url())
+        view = board_view(everything, filters_from_url(log.vocabulary), include_upcoming=upcoming_from_url())
         items = view.shown
         total = 1 + len(items) + (1 if unloaded else 0)  # the overview, a slide per scenario, the files that did not load
         number = _auto_advance(slide_from_url(items, total), total, interval)

@@ -15,12 +15,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SCENARIOS = ROOT / "scenarios"
 DEMO_EVENTS = ROOT / "data" / "events.csv"
+DEMO_VOCABULARY = ROOT / "data" / "vocabulary.yaml"  # beside the log; its groups decide two demo scenarios' responses
 
 
 def demo_workspace(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """``folder`` as a team's checkout holds the demo: data/events.csv and scenarios/, the working folder, no overrides."""
     (folder / "data").mkdir()
     shutil.copy(DEMO_EVENTS, folder / "data" / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, folder / "data" / "vocabulary.yaml")
     shutil.copytree(DEMO_SCENARIOS, folder / "scenarios")
     monkeypatch.chdir(folder)
     monkeypatch.delenv("TRACKER_EVENTS", raising=False)

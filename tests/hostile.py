@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY
 
 HOSTILE = '![x](https://evil.example/pixel.png) <a href="https://evil.example">x</a> [click](https://evil.example/login) `code`'
 DIRECTIVES = ":red[alarm] :material/warning: $x^2$ www.evil.example spy@evil.example"
@@ -50,6 +50,7 @@ def hostile_copy(folder: Path) -> tuple[Path, Path]:
     path.write_text(text, encoding="utf-8")
     events = folder / "events.csv"
     shutil.copy(DEMO_EVENTS, events)
+    shutil.copy(DEMO_VOCABULARY, events.parent / "vocabulary.yaml")
     with events.open("a", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY, ROOT
 from tests.markdown import shown
 from tracker.engine.status import assess_all
 from tracker.log.reader import load_events
@@ -58,6 +58,7 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(DEMO_SCENARIOS, scenarios)
     events = tmp_path / "events.csv"
     shutil.copy(DEMO_EVENTS, events)
+    shutil.copy(DEMO_VOCABULARY, events.parent / "vocabulary.yaml")
     monkeypatch.setenv("TRACKER_SCENARIOS", str(scenarios))
     monkeypatch.setenv("TRACKER_EVENTS", str(events))
     return tmp_path
@@ -294,6 +295,30 @@ def test_broken_scenario_shows_on_health_and_the_rest_works(demo_copy: Path) -> 
     assert any(where.endswith("broken-one.yaml:4:1") for where in problems["Where"])
     assert any("did you mean 'deadline'" in p for p in problems["Problem"])
     assert not at.exception
+
+
+def test_a_broken_vocabulary_is_said_and_the_dashboard_carries_on_without_it(demo_copy: Path) -> None:
+    (demo_copy / "vocabulary.yaml").write_text("aliases:\n  Russia: RU\n", encoding="utf-8")
+    at = run({"as_of": "2021-12-20"})
+    assert any("(vocabulary.yaml)" in shown(e.value) for e in at.error)
+    assert board_statuses(at)["joint-sanctions-christmas-2021"] == "due-soon"
+    at.switch_page("components/pages/health.py").run()
+    problems = at.dataframe[0].value
+    assert list(problems[problems["Where"] == "vocabulary.yaml:2:11"]["Problem"]) == [
+        "aliases.Russia: must be a list of names in brackets ([a, b]), not 'RU'; the vocabulary is not used until this is fixed"
+    ]
+    assert not at.exception
+
+
+def test_events_page_filters_by_canonical_names(demo_copy: Path) -> None:
+    with (demo_copy / "events.csv").open("a", encoding="utf-8") as log:
+        log.write("acled-ukr1,2022-02-26,Shelling near Kharkiv,Military Forces of Russia (2000-),Ukraine,,action,Ukrinform,\n")
+    at = run({"as_of": "2022-03-01", "events_actor": "Russia"}, page="events")
+    actor = at.multiselect(key="events_actor")
+    assert "Russia" in actor.options and "Military Forces of Russia (2000-)" not in actor.options
+    table = at.dataframe[0].value
+    assert "acled-ukr1" in set(table["id"]), "the event's own spelling stands for its canonical name"
+    assert all("Military Forces of Russia (2000-)" in actors or "Russia" in actors for actors in table["actors"])
 
 
 def test_edited_file_shows_on_next_rerun(demo_copy: Path) -> None:

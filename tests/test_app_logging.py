@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 import components.writing
 from components.event_form import occurred_text, split_occurred
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY, ROOT
 from tests.exports import ACLED_MAP, write_acled
 from tests.markdown import shown
 from tracker.engine.status import assess_all
@@ -53,6 +53,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of the demo data, and a secrets file of the test's own (absent unless written)."""
     shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
     shutil.copy(DEMO_EVENTS, tmp_path / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, tmp_path / "vocabulary.yaml")
     monkeypatch.setenv("TRACKER_SCENARIOS", str(tmp_path / "scenarios"))
     monkeypatch.setenv("TRACKER_EVENTS", str(tmp_path / "events.csv"))
     monkeypatch.delenv("TRACKER_WRITE", raising=False)
@@ -464,6 +465,14 @@ def test_the_form_suggests_values_already_in_use(writable: Path) -> None:
     assert "Russia" in at.multiselect(key="log:0:actors").options
 
 
+def test_the_form_suggests_canonical_names(writable: Path) -> None:
+    with (writable / "events.csv").open("a", encoding="utf-8") as log:
+        log.write("acled-ukr1,2022-02-26,Shelling near Kharkiv,Military Forces of Russia (2000-);RU,Ukraine,,action,Ukrinform,\n")
+    actors = open_app().multiselect(key="log:0:actors").options
+    assert "Russia" in actors and "E3" in actors, "the groups scenarios match on too"
+    assert not {"Military Forces of Russia (2000-)", "RU"} & set(actors), "other spellings are not offered"
+
+
 def test_the_scenario_page_form_is_prefilled_with_the_scenarios_actors_and_tags(writable: Path) -> None:
     at = open_app("scenario", {"scenario": CHRISTMAS, "as_of": "2021-12-20"})
     scenario = next(s for s in load_scenarios(writable / "scenarios").scenarios if s.id == CHRISTMAS)
@@ -641,6 +650,19 @@ def test_importing_an_acled_export_reports_bad_rows_by_number_and_appends_the_re
     planned = at.session_state["import:plan"]
     assert planned.plan.rows == [] and len(planned.plan.duplicates) == 9
     assert next(b for b in at.button if b.key == "import:1:append").disabled
+
+
+def test_an_import_shows_the_values_it_writes_by_their_names_in_the_vocabulary(writable: Path) -> None:
+    (writable / "vocabulary.yaml").write_text('aliases:\n  Russia: ["Military Forces of Russia (2000-)"]\n', encoding="utf-8")
+    at = open_app()
+    upload(at, "acled-export.csv", acled_file(writable))
+    at.selectbox(key="import:0:guess:title").set_value("notes").run()
+    assert_fine(at)
+    plan = at.session_state["import:plan"].plan
+    assert [str(r) for r in plan.renamed] == ["Military Forces of Russia (2000-) -> Russia (3 rows)"]
+    assert any(e.label == "1 value written by its name in the vocabulary" for e in at.expander)
+    renamed = frame_with(at, "Written as")
+    assert renamed.to_dict("records") == [{"In the export": "Military Forces of Russia (2000-)", "Written as": "Russia", "Rows": 3}]
 
 
 def test_a_mapping_is_saved_by_name_and_prefills_the_next_import(writable: Path) -> None:

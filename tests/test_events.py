@@ -464,8 +464,8 @@ def test_case_folding_agrees_on_non_ascii_letters(write: Write) -> None:
 
 
 def test_vocabulary_keeps_the_first_spelling(matching_log: EventLog) -> None:
-    assert matching_log.vocabulary("tags") == ["diplomacy", "Military-Buildup", "sanctions-package", "ukraine"]
-    assert matching_log.vocabulary("nope") == []
+    assert matching_log.values("tags") == ["diplomacy", "Military-Buildup", "sanctions-package", "ukraine"]
+    assert matching_log.values("nope") == []
 
 
 def test_frame_is_in_time_order(matching_log: EventLog) -> None:

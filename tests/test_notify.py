@@ -27,7 +27,7 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY, ROOT
 from tracker.cli import main
 from tracker.cli.run import build_parser
 from tracker.engine.status import assess_all
@@ -118,6 +118,7 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A team's checkout with the demo data as the working folder, and no settings but the test's."""
     (tmp_path / "data").mkdir()
     shutil.copy(DEMO_EVENTS, tmp_path / "data" / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, tmp_path / "data" / "vocabulary.yaml")
     shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

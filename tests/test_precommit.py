@@ -163,13 +163,42 @@ def test_validate_as_a_hook_checks_the_configured_files_only(repo: ScratchRepo, 
     assert capsys.readouterr().out == out
 
 
+def test_validate_as_a_hook_checks_a_committed_vocabulary_with_its_log(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("tracker.toml", 'events = "records/log.csv"\n')
+    repo.write("records/log.csv", "id,occurred,title,source\na,2022-02-24,Invasion,Wire\n")
+    repo.write("records/vocabulary.yaml", "aliases:\n  Russia: RU\n")
+    repo.write("data/vocabulary.yaml", "not: [the configured log's\n")
+    assert main(["validate", "--hook", "data/vocabulary.yaml"]) == 0, "not beside the configured log: not read"
+    assert capsys.readouterr() == ("", "")
+    assert main(["validate", "--hook", "records/vocabulary.yaml"]) == 1
+    assert capsys.readouterr().out == (
+        "records/vocabulary.yaml:2:11: error: aliases.Russia: must be a list of names in brackets ([a, b]), not 'RU'; "
+        "the vocabulary is not used until this is fixed\n"
+    )
+
+
 def test_test_as_a_hook_leaves_file_problems_to_validate(repo: ScratchRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.write("scenarios/broken.yaml", BROKEN)
     assert main(["test", "--hook"]) == 1  # still refused
     assert capsys.readouterr() == (
         "",
-        "no scenario tests found; add a `tests:` block to a scenario file (no event log at data/events.csv); "
-        "1 file problem(s), reported by tracker validate\n",
+        "no scenario test ran (no event log at data/events.csv); 1 file problem(s), reported by tracker validate\n",
     )
     assert main(["test"]) == 1
     assert capsys.readouterr().out == BROKEN_MESSAGE
+
+
+def test_validate_as_a_hook_checks_a_committed_scenario_against_the_configured_log(
+    repo: ScratchRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the scenario is committed, yet the event ids it cites must be in the log tracker.toml names."""
+    repo.write("tracker.toml", 'events = "records/log.csv"\n')
+    repo.write("records/log.csv", "id,occurred,title,source\npull-back,2022-01-10,Troops pull back,Wire\n")
+    cites = "id: cites\ntitle: Cites\nopened: 2022-01-01\ndeadline: 2022-02-01\ntrigger: {unless: {ids: [pull-bak]}}\n"
+    repo.write("scenarios/cites.yaml", cites)
+    assert main(["validate", "--hook", "scenarios/cites.yaml"]) == 1
+    assert (
+        capsys.readouterr().out == "scenarios/cites.yaml:5:26: error: trigger.unless.ids[0]: no event with id 'pull-bak' in the event log\n"
+    )
+    repo.write("scenarios/cites.yaml", cites.replace("pull-bak", "pull-back"))
+    assert main(["validate", "--hook", "scenarios/cites.yaml"]) == 0

@@ -327,5 +327,7 @@ def test_validate_checks_the_event_ids_a_case_names(workspace: Path, write: Writ
     write("scenarios/sample.yaml", scenario_with("- {as_of: 2022-03-01, status: enacted, decided_by: [package, pakage]}"))
     checked = load_workspace(workspace / "scenarios", workspace / "data" / "events.csv")
     assert [str(p) for p in checked.problems] == [
-        "scenarios/sample.yaml:15:64: error: tests[0].decided_by[1]: no event with id 'pakage' in the event log"
+        "scenarios/sample.yaml:15:64: error: tests[0].decided_by[1]: no event with id 'pakage' in the event log",
+        "scenarios/sample.yaml:9:37: warning: trigger.unless.tags[0]: no event, alias or group has the tag 'de-escalation', "
+        "so it matches nothing yet",
     ]

@@ -22,6 +22,8 @@ DEFAULT_EVENTS = Path("data") / "events.csv"
 # Analysts' assessments (tracker.judgement): ``assessments.csv`` beside the event log, unless this names another file.
 ASSESSMENTS_ENV = "TRACKER_ASSESSMENTS"
 ASSESSMENTS_FILE_NAME = "assessments.csv"
+# Other spellings and groups of names (tracker.vocabulary): ``vocabulary.yaml`` beside the event log.
+VOCABULARY_FILE_NAME = "vocabulary.yaml"
 # Where the dashboard is served, for links back from hand-outs (calendar entries).
 BASE_URL_ENV = "TRACKER_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -130,6 +132,11 @@ def assessments_path(events: Path) -> Path:
     if value := os.environ.get(ASSESSMENTS_ENV):
         return Path(value).expanduser()
     return (events if events.is_dir() else events.parent) / ASSESSMENTS_FILE_NAME
+
+
+def vocabulary_path(events: Path) -> Path:
+    """``vocabulary.yaml`` in the log's folder (a folder of logs: in it), as ``assessments_path`` finds its file."""
+    return (events if events.is_dir() else events.parent) / VOCABULARY_FILE_NAME
 
 
 def assessments_named() -> bool:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker import config
-from tracker.log.layout import csv_files
+from tracker.log.layout import KIND, csv_files
 from tracker.problems import Problem, display_path
 from tracker.scenario.loader import SCENARIO_SUFFIXES, ScenarioSet, load_scenarios, scenario_paths
-from tracker.text import excerpt
+from tracker.text import did_you_mean_hint, excerpt, fold, folded
 
 if TYPE_CHECKING:
     from tracker.judgement.model import Judgements
@@ -82,6 +82,38 @@ def reference_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem
     return problems
 
 
+def vocabulary_problems(scenarios: ScenarioSet, events: EventLog) -> list[Problem]:
+    """Warnings for the names of a match that no event, alias or group has: a misspelt `actors: [Rusia]` matches
+    nothing and says nothing. Actors and targets are names of the same parties, so each is known from either column.
+    An empty log is no evidence: nothing is said until it has events."""
+    if not len(events):
+        return []
+    parties = [*events.values("actors"), *events.values("targets")]
+    in_log = {"actors": parties, "targets": parties, "tags": events.values("tags")}
+    known = {column: folded(names) for column, names in in_log.items()}
+    kinds = {fold(k) for k in events.table.column(KIND).to_pylist()} if KIND in events.table.column_names else set()
+    problems = []
+    for scenario in scenarios.scenarios:
+        doc = scenarios.documents.get(scenario.id)
+        path = display_path(scenarios.files[scenario.id])
+        for where, match in ((part.where, part.match) for part in scenario.parts):
+            dotted = ".".join(str(p) for p in where)
+            named: list[tuple[str, int, str, str]] = [
+                (column, index, value, did_you_mean_hint(value, [*in_log[column], *events.vocabulary.names()]))
+                for column in ("actors", "targets", "tags")
+                for index, value in enumerate(getattr(match, column))
+                if fold(value) not in known[column] and not events.vocabulary.knows(value)
+            ]
+            named += [("kinds", index, kind, "") for index, kind in enumerate(match.kinds) if kind not in kinds]
+            for column, index, value, hint in named:
+                line, col = doc.locate((*where, column, index)) if doc else (1, 1)
+                noun = "kind" if column == "kinds" else column.removesuffix("s")
+                owners = "no event has" if column == "kinds" else "no event, alias or group has"
+                message = f"{dotted}.{column}[{index}]: {owners} the {noun} {excerpt(value)}, so it matches nothing yet{hint}"
+                problems.append(Problem(path, line, col, message, "warning"))
+    return problems
+
+
 def judgement_problems(scenarios: ScenarioSet, judgements: Judgements, path: Path) -> list[Problem]:
     """Assessments of a scenario that no file defines (renamed or deleted): kept, and said."""
     known = {s.id for s in scenarios.scenarios} | set(scenarios.files)
@@ -110,7 +142,8 @@ def load_workspace(
     found = [*scenarios.problems, *events.problems]
     if judgements is not None and assessments is not None:
         found += [*judgements.problems, *judgement_problems(scenarios, judgements, assessments)]
-    return Workspace(scenarios, events, [*sorted(found), *reference_problems(scenarios, events)], judgements)
+    references = [*reference_problems(scenarios, events), *vocabulary_problems(scenarios, events)]
+    return Workspace(scenarios, events, [*sorted(found), *references], judgements)
 
 
 def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
@@ -122,13 +155,17 @@ def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
     scenario_files: list[Path] = []
     event_files: list[Path] = []
     errors: list[str] = []
+    spelt: list[Path] = []  # the logs beside a named vocabulary file
     for path in paths:
-        if path.is_symlink() and path.suffix in SCENARIO_SUFFIXES:
+        if path.name == config.VOCABULARY_FILE_NAME and os.path.lexists(path) and not path.is_dir():
+            # Not a scenario: it spells the log beside it, so checking it is checking that log with it.
+            spelt += csv_files(path.parent)
+        elif path.is_symlink() and path.suffix in SCENARIO_SUFFIXES:
             scenario_files.append(path)  # pre-commit names committed links too: the loader refuses it, saying why
         elif not path.exists():
             errors.append(f"{display_path(path)}: no such file or folder")
         elif path.is_dir():
-            found_yaml = scenario_paths(path)
+            found_yaml = [p for p in scenario_paths(path) if p.name != config.VOCABULARY_FILE_NAME]
             found_csv = csv_files(path)
             if not found_yaml and not found_csv:
                 errors.append(f"{display_path(path)}: folder holds no scenario files (.yaml) or event logs (.csv)")
@@ -140,7 +177,7 @@ def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path], list[str]]:
             event_files.append(path)
         else:
             errors.append(f"{display_path(path)}: not a scenario file (.yaml, .yml) or an event log (.csv)")
-    return _once(scenario_files), _once(event_files), errors
+    return _once(scenario_files), _once([*event_files, *spelt]), errors
 
 
 def _once(paths: list[Path]) -> list[Path]:

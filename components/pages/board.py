@@ -106,22 +106,22 @@ if (!window.copyLinkBound) {
 def _link_notices(ctx: Context) -> None:
     """Say which of the link's values no filter takes: the bound widgets drop them silently (and clean the URL)."""
     given = {name: st.query_params.get_all(name) for name in st.query_params}
-    for notice in ignored_link_values(given, board_link_choices(ctx.workspace.scenarios.scenarios)):
+    for notice in ignored_link_values(given, board_link_choices(ctx.workspace.scenarios.scenarios, ctx.workspace.events.vocabulary)):
         st.warning(markdown_literal(notice), icon=":material/link_off:")
 
 
 def _filters(ctx: Context) -> Filters:
     _link_notices(ctx)  # before any bound widget reads the URL
-    scenarios = ctx.workspace.scenarios.scenarios
+    scenarios, vocabulary = ctx.workspace.scenarios.scenarios, ctx.workspace.events.vocabulary
     row = st.columns([3, 2, 2, 2, 3])
     statuses = row[0].multiselect(
         "Status", [s.value for s in STATUSES_IN_ORDER], key="status", bind="query-params", placeholder="Any status"
     )
-    actors = row[1].multiselect("Actor", labels(scenarios, "actors"), key="actor", bind="query-params", placeholder="Any")
-    targets = row[2].multiselect("Target", labels(scenarios, "targets"), key="target", bind="query-params", placeholder="Any")
-    tags = row[3].multiselect("Tag", labels(scenarios, "tags"), key="tag", bind="query-params", placeholder="Any")
+    actors = row[1].multiselect("Actor", labels(scenarios, "actors", vocabulary), key="actor", bind="query-params", placeholder="Any")
+    targets = row[2].multiselect("Target", labels(scenarios, "targets", vocabulary), key="target", bind="query-params", placeholder="Any")
+    tags = row[3].multiselect("Tag", labels(scenarios, "tags", vocabulary), key="tag", bind="query-params", placeholder="Any")
     text = row[4].text_input("Search", key="q", bind="query-params", placeholder="Words in title, summary, actors…")
-    return Filters(frozenset(statuses), frozenset(actors), frozenset(targets), frozenset(tags), text)
+    return Filters(frozenset(statuses), frozenset(actors), frozenset(targets), frozenset(tags), text, vocabulary=vocabulary)
 
 
 def _stale_only() -> bool:
@@ -296,13 +296,13 @@ def render(ctx: Context) -> None:
             st.info("No scenario matches these filters.", icon=":material/filter_alt_off:")
             return
         if view_as == "list":
-            for number, (name, section) in enumerate(grouped_board(shown, group)):
+            for number, (name, section) in enumerate(grouped_board(shown, group, ctx.workspace.events.vocabulary)):
                 if name:
                     st.header(f"{markdown_literal(name)} ({len(section)})", anchor=False)
                 _rest_table(section, stale, key=f"list_{number}")
             return
         head, rest = shown[:CARDS_SHOWN], shown[CARDS_SHOWN:]
-        for number, (name, section) in enumerate(grouped_board(head, group)):
+        for number, (name, section) in enumerate(grouped_board(head, group, ctx.workspace.events.vocabulary)):
             if name:
                 st.header(f"{markdown_literal(name)} ({len(section)})", anchor=False)
             _grid(ctx, section, found, number)

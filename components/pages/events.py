@@ -1,7 +1,8 @@
 """Events: the log as a table, filtered by date, actor, tag, kind and text, with the scenarios each event matched.
 
 Every event stands on its own calendar day in the viewer's zone (a date-only event on its own date:
-tracker.log.events.wall_clock), and values compare as the match index compares them (tracker.text.fold).
+tracker.log.events.wall_clock), and values compare as the match index compares them (tracker.text.fold, and the
+vocabulary's other spellings and groups: tracker.vocabulary).
 """
 
 # A page script: Streamlit runs it when its page is open (see components/navigation.py).
@@ -68,8 +69,8 @@ def render(ctx: Context) -> None:
     row = st.columns([4, 2, 2, 3, 3])
     _follow_data_span(first, last)
     span = row[0].date_input("Dates", min_value=first, max_value=last, key="events_dates", format="YYYY-MM-DD")
-    actors = row[1].multiselect("Actor", log.vocabulary("actors"), key="events_actor", bind="query-params", placeholder="Any")
-    tags = row[2].multiselect("Tag", log.vocabulary("tags"), key="events_tag", bind="query-params", placeholder="Any")
+    actors = row[1].multiselect("Actor", log.values("actors"), key="events_actor", bind="query-params", placeholder="Any")
+    tags = row[2].multiselect("Tag", log.values("tags"), key="events_tag", bind="query-params", placeholder="Any")
     kinds = row[3].multiselect(
         "Kind", EVENT_KINDS, key="kind", bind="query-params", placeholder="Any", help="What the event was: a threat, a decision…"
     )
@@ -79,10 +80,11 @@ def render(ctx: Context) -> None:
     if isinstance(span, tuple) and len(span) == 2:
         days = frame["when"].dt.date
         keep &= (days >= span[0]) & (days <= span[1])
-    for column, wanted in (("actors", actors), ("tags", tags), (KIND, kinds)):
-        if wanted:
-            chosen = frozenset(wanted)
-            keep &= frame[column].fillna("").map(lambda cell, chosen=chosen: has_any(cell, chosen))
+    for column, wanted in (("actors", actors), ("tags", tags)):
+        if wanted:  # as a scenario's match would find them: other spellings and a group's members too
+            keep &= frame[column].fillna("").map(lambda cell, chosen=wanted: log.vocabulary.names_any(split_values(cell), chosen))
+    if kinds:
+        keep &= frame[KIND].fillna("").map(lambda cell: has_any(cell, frozenset(kinds)))
     if text.strip():
         haystack = frame["title"] + " " + frame["source"] + " " + frame["notes"] + " " + frame["id"]
         keep &= haystack.map(lambda cell: has_words(cell, text))

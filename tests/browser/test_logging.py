@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY
 from tracker.log.reader import load_events
 
 CHRISTMAS = "joint-sanctions-christmas-2021"
@@ -27,6 +27,7 @@ TALL = 2300  # Streamlit scrolls inside the page, so screenshots show the viewpo
 def writable(tmp_path: Path) -> Iterator[tuple[AppServer, Path]]:
     shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
     shutil.copy(DEMO_EVENTS, tmp_path / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, tmp_path / "vocabulary.yaml")
     server = AppServer(
         {"TRACKER_SCENARIOS": str(tmp_path / "scenarios"), "TRACKER_EVENTS": str(tmp_path / "events.csv"), "TRACKER_WRITE": "1"}
     )
@@ -141,6 +142,7 @@ def test_logging_from_the_scenario_page_enacts_it(writable: tuple[AppServer, Pat
 def test_a_live_board_in_another_session_shows_the_new_status_at_its_next_tick(tmp_path: Path, open_page: Callable[..., object]) -> None:
     shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
     shutil.copy(DEMO_EVENTS, tmp_path / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, tmp_path / "vocabulary.yaml")
     env = {"TRACKER_SCENARIOS": str(tmp_path / "scenarios"), "TRACKER_EVENTS": str(tmp_path / "events.csv"), "TRACKER_WRITE": "1"}
     server = AppServer({**env, "TRACKER_TICK_SECONDS": "1"})
     try:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PATIENCE_MS, AppServer, assert_no_exception, screenshot, wait_until_idle
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY
 from tests.test_app import expected
 
 PAGES = {"board": "", "timeline": "timeline", "scenario": "scenario", "events": "events", "health": "health", "calibration": "calibration"}
@@ -92,6 +92,7 @@ def near_deadline(tmp_path: Path) -> Iterator[AppServer]:
         encoding="utf-8",
     )
     shutil.copy(DEMO_EVENTS, tmp_path / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, tmp_path / "vocabulary.yaml")
     server = AppServer({"TRACKER_SCENARIOS": str(folder), "TRACKER_EVENTS": str(tmp_path / "events.csv"), "TRACKER_TICK_SECONDS": "1"})
     yield server
     server.stop()

@@ -15,7 +15,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.browser.conftest import AppServer, wait_until_idle
-from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS
+from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, DEMO_VOCABULARY
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,7 @@ STORED = "UploadedFileManager"  # how Streamlit's metrics name the memory its up
 def server(tmp_path: Path, **env: str) -> AppServer:
     shutil.copytree(DEMO_SCENARIOS, tmp_path / "scenarios")
     shutil.copy(DEMO_EVENTS, tmp_path / "events.csv")
+    shutil.copy(DEMO_VOCABULARY, tmp_path / "vocabulary.yaml")
     (tmp_path / "home").mkdir()
     settings = {"TRACKER_SCENARIOS": str(tmp_path / "scenarios"), "TRACKER_EVENTS": str(tmp_path / "events.csv")}
     return AppServer({**settings, "HOME": str(tmp_path / "home"), "TRACKER_WRITE": "0", **env})

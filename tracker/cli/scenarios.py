@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 
 
 def _hook_paths(named: list[Path]) -> list[Path] | None:
-    """Of the files a pre-commit hook names, those the tracker reads: scenario files of the configured scenario folder
-    and the configured event log's files. None when tracker.toml is among them: it may move both, so check all."""
+    """Of the files a pre-commit hook names, those the tracker reads: scenario files of the configured scenario folder,
+    the configured event log's files and its vocabulary. None when tracker.toml is among them: it may move both, so
+    check all."""
     if any(path.name == config.SETTINGS_FILE_NAME for path in named):
         return None
     scenarios, events = config.scenarios_path(), config.events_path()
@@ -61,6 +62,7 @@ def _hook_paths(named: list[Path]) -> list[Path] | None:
         for path in named
         if (path.suffix in SCENARIO_SUFFIXES and os.path.abspath(path.parent) == os.path.abspath(scenarios))
         or os.path.abspath(path) in logs
+        or os.path.abspath(path) == os.path.abspath(config.vocabulary_path(events))
     ]
 
 
@@ -78,6 +80,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         scenario_files, event_files, unusable = split_paths(named)
         if unusable:
             raise UsageError("\n".join(unusable))
+        if args.hook and not event_files and config.events_path().exists():
+            # A committed scenario is checked against the configured log: the event ids and names it cites must be there.
+            event_files = [config.events_path()]
         workspace = load_workspace(scenario_files, event_files or None)
     else:
         scenarios, events = config.scenarios_path(), config.events_path()
@@ -165,6 +170,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         if results:
             files = len({r.path for r in results})
             summary = f"{len(results)} scenario test(s) in {files} file(s): {len(results) - len(failed)} passed, {len(failed)} failed"
+        elif load_errors:
+            summary = "no scenario test ran"  # the files that failed to load may hold them
         else:
             summary = "no scenario tests found; add a `tests:` block to a scenario file"
         if log is None:

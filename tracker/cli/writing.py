@@ -318,6 +318,8 @@ def _import(args: argparse.Namespace) -> int:
         f"{shown}: {len(export.rows)} row(s): {len(plan.rows)} to append, {len(plan.failed_rows)} with errors, "
         f"{len(plan.duplicates)} duplicate(s) skipped"
     )
+    for renamed in plan.renamed:  # by the vocabulary beside the log
+        print(f"{shown}: named by the vocabulary: {renamed}")
     scenarios = _scenarios_for_preview(args)
     if plan.rows:
         _print_impact(preview_impact(plan.rows, scenarios, log, as_of), as_of, bool(scenarios))

@@ -19,6 +19,7 @@ from tracker.scenario.loader import ScenarioSet
 from tracker.scenario.model import DeadlineSpell, Expectation, GivenEvent, Scenario
 from tracker.scenario.yamlsafe import Document
 from tracker.timeutil import format_duration, parse_instant
+from tracker.vocabulary import EMPTY, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def case_instant(case: Expectation, scenario: Scenario) -> dt.datetime:
     return parse_instant(case.as_of.isoformat(), scenario.tz)
 
 
-def given_log(events: list[GivenEvent]) -> EventLog:
-    """The events written out in a case, as an event log."""
+def given_log(events: list[GivenEvent], vocabulary: Vocabulary = EMPTY) -> EventLog:
+    """The events written out in a case, as an event log (its names spelt and grouped by ``vocabulary``)."""
     rows = [
         {
             "id": e.id,
@@ -73,7 +74,9 @@ def given_log(events: list[GivenEvent]) -> EventLog:
         }
         for e in events
     ]
-    return log_from_rows(rows)
+    log = log_from_rows(rows)
+    log.vocabulary = vocabulary
+    return log
 
 
 def _logged_text(value: dt.date | dt.datetime) -> str:
@@ -127,7 +130,7 @@ def run_case(scenario: Scenario, index: int, log: EventLog | None, path: str, do
     line, column = where()
     label = f"tests[{index}]" + (f" ({case.name})" if case.name else "")
     if case.events is not None:
-        log = given_log(case.events)
+        log = given_log(case.events, EMPTY if log is None else log.vocabulary)  # the events are spelt as the log's are
     elif log is None:
         message = f"{label}: there is no event log to run against; name one with --events, or write the case's events out under `events:`"
         return CaseResult(scenario.id, index, case.name, path, line, None, (Problem(path, line, column, message),))

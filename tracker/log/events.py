@@ -30,6 +30,7 @@ from tracker.problems import Problem
 from tracker.scenario.model import Match
 from tracker.text import fold
 from tracker.timeutil import day_number, from_ns, to_ns
+from tracker.vocabulary import EMPTY, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class EventLog:
     files: list[Path] = field(default_factory=list)
     revisions: Revisions | None = None  # set when the log has corrections or retractions
     where: Callable[[int], tuple[str, int]] | None = None  # file and line of a row, when read from files
+    vocabulary: Vocabulary = EMPTY  # how its actors, targets and tags are spelt otherwise and grouped (matching, filters)
 
     def place(self, pos: int) -> str:
         """Where a row is, for messages: "events.csv line 70" ("the event log" when it was not read from a file)."""
@@ -146,7 +148,7 @@ class EventLog:
     @cached_property
     def index(self) -> EventIndex:
         columns = {c: self.table.column(c).combine_chunks() for c in (*MULTI_VALUED, KIND) if c in self.table.column_names}
-        return EventIndex(columns, self.when_ns, self.date_only, self.position)
+        return EventIndex(columns, self.when_ns, self.date_only, self.position, self.vocabulary)
 
     def position(self, event_id: str) -> int | None:
         return self._id_positions.get(event_id)
@@ -216,15 +218,13 @@ class EventLog:
         pos = self.position(event_id)
         return [] if pos is None else [Version(self.event(pos), "original", current=True)]
 
-    def vocabulary(self, column: str) -> list[str]:
-        """Distinct values of a multi-valued column as first written (compared case-insensitively)."""
+    def values(self, column: str) -> list[str]:
+        """Distinct values of a multi-valued column by their canonical names (tracker.vocabulary), else as first
+        written; compared case-insensitively. What filters and suggestions offer."""
         if column not in self.table.column_names:
             return []
-        seen: dict[str, str] = {}
-        for cell in pc.unique(self.table.column(column)).to_pylist():
-            for value in split_values(cell):
-                seen.setdefault(fold(value), value)
-        return sorted(seen.values(), key=fold)
+        cells = pc.unique(self.table.column(column)).to_pylist()
+        return self.vocabulary.canonical_values(value for cell in cells for value in split_values(cell))
 
 
 # --- corrections and retractions (tracker.log.ledger resolves them) ----------------------

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -39,14 +40,16 @@ from tracker.files import InputRefused, read_input
 from tracker.log import xlsx
 from tracker.log.drafts import EventDraft, FieldError, check_rows, make_row
 from tracker.log.events import COLUMNS, KIND, MULTI_VALUED, EventLog, split_values
+from tracker.log.index import SEPARATOR
 from tracker.log.ledger import raw_rows
 from tracker.log.writer import Receipt, append_rows, append_target, atomic_write, fsync_dir
 from tracker.log.xlsx import column_letters
 from tracker.problems import TrackerError, display_path
 from tracker.scenario.model import describe_input
 from tracker.scenario.yamlsafe import as_written
-from tracker.text import excerpt
+from tracker.text import excerpt, fold
 from tracker.timeutil import out_of_range, parse_instant
+from tracker.vocabulary import Vocabulary
 
 # id, occurred, title, actors, targets, tags, source, notes, and the event's kind (threat, statement, ... report),
 # which the loader checks like any other cell: an unknown kind fails its row with the log's own "did you mean".
@@ -718,6 +721,18 @@ class RowIssue:
     message: str
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """An export's value written by its canonical name, and in how many of the rows to append."""
+
+    value: str
+    name: str
+    rows: int
+
+    def __str__(self) -> str:
+        return f"{self.value} -> {self.name} ({self.rows} row{'s' if self.rows != 1 else ''})"
+
+
 @dataclass
 class ImportPlan:
     export: ExportTable
@@ -728,6 +743,7 @@ class ImportPlan:
     duplicates: list[RowIssue] = field(default_factory=list)  # rows already in the log (or earlier in the export)
     warnings: list[RowIssue] = field(default_factory=list)
     own_ids: set[str] = field(default_factory=set)  # ids of rows to append that are the export's own: they alone decide
+    renamed: list[Renamed] = field(default_factory=list)  # values written by their canonical names (tracker.vocabulary)
 
     @property
     def failed_rows(self) -> list[int]:
@@ -792,7 +808,26 @@ def plan_import(export: ExportTable, mapping: ImportMapping, log: EventLog, *, n
         plan.row_numbers.append(number)
     plan.failed.sort(key=lambda issue: issue.row)
     plan.duplicates.sort(key=lambda issue: issue.row)
+    use_canonical_names(plan, log.vocabulary)
     return plan
+
+
+def use_canonical_names(plan: ImportPlan, vocabulary: Vocabulary) -> None:
+    """Write the actors, targets and tags of the rows to append by their canonical names ("Military Forces of Russia
+    (2000-)" -> "Russia"), so that the log reads as the scenarios do, and say which values were renamed in how many rows."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in plan.rows:
+        renamed_here: set[tuple[str, str]] = set()
+        for column in MULTI_VALUED:
+            names: dict[str, str] = {}  # folded name -> name: an export naming both spellings keeps one
+            for value in split_values(row.get(column, "")):
+                name = vocabulary.canonical(value)
+                names.setdefault(fold(name), name)
+                if name != value:
+                    renamed_here.add((value, name))
+            row[column] = SEPARATOR.join(names.values())
+        counts.update(renamed_here)
+    plan.renamed = [Renamed(value, name, rows) for (value, name), rows in sorted(counts.items(), key=lambda item: fold(item[0][0]))]
 
 
 def run_import(location: Path, plan: ImportPlan, *, now: dt.datetime) -> Receipt:

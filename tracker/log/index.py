@@ -6,6 +6,10 @@ they are searched by day). For every token of the actors, targets and tags colum
 we keep one bitmap per space, built lazily. A MATCH is an AND over its keys of an
 OR over each key's values, evaluated on the bitmaps a window at a time: finding the
 first matching event after an instant touches only a few kilobytes.
+
+Names go through the vocabulary (tracker.vocabulary) here, once for every reader: the
+tokens of actors, targets and tags are keyed by their canonical names, and a MATCH's
+value stands for its canonical name and, for a group, its members' too.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pyarrow.compute as pc
 
 from tracker.scenario.model import Match
 from tracker.text import fold, fold_array
+from tracker.vocabulary import EMPTY, Vocabulary
 
 SEPARATOR = ";"
 DAY_NS = 86_400 * 1_000_000_000
@@ -28,6 +33,7 @@ _FIRST_CHUNK_BYTES = 32
 # Lowest set bit of each byte value (bits are packed little-endian: bit j of byte i is rank 8i+j).
 _LOWEST_BIT = np.array([(b & -b).bit_length() - 1 if b else 8 for b in range(256)], np.int64)
 _KEYS = ("actors", "targets", "tags", "kind")
+_NAMED = frozenset(_KEYS[:3])  # the columns of names, which the vocabulary spells and groups (kinds are a fixed list)
 
 
 @dataclass
@@ -70,6 +76,7 @@ class EventIndex:
     when_ns: np.ndarray
     date_only: np.ndarray
     id_position: Callable[[str], int | None]
+    vocabulary: Vocabulary = EMPTY
     _postings: dict[str, tuple[dict[str, tuple[int, int]], np.ndarray]] = field(default_factory=dict)
     _bitmaps: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _id_bitmaps: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
@@ -105,6 +112,8 @@ class EventIndex:
             lists = pc.split_pattern(array, SEPARATOR)
             parents = pc.list_parent_indices(lists).to_numpy()
             tokens = fold_array(pc.list_flatten(lists))
+            if column in _NAMED and self.vocabulary:
+                tokens = self._canonical_tokens(tokens)
             encoded = pc.dictionary_encode(tokens)
             codes = encoded.indices.to_numpy(zero_copy_only=False)
             if len(encoded.dictionary) < 1 << 16:
@@ -120,6 +129,13 @@ class EventIndex:
             }
             self._postings[column] = (slices, rows)
         return self._postings[column]
+
+    def _canonical_tokens(self, tokens: pa.Array) -> pa.Array:
+        """Folded tokens -> their folded canonical names (each distinct token looked up once)."""
+        encoded = tokens.dictionary_encode()
+        names = pa.array([self.vocabulary.canonical_folded(t) for t in encoded.dictionary.to_pylist()], pa.string())
+        result: pa.Array = names.take(encoded.indices)
+        return result
 
     def _pack(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Bitmaps (timed, dated) with a bit set at the rank of each row."""
@@ -162,7 +178,8 @@ class EventIndex:
         for column, values in zip(_KEYS, (actors, targets, tags, kinds), strict=True):
             if not values:
                 continue
-            found = [bm[which] for v in values if (bm := self._token_bitmaps(column, v)) is not None]
+            names = frozenset().union(*(self.vocabulary.expand(v) for v in values)) if column in _NAMED else values
+            found = [bm[which] for v in sorted(names) if (bm := self._token_bitmaps(column, v)) is not None]
             if not found:
                 return None
             terms.append(found)

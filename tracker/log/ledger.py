@@ -195,7 +195,15 @@ def resolve_revisions(raw: EventLog) -> tuple[EventLog, list[RevisionProblem]]:
         - {name(r) for rows in versions.values() for r in rows[1:]}
         - {name(r) for rows in retractions.values() for r in rows},
     )
-    resolved = EventLog(table, raw.when_ns[content], raw.date_only[content], list(raw.problems), list(raw.files), revisions=revisions)
+    resolved = EventLog(
+        table,
+        raw.when_ns[content],
+        raw.date_only[content],
+        list(raw.problems),
+        list(raw.files),
+        revisions=revisions,
+        vocabulary=raw.vocabulary,
+    )
     return resolved, sorted(problems, key=lambda p: p.position)
 
 
@@ -234,6 +242,7 @@ def extended(log: EventLog, extra: EventLog) -> tuple[EventLog, list[RevisionPro
         np.concatenate([base.date_only, extra.date_only]),
         list(log.problems),
         list(log.files),
+        vocabulary=log.vocabulary,
     )
     resolved, problems = resolve_revisions(combined)
     offset = len(base)
@@ -279,6 +288,8 @@ def known_at(log: EventLog, at: dt.datetime) -> EventLog:
     if len(keep) == len(raw):
         return log
     taken = pa.array(keep, pa.int64())
-    subset = EventLog(raw.table.take(taken), raw.when_ns[keep], raw.date_only[keep], list(log.problems), list(log.files))
+    subset = EventLog(
+        raw.table.take(taken), raw.when_ns[keep], raw.date_only[keep], list(log.problems), list(log.files), vocabulary=log.vocabulary
+    )
     resolved, _ = resolve_revisions(subset)
     return resolved

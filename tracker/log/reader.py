@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tracker import config
 from tracker.files import InputRefused
 from tracker.log.cache import Snapshot, cache_file, cached, log_identity, store
 from tracker.log.events import COLUMNS, KIND, REQUIRED_COLUMNS, EventLog, empty_table, log_files
@@ -39,6 +40,7 @@ from tracker.problems import Problem, display_path
 from tracker.scenario.model import EVENT_KINDS
 from tracker.text import did_you_mean, did_you_mean_hint, excerpt, fold, fold_array
 from tracker.timeutil import FIRST_DAY, LAST_DAY, SUPPORTED_RANGE, UTC, day_number, end_of_day, out_of_range, start_of_day, to_ns
+from tracker.vocabulary import read_vocabulary
 
 _COLUMN_NUMBER = {name: i + 1 for i, name in enumerate(COLUMNS)}
 # Part of the key of the log's cache (tracker.log.cache): bump it whenever what the reader makes of a file changes.
@@ -392,7 +394,18 @@ def load_events(location: Path | str | list[Path], *, revisions: bool = True) ->
         if cache is not None and key is not None and log_identity(paths, displays, follow=follow, reader_version=READER_VERSION) == key:
             header_lengths = [r.header_len for r in places.reads]
             store(cache, key, Snapshot(log.table, log.when_ns, log.date_only, kept, places.starts.tolist(), header_lengths, log.problems))
+    if (vocabulary := _vocabulary_file(location)) is not None:
+        log.vocabulary, problems = read_vocabulary(vocabulary)
+        log.problems = sorted([*log.problems, *problems])
     return apply_revisions(log, places) if revisions else log
+
+
+def _vocabulary_file(location: Path | list[Path]) -> Path | None:
+    """The vocabulary beside a log (tracker.config.vocabulary_path); files named from several folders have none."""
+    if not isinstance(location, list):
+        return config.vocabulary_path(location)
+    folders = {p.parent for p in location}
+    return config.vocabulary_path(location[0]) if len(folders) == 1 else None
 
 
 def _validated(paths: list[Path], displays: list[str], *, folder: Path | None, follow: bool) -> tuple[EventLog, np.ndarray, _Places]:

@@ -33,6 +33,7 @@ from tracker.scenario.changes import FieldChange
 from tracker.scenario.model import Scenario, deadline_text
 from tracker.text import fold, folded, has_words, markdown_literal, without_link
 from tracker.timeutil import UTC, day_number, format_remaining, from_ns, span_words, to_ns
+from tracker.vocabulary import EMPTY, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Filters:
     tags: frozenset[str] = frozenset()
     text: str = ""
     stale_only: bool = False
+    vocabulary: Vocabulary = EMPTY  # the chosen names stand for their other spellings and a group's members, as in a match
 
     def admits(self, assessment: Assessment, stale: frozenset[str] = frozenset()) -> bool:
         """Whether the scenario passes; ``stale`` holds the ids of the stale scenarios (tracker.engine.review)."""
@@ -54,7 +56,7 @@ class Filters:
         if self.statuses and assessment.status.value not in self.statuses:
             return False
         for wanted, present in ((self.actors, scenario.actors), (self.targets, scenario.targets), (self.tags, scenario.tags)):
-            if wanted and not folded(wanted) & folded(present):
+            if wanted and not self.vocabulary.names_any(present, wanted):
                 return False
         if self.text.strip():
             haystack = " ".join([scenario.id, scenario.title, scenario.summary or "", *scenario.actors, *scenario.targets, *scenario.tags])
@@ -113,10 +115,10 @@ def sorted_board(items: Iterable[Assessment], by: str = "urgency") -> list[Asses
     return sorted(items, key=urgency_key)
 
 
-def grouped_board(items: Sequence[Assessment], by: str = "none") -> list[tuple[str, list[Assessment]]]:
+def grouped_board(items: Sequence[Assessment], by: str = "none", vocabulary: Vocabulary = EMPTY) -> list[tuple[str, list[Assessment]]]:
     """The board in sections, each keeping the order given: by status (most urgent first), or by actor or target
-    (A to Z, a scenario under each of its own; those naming none last), or by chain of linked scenarios. One untitled
-    section for "none"."""
+    (A to Z by canonical name, a scenario under each of its own; those naming none last), or by chain of linked
+    scenarios. One untitled section for "none"."""
     if by == "chain":
         return _chains(items)
     if by == "status":
@@ -126,8 +128,8 @@ def grouped_board(items: Sequence[Assessment], by: str = "none") -> list[tuple[s
         return [("", list(items))]
     attribute = f"{by}s"
     sections: dict[str, list[Assessment]] = {}
-    for name in labels((a.scenario for a in items), attribute):
-        sections[name] = [a for a in items if fold(name) in folded(getattr(a.scenario, attribute))]
+    for name in labels((a.scenario for a in items), attribute, vocabulary):
+        sections[name] = [a for a in items if fold(name) in folded(map(vocabulary.canonical, getattr(a.scenario, attribute)))]
     if unnamed := [a for a in items if not getattr(a.scenario, attribute)]:
         sections[f"No {by}"] = unnamed
     return list(sections.items())
@@ -269,13 +271,10 @@ def status_counts(assessments: Iterable[Assessment]) -> dict[Status, int]:
     return {status: counts.get(status, 0) for status in URGENCY}
 
 
-def labels(scenarios: Iterable[Scenario], attribute: str) -> list[str]:
-    """Distinct actors/targets/tags of the scenarios, as first written, sorted case-insensitively."""
-    seen: dict[str, str] = {}
-    for scenario in scenarios:
-        for value in getattr(scenario, attribute):
-            seen.setdefault(fold(value), value)
-    return sorted(seen.values(), key=fold)
+def labels(scenarios: Iterable[Scenario], attribute: str, vocabulary: Vocabulary = EMPTY) -> list[str]:
+    """Distinct actors/targets/tags of the scenarios by their canonical names (else as first written), sorted
+    case-insensitively: what the Board's filters offer."""
+    return vocabulary.canonical_values(value for scenario in scenarios for value in getattr(scenario, attribute))
 
 
 @dataclass(frozen=True)
@@ -295,13 +294,14 @@ class LinkChoice:
 FLAG = frozenset({"true", "false"})
 
 
-def board_link_choices(scenarios: Sequence[Scenario]) -> list[LinkChoice]:
-    """What the Board's link parameters take: statuses, the scenarios' own actors, targets and tags, and true/false."""
+def board_link_choices(scenarios: Sequence[Scenario], vocabulary: Vocabulary = EMPTY) -> list[LinkChoice]:
+    """What the Board's link parameters take: statuses, the scenarios' own actors, targets and tags (by their canonical
+    names), and true/false."""
     return [
         LinkChoice("status", "a status", frozenset(s.value for s in Status)),
-        LinkChoice("actor", "an actor of any scenario", frozenset(labels(scenarios, "actors"))),
-        LinkChoice("target", "a target of any scenario", frozenset(labels(scenarios, "targets"))),
-        LinkChoice("tag", "a tag of any scenario", frozenset(labels(scenarios, "tags"))),
+        LinkChoice("actor", "an actor of any scenario", frozenset(labels(scenarios, "actors", vocabulary))),
+        LinkChoice("target", "a target of any scenario", frozenset(labels(scenarios, "targets", vocabulary))),
+        LinkChoice("tag", "a tag of any scenario", frozenset(labels(scenarios, "tags", vocabulary))),
         LinkChoice("upcoming", "true or false", FLAG, "scenarios that open later stay hidden", any_case=True),
         LinkChoice("stale", "true or false", FLAG, any_case=True),
     ]
