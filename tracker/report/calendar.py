@@ -148,14 +148,11 @@ def _deadline_uid(scenario: Scenario, cycle: Cycle | None) -> str:
     return f"{scenario.id}-deadline@{UID_DOMAIN}" if cycle is None else f"{scenario.id}-cycle-{cycle.number}-deadline@{UID_DOMAIN}"
 
 
-def _deadline_reminders(
-    scenario: Scenario, start: dt.date | dt.datetime, due_at: dt.datetime
-) -> tuple[tuple[dt.timedelta | dt.datetime, str], ...]:
+def _deadline_reminders(scenario: Scenario, start: dt.date | dt.datetime, due_at: dt.datetime) -> Reminders:
     """When the due-soon window opens (with `warn_within`) and a day before, earliest first: any span with months is
     longer than a day."""
-    ahead = sorted(
-        {*([scenario.warn_within] if scenario.warn_within is not None else []), A_DAY}, key=lambda s: (s.months, s.fixed), reverse=True
-    )
+    leads = {*([scenario.warn_within] if scenario.warn_within is not None else []), A_DAY}
+    ahead = sorted(leads, key=lambda span: (span.months, span.fixed), reverse=True)
     return tuple(
         (_trigger(start, due_at, before, scenario.tz), f"{span_words(before)} to the deadline: {scenario.title}") for before in ahead
     )
