@@ -106,9 +106,9 @@ def _probes(s: Scenario, log: EventLog, first: dt.datetime, last: dt.datetime) -
     if "logged_at" in log.columns:
         points |= {dt.datetime.fromisoformat(v) for v in log.table.column("logged_at").to_pylist() if v}
     shifts = [dt.timedelta(0), dt.timedelta(hours=12), dt.timedelta(hours=36), dt.timedelta(days=5)]
-    if s.warn_within is not None:
-        shifts.append(-s.warn_within)
     near = {p + shift for p in points for shift in shifts}
+    if s.warn_within is not None:
+        near |= {s.warn_within.before(p, tz) for p in points}
     probes = {q for p in near for q in (p, p - dt.timedelta(microseconds=1))}
     return sorted(q for q in probes if first <= q <= last)
 

@@ -246,7 +246,9 @@ def reference(s: Scenario, evs: Sequence[Ev], as_of: dt.datetime) -> Expected:
         trigger_day = last_day if s.schedule[-1].is_date else None
     else:
         remaining = s.deadline_at - as_of
-        soon = s.warn_within is not None and remaining <= s.warn_within
+        # The generated durations have no months: the engine's Span must behave exactly as the plain timedelta here.
+        assert s.warn_within is None or s.warn_within.months == 0
+        soon = s.warn_within is not None and remaining <= s.warn_within.fixed
         return Expected(Status.DUE_SOON if soon else Status.WATCHING, (), remaining, None)
     trigger_ids = (hit.id,) if hit is not None else ()
     if response is None:
@@ -259,7 +261,8 @@ def reference(s: Scenario, evs: Sequence[Ev], as_of: dt.datetime) -> Expected:
     answer = first((i, e) for i, e in enumerate(evs) if visible(e, as_of, as_of_day) and after_trigger(e) and _matches(response.match, e))
     if answer is not None:
         return Expected(Status.ENACTED, (*trigger_ids, answer.id), None, triggered_at)
-    within = response.within
+    assert response.within is None or response.within.months == 0
+    within = None if response.within is None else response.within.fixed
     if within is None:
         due = None
     elif trigger_day is not None and within % dt.timedelta(days=1) == dt.timedelta(0):

@@ -16,6 +16,7 @@ from tracker.cli import main
 from tracker.scenario.loader import load_scenario_file
 from tracker.scenario.model import SLUG_PATTERN, scenario_json_schema_text
 from tracker.scenario.scaffold import MAX_SLUG, PLACEHOLDER_EVENT_ID, ResponseSpec, new_scenario, slugify
+from tracker.timeutil import Span
 from tracker.workspace import load_workspace
 
 CHRISTMAS = "Joint US-EU-UK sanctions package if Russia does not back down by Christmas"
@@ -212,7 +213,7 @@ def test_new_with_a_trigger_and_a_response(here: Path, capsys: pytest.CaptureFix
     scenario, problems, _ = load_scenario_file(here / "scenarios" / "christmas.yaml")
     assert problems == [] and scenario is not None and scenario.trigger is not None and scenario.response is not None
     assert scenario.trigger.match.kinds == ["action", "decision"]
-    assert (scenario.response.title, scenario.response.within) == ("Joint sanctions package", dt.timedelta(days=30))
+    assert (scenario.response.title, scenario.response.within) == ("Joint sanctions package", Span(fixed=dt.timedelta(days=30)))
 
 
 def test_new_commitment_from_the_library(here: Path) -> None:
@@ -321,7 +322,8 @@ def test_new_never_overwrites(here: Path, capsys: pytest.CaptureFixture[str]) ->
         ),
         (
             ["T", "--deadline", "2030-01-01", "--commitment", "--response", "tags=a", "--within", "soon"],
-            "--within: 'soon' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)",
+            "--within: 'soon' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)",
         ),
         (
             ["T", "--deadline", "2030-01-01", "--commitment", "--response", "tags=a", "--response-title", " "],

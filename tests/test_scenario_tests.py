@@ -283,7 +283,10 @@ def test_bad_format_is_a_usage_error(workspace: Path, capsys: pytest.CaptureFixt
         ),
         (
             "- {as_of: 2021-12-27, status: triggered, remaining: soon}",
-            ["15:55: error: tests[0].remaining: 'soon' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+            [
+                "15:55: error: tests[0].remaining: 'soon' is not a fixed duration like 30d, 12h, 2w or 1w 3d "
+                "(w=weeks, d=days, h=hours, m=minutes)"
+            ],
         ),
         (
             "- {as_of: 2021-12-27, status: triggered, decided_by: talks}",

@@ -10,7 +10,7 @@ import pytest
 
 from tracker.scenario.loader import load_scenario_file, load_scenarios
 from tracker.scenario.model import Scenario
-from tracker.timeutil import UTC
+from tracker.timeutil import UTC, Span
 
 Write = Callable[[str, str], Path]
 
@@ -75,8 +75,8 @@ def test_the_issue_example_is_valid(write: Write) -> None:
     assert scenario.actors == ["US", "EU", "UK"]
     assert scenario.trigger.kind == "unless"
     assert scenario.trigger.match.actors == ["Russia"]
-    assert scenario.warn_within == dt.timedelta(days=7)
-    assert scenario.response is not None and scenario.response.within == dt.timedelta(days=30)
+    assert scenario.warn_within == Span(fixed=dt.timedelta(days=7))
+    assert scenario.response is not None and scenario.response.within == Span(fixed=dt.timedelta(days=30))
     assert scenario.signposts[0].direction == "escalation"
     assert scenario.sources[0].url is None
     # A date deadline is the END of that day in the scenario's zone (CET, UTC+1, in December).
@@ -235,15 +235,24 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "duration with unknown unit": (
         MINIMAL + "warn_within: 30x\n",
-        ["8:14: warn_within: '30x' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+        [
+            "8:14: warn_within: '30x' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)"
+        ],
     ),
     "review_every with a bad duration": (
         MINIMAL + "review_every: monthly\n",
-        ["8:15: review_every: 'monthly' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+        [
+            "8:15: review_every: 'monthly' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)"
+        ],
     ),
     "review_every left empty": (
         MINIMAL + "review_every:\n",
-        ["8:14: review_every: expected a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes), got nothing"],
+        [
+            "8:14: review_every: expected a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes), got nothing"
+        ],
     ),
     "owner that is half an e-mail address": (
         MINIMAL + "owner: analyst@\n",
@@ -267,15 +276,24 @@ CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "duration as a bare number": (
         MINIMAL + "warn_within: 30\n",
-        ["8:14: warn_within: expected a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes), got the number 30"],
+        [
+            "8:14: warn_within: expected a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes), got the number 30"
+        ],
     ),
     "duration as quoted number is not coerced": (
         MINIMAL + "warn_within: '30'\n",
-        ["8:14: warn_within: '30' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+        [
+            "8:14: warn_within: '30' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)"
+        ],
     ),
     "response within with a bad duration": (
         MINIMAL + "response:\n  title: R\n  match: {tags: [x]}\n  within: 1 month\n",
-        ["11:11: response.within: '1 month' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"],
+        [
+            "11:11: response.within: '1 month' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+            "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)"
+        ],
     ),
     "empty match": (
         MINIMAL.replace("  unless:\n    actors: [Russia]\n", "  unless: {}\n"),
@@ -424,7 +442,7 @@ def test_date_deadline_ends_at_midnight_in_a_zone_with_dst(write: Write) -> None
 def test_owner_and_review_every_are_read_trimmed(write: Write, owner: str) -> None:
     scenario, problems = _load(write, MINIMAL + f"owner: '{owner}'\nreview_every: 2w\n")
     assert problems == [] and scenario is not None
-    assert (scenario.owner, scenario.review_every) == (owner.strip(), dt.timedelta(weeks=2))
+    assert (scenario.owner, scenario.review_every) == (owner.strip(), Span(fixed=dt.timedelta(weeks=2)))
 
 
 def test_review_every_without_an_owner_is_allowed(write: Write) -> None:
@@ -436,8 +454,8 @@ def test_durations(write: Write) -> None:
     text = MINIMAL + "warn_within: 2w\nresponse:\n  title: R\n  match: {ids: [e1]}\n  within: 1w 3d 12h\n"
     scenario, problems = _load(write, text)
     assert problems == [] and scenario is not None
-    assert scenario.warn_within == dt.timedelta(weeks=2)
-    assert scenario.response is not None and scenario.response.within == dt.timedelta(days=10, hours=12)
+    assert scenario.warn_within == Span(fixed=dt.timedelta(weeks=2))
+    assert scenario.response is not None and scenario.response.within == Span(fixed=dt.timedelta(days=10, hours=12))
 
 
 def test_source_url_accepted(write: Write) -> None:
@@ -450,7 +468,8 @@ def test_several_problems_in_one_file_are_all_reported(write: Write) -> None:
     assert _problems(write, text) == [
         "1:5: id: expected text, got the number 7 (put it in quotes if you meant text)",
         "1:1: title: required field is missing",
-        "8:14: warn_within: 'soon' is not a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)",
+        "8:14: warn_within: 'soon' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+        "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)",
         "2:1: titel: unknown field 'titel'; did you mean 'title'?",
     ]
 

@@ -112,6 +112,9 @@ GOOD = """
         "owner: Russia desk",
         "owner: analyst@example.org",
         "review_every: 30d",
+        "review_every: 3mo",
+        "warn_within: 1mo",
+        "warn_within: 1mo 2w",
         "trigger: {after: {scenario: other, status: [enacted]}}",
         "trigger: {after: {scenario: other, status: [triggered, overdue]}}",
         "tests:\n  - {as_of: 2022-01-15, status: watching, remaining: 2w 3d}",
@@ -136,6 +139,8 @@ def test_schema_and_loader_accept_the_same_good_files(edit: str) -> None:
         "owner: analyst@",
         "owner: ''",
         "review_every: monthly",
+        "warn_within: 1month",
+        "tests:\n  - {as_of: 2022-01-15, status: watching, remaining: 1mo}",
         "trigger: {when: {actors: [Russia]}, unless: {actors: [Russia]}}",
         "trigger: {}",
         "trigger: {when: {actors: [Russia]}, after: {scenario: other, status: [enacted]}}",
@@ -189,6 +194,7 @@ HISTORY = (
         HEAD + HISTORY + UNLESS,
         HEAD + DEADLINE + "trigger:\n  when: {actors: [EU], kinds: [decision, in-force]}\n",
         HEAD + DEADLINE + UNLESS + RESPONSE + "  counts_from: trigger\n  partial: {tags: [tariffs], kinds: [action]}\n  within: 30d\n",
+        HEAD + DEADLINE + UNLESS + RESPONSE + "  within: 1mo\n",
         HEAD
         + DEADLINE
         + RESPONSE

@@ -25,7 +25,7 @@ from tracker.report.views import cycle_words, past_cycle_rows
 from tracker.scenario.changes import scenario_changes
 from tracker.scenario.loader import load_scenario_file, load_scenario_text, load_scenarios
 from tracker.scenario.model import Scenario
-from tracker.timeutil import SPAN_HELP, UTC, Span, add_months, format_span, parse_duration, parse_span, span_words, zone
+from tracker.timeutil import CYCLE_HELP, UTC, Span, add_months, format_span, parse_duration, parse_span, span_words, zone
 
 Write = Callable[[str, str], Path]
 SERIES = "eu-economic-sanctions-renewal"
@@ -87,7 +87,10 @@ def test_months_and_years_are_spans_and_m_stays_minutes() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("six months", "'six months' is not a duration like 6mo, 1y, 30d or 1y 2w (y=years, mo=months, w=weeks, d=days)"),
+        (
+            "six months",
+            "'six months' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w (y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)",
+        ),
         ("0mo", "'0mo' must be longer than zero"),
         ("51y", "'51y' is longer than 50 years, the longest duration supported"),
     ],
@@ -97,14 +100,14 @@ def test_a_bad_span_names_the_units(text: str, message: str) -> None:
         parse_span(text)
 
 
-def test_a_fixed_duration_refuses_months_and_says_where_they_go() -> None:
+def test_a_fixed_duration_refuses_months_as_they_have_no_fixed_length() -> None:
     with pytest.raises(ValueError) as caught:
         parse_duration("1mo")
     assert str(caught.value) == (
-        "'1mo' counts calendar months or years, which only `recurs: every:` takes; here give a duration like 30d, 12h, 2w "
-        "or 1w 3d (w=weeks, d=days, h=hours, m=minutes), e.g. 180d"
+        "'1mo' counts calendar months or years, which have no fixed length; here give a fixed duration like 30d, 12h, 2w "
+        "or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
     )
-    with pytest.raises(ValueError, match=r"^'x' is not a duration like 30d, 12h, 2w or 1w 3d \(w=weeks"):
+    with pytest.raises(ValueError, match=r"^'x' is not a fixed duration like 30d, 12h, 2w or 1w 3d \(w=weeks"):
         parse_duration("x")
 
 
@@ -178,7 +181,7 @@ def test_an_instant_moves_on_its_zones_wall_clock(day: dt.date, months: int, min
         (
             "recurs: {every: 12h}\n",
             BASE,
-            [f"10:17: recurs.every: '12h' is not whole days; give {SPAN_HELP}"],
+            [f"10:17: recurs.every: '12h' is not whole days; give {CYCLE_HELP}"],
         ),
         (
             "recurs: {every: 6m}\n",
@@ -201,15 +204,35 @@ def test_an_instant_moves_on_its_zones_wall_clock(day: dt.date, months: int, min
             ["10:9: recurs.every: required field is missing", "10:10: recurs.evry: unknown field 'evry'; did you mean 'every'?"],
         ),
         (
-            "warn_within: 1mo\n",
+            "tests:\n  - {as_of: 2022-01-15, status: watching, remaining: 1mo}\n",
             BASE,
             [
-                "10:14: warn_within: '1mo' counts calendar months or years, which only `recurs: every:` takes; here give a duration "
-                "like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes), e.g. 180d"
+                "11:54: tests[0].remaining: '1mo' counts calendar months or years, which have no fixed length; here give a fixed "
+                "duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
+            ],
+        ),
+        (
+            "warn_within: 1month\n",
+            BASE,
+            [
+                "10:14: warn_within: '1month' is not a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w "
+                "(y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)"
             ],
         ),
     ],
-    ids=["deadlines", "datetime deadline", "until too early", "hours", "minutes", "zero", "number", "empty", "misspelt", "warn months"],
+    ids=[
+        "deadlines",
+        "datetime deadline",
+        "until too early",
+        "hours",
+        "minutes",
+        "zero",
+        "number",
+        "empty",
+        "misspelt",
+        "remaining months",
+        "warn misspelt months",
+    ],
 )
 def test_a_wrong_recurs_gets_a_located_message(extra: str, base: str, expected: list[str]) -> None:
     assert _problems(base + extra) == expected

@@ -14,8 +14,9 @@ UTC = dt.UTC
 _DURATION = re.compile(r"([0-9]+)\s*(mo|[ywdhm])")
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
 _UNIT_MONTHS = {"y": 12, "mo": 1}
-DURATION_HELP = "a duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
-SPAN_HELP = "a duration like 6mo, 1y, 30d or 1y 2w (y=years, mo=months, w=weeks, d=days)"
+DURATION_HELP = "a fixed duration like 30d, 12h, 2w or 1w 3d (w=weeks, d=days, h=hours, m=minutes)"
+SPAN_HELP = "a duration like 6mo, 1y, 30d, 12h, 2w or 1mo 2w (y=years, mo=months, w=weeks, d=days, h=hours, m=minutes)"
+CYCLE_HELP = "a duration like 6mo, 1y, 30d or 1y 2w (y=years, mo=months, w=weeks, d=days)"
 
 # The supported calendar: every date a user writes (a deadline, an event, an as-of, the date part of a datetime)
 # lies in these years. Anything outside is a located error, never a number that wraps: the event log counts
@@ -60,9 +61,30 @@ class Span:
 
     def shift(self, instant: dt.datetime, tz: dt.tzinfo, times: int = 1) -> dt.datetime:
         """``instant`` moved by ``times`` spans on the wall clock of ``tz`` (months), then by the fixed part."""
+        if not self.months:
+            # Exactly the plain timedelta arithmetic, the instant keeping its own offset (as JSON and text show it).
+            return instant + self.fixed * times
         local = instant.astimezone(tz)
         moved = dt.datetime.combine(add_months(local.date(), self.months * times), local.time(), tzinfo=tz)
         return moved.astimezone(UTC) + self.fixed * times
+
+    def after(self, instant: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+        """The instant one span after ``instant`` (a month later: the same wall-clock time in ``tz``)."""
+        return self.shift(instant, tz)
+
+    def before(self, instant: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+        """The instant one span before ``instant``: e.g. where "less than this before a deadline" begins."""
+        return self.shift(instant, tz, -1)
+
+    @property
+    def whole_days(self) -> bool:
+        """Counted in calendar units only (months and whole days), so that from a date it ends at the end of a day."""
+        return not self.fixed % dt.timedelta(days=1)
+
+    def after_day(self, day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+        """One span (whole days) after a date-only ``day``: the end of the day it lands on in ``tz``, so that `30d`
+        is the end of the 30th day after it and `1mo` from 31 Jan the end of 28 or 29 Feb."""
+        return end_of_day(self.shift_day(day), tz)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -102,15 +124,13 @@ def parse_span(text: str) -> Span:
 
 def parse_duration(text: str) -> dt.timedelta:
     """'30d', '12h', '2w', '1w 3d' -> timedelta; ValueError with a plain message otherwise. Months and years are not
-    fixed lengths of time: only a `recurs.every` (a Span) takes them."""
+    fixed lengths of time: a Span (`parse_span`) takes them."""
     try:
         span = parse_span(text)
     except ValueError as error:
         raise ValueError(str(error).replace(SPAN_HELP, DURATION_HELP)) from None
     if span.months:
-        raise ValueError(
-            f"{_shown(text)} counts calendar months or years, which only `recurs: every:` takes; here give {DURATION_HELP}, e.g. 180d"
-        )
+        raise ValueError(f"{_shown(text)} counts calendar months or years, which have no fixed length; here give {DURATION_HELP}")
     return span.fixed
 
 

@@ -58,6 +58,7 @@ def installed_from() -> str | None:
 def _example_scenario() -> str:
     """A real scenario (from the demo), written by `tracker new`'s template: every field explained above it."""
     from tracker.scenario.scaffold import ResponseSpec, render_scenario
+    from tracker.timeutil import parse_span
 
     text = render_scenario(
         scenario_id=EXAMPLE_ID,
@@ -67,7 +68,7 @@ def _example_scenario() -> str:
         timezone="Europe/Brussels",
         trigger_kind="unless",
         match={"actors": ["Russia"], "tags": ["de-escalation"]},
-        response=ResponseSpec("Joint sanctions package", {"tags": ["sanctions-package"]}, dt.timedelta(days=30)),
+        response=ResponseSpec("Joint sanctions package", {"tags": ["sanctions-package"]}, parse_span("30d")),
     )
     schema_line, rest = text.split("\n", 1)
     return (

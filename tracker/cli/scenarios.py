@@ -341,7 +341,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     new.add_argument(
         "--within",
         metavar="DURATION",
-        help="with --response: a missing response is overdue this long after the trigger (for --commitment, after the deadline), e.g. 30d",
+        help="with --response: a missing response is overdue this long after the trigger (for --commitment, after the deadline), "
+        "e.g. 30d or 1mo",
     )
     new.add_argument("--opened", metavar="DATE", help="the day tracking starts (default: today in --timezone)")
     new.add_argument("--id", metavar="SLUG", help="the scenario id and file name (default: made from the title)")

@@ -1,7 +1,7 @@
 """Replay over time: every scenario's assessment at many instants, and its status history, in one pass.
 
 An assessment can change only at a scenario's *decisive instants*: its opening, withdrawal,
-each deadline's announcement, due time and due-soon threshold (due minus `warn_within`),
+each deadline's announcement, due time and due-soon threshold (due moved back by `warn_within`),
 the response's due time, and the instant a matching event comes into view (a timed event at
 its instant, a date-only one at the start of its day in the scenario's zone). Between two of
 them only the clock moves, and only the clock-dependent fields follow it: `as_of`, the time
@@ -152,7 +152,7 @@ class _Fixed:
         if scenario.withdrawn_at is not None:
             found.append(scenario.withdrawn_at)
         warn = scenario.warn_within
-        thresholds = [] if warn is None else [spell.due_at - warn for p in parts for spell in p.schedule]
+        thresholds = [] if warn is None else [warn.before(spell.due_at, scenario.tz) for p in parts for spell in p.schedule]
         return cls(_sorted_ns(found), _sorted_ns(thresholds), through)
 
     def next_after(self, instant: _Instant, status: Status) -> int:

@@ -1,7 +1,7 @@
 """Owners and reviews: when a scenario was last looked at, and whether it is stale (pure).
 
 A scenario with `review_every` is **stale** as of t when none of these came within `review_every` before t
-(t - review_every <= it <= t keeps it fresh):
+(it <= t <= it + review_every keeps it fresh; months counted on the calendar in the scenario's zone):
 
 - an analyst's assessment of it (by `assessed_at`; under basis ``known``, from when it was written);
 - an event that matched any of its parts (trigger, response, partial response, signposts), from `opened` on
@@ -30,7 +30,7 @@ from tracker.log.events import EventLog
 from tracker.log.index import DAY_NS
 from tracker.log.ledger import known_at, logged_ns
 from tracker.scenario.model import Scenario
-from tracker.timeutil import day_number, format_duration, from_day_number, from_ns, start_of_day, to_ns
+from tracker.timeutil import day_number, format_span, from_day_number, from_ns, start_of_day, to_ns
 
 # The statuses in which a scenario still awaits something, so someone should keep looking at it.
 NEEDS_REVIEW = OPEN_STATUSES | {Status.PARTLY_ENACTED}
@@ -60,7 +60,7 @@ class Review:
     def to_json(self, scenario: Scenario) -> dict[str, Any]:
         return {
             "owner": scenario.owner,
-            "review_every": None if scenario.review_every is None else format_duration(scenario.review_every),
+            "review_every": None if scenario.review_every is None else format_span(scenario.review_every),
             "stale": self.stale,
             "last_reviewed": None if self.last_reviewed is None else self.last_reviewed.astimezone(scenario.tz).isoformat(),
             "last_review": self.what or None,
@@ -107,8 +107,8 @@ def review(assessment: Assessment, log: EventLog, judgements: Judgements, commit
         candidates.append((commit.at, f"file committed in {commit.revision} on {_on(commit.at, tz)}"))
     last, what = max(candidates, key=lambda c: c[0]) if candidates else (None, "")
     every = scenario.review_every
-    due = None if every is None or last is None else last + every
-    stale = every is not None and assessment.status in NEEDS_REVIEW and (last is None or as_of - last > every)
+    due = None if every is None or last is None else every.after(last, tz)
+    stale = every is not None and assessment.status in NEEDS_REVIEW and (due is None or as_of > due)
     return Review(stale, last, what, due)
 
 

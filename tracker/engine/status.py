@@ -32,12 +32,11 @@ from tracker.log.ledger import known_at
 from tracker.scenario.model import Cycle, DeadlineSpell, Match, Scenario, deadline_text
 from tracker.timeutil import (
     day_number,
-    duration_words,
-    end_of_day,
     from_day_number,
     from_ns,
     last_day,
     last_instant,
+    span_words,
     start_of_day,
     to_ns,
 )
@@ -375,17 +374,17 @@ def _before(a: Hit, b: Hit | None) -> bool:
 
 
 def _response_due(scenario: Scenario, triggered_at: dt.datetime, trigger_day: dt.date | None) -> dt.datetime | None:
-    """When the response is due. From a day (a date-only trigger event, or a date deadline), whole days count as
-    calendar days in the scenario's zone: `30d` is the end of the 30th day after it."""
+    """When the response is due. From a day (a date-only trigger event, or a date deadline), whole days and months
+    count on the calendar in the scenario's zone: `30d` is the end of the 30th day after it."""
     response = scenario.response
     if response is None:
         return None
     within = response.within
     if within is None:
         return triggered_at if scenario.trigger is None else None
-    if trigger_day is not None and within % dt.timedelta(days=1) == dt.timedelta(0):
-        return end_of_day(trigger_day + dt.timedelta(days=within.days), scenario.tz)
-    return triggered_at + within
+    if trigger_day is not None and within.whole_days:
+        return within.after_day(trigger_day, scenario.tz)
+    return within.after(triggered_at, scenario.tz)
 
 
 def _move_text(previous: DeadlineSpell, spell: DeadlineSpell, tz: dt.tzinfo) -> str:
@@ -669,7 +668,7 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
             within = (
                 ""
                 if response.within is None
-                else f"within {duration_words(response.within)} of the {'deadline' if trigger is None else 'trigger'}"
+                else f"within {span_words(response.within)} of the {'deadline' if trigger is None else 'trigger'}"
             )
             rule = f"the response was due {within}" if within else "the response was due by the deadline"
             return Assessment(
@@ -710,12 +709,12 @@ def _assess_tracked(scenario: Scenario, log: EventLog, instant: _Instant, basis:
             rule = f"it triggers at the first one logged before the deadline ({deadline_now}); otherwise it lapses"
         text = f"{awaited_now} since {since}; {rule}."
     warn = scenario.warn_within
-    if warn is not None and remaining <= warn:
+    if warn is not None and as_of >= warn.before(spell.due_at, tz):
         return Assessment(
             scenario,
             Status.DUE_SOON,
             as_of,
-            f"Due soon: the deadline is less than {duration_words(warn)} away. {text}{moves}",
+            f"Due soon: the deadline is less than {span_words(warn)} away. {text}{moves}",
             remaining=remaining,
             **common,
         )

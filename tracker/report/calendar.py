@@ -8,7 +8,9 @@ depends only on the scenario id and what the entry is, and SEQUENCE grows with L
 
 A calendar keeps an entry as imported, so its title holds nothing that changes with time: the status goes in the
 description, "as of" the moment the file was made. Each deadline reminds (VALARM) when its due-soon window opens
-(``warn_within``, when the scenario has one) and one day before; a response due time, one day before.
+(``warn_within``, when the scenario has one) and one day before; a response due time, one day before. A reminder is an
+offset from the entry's start, except one counted in months: no iCalendar duration has months (RFC 5545 3.3.6), so it is
+the instant itself (an absolute DATE-TIME trigger in UTC, 3.8.6.3), moved back on the calendar in the scenario's zone.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ import icalendar
 
 from tracker.engine.status import Assessment, Status, urgency_key
 from tracker.scenario.model import Cycle, Scenario
-from tracker.timeutil import UTC, duration_words, span_words
+from tracker.timeutil import UTC, Span, end_of_day, span_words
 
 PRODUCT = "-//sanctions-scenario-tracker//Deadlines//EN"
 UID_DOMAIN = "sanctions-scenario-tracker"
 CALENDAR_NAME = "Sanctions scenario deadlines"
 DAY = dt.timedelta(days=1)
+A_DAY = Span(fixed=DAY)
 UPCOMING_CYCLES = 12
 _WORDS = {
     Status.UPCOMING: "Upcoming",
@@ -36,6 +39,11 @@ _WORDS = {
     Status.TRIGGERED: "Triggered",
     Status.OVERDUE: "Overdue",
 }
+
+
+# Each reminder: when it goes off (an offset from the entry's start, or an instant in UTC for a lead counted in
+# months), and what it says.
+Reminders = tuple[tuple[dt.timedelta | dt.datetime, str], ...]
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class Entry:
     url: str
     categories: tuple[str, ...]
     last_modified: dt.datetime
-    reminders: tuple[tuple[dt.timedelta, str], ...] = ()  # (how long before it is due, what the reminder says)
+    reminders: Reminders = ()
 
 
 def check_base_url(text: str) -> str:
@@ -69,7 +77,7 @@ def _status_since(assessment: Assessment) -> dt.datetime:
     """When the scenario took its current status (as far as the engine can tell)."""
     scenario = assessment.assessed_scenario
     if assessment.status is Status.DUE_SOON and scenario.warn_within is not None:
-        return assessment.deadline_spell.due_at - scenario.warn_within
+        return scenario.warn_within.before(assessment.deadline_spell.due_at, scenario.tz)
     return assessment.decided_at or scenario.opened_at
 
 
@@ -110,7 +118,7 @@ def entries(
                 link,
                 (*s.tags,),
                 changed,
-                _deadline_reminders(s),
+                _deadline_reminders(s, deadline, spell.due_at),
             )
         )
         if a.response_due is not None and a.status in (Status.TRIGGERED, Status.OVERDUE) and s.response is not None:
@@ -124,7 +132,12 @@ def entries(
                     link,
                     (*s.tags,),
                     changed,
-                    ((DAY, f"{duration_words(DAY)} to the response due: {s.response.title} ({s.title})"),),
+                    (
+                        (
+                            _trigger(due, a.response_due, A_DAY, s.tz),
+                            f"{span_words(A_DAY)} to the response due: {s.response.title} ({s.title})",
+                        ),
+                    ),
                 )
             )
         found += later
@@ -135,9 +148,23 @@ def _deadline_uid(scenario: Scenario, cycle: Cycle | None) -> str:
     return f"{scenario.id}-deadline@{UID_DOMAIN}" if cycle is None else f"{scenario.id}-cycle-{cycle.number}-deadline@{UID_DOMAIN}"
 
 
-def _deadline_reminders(scenario: Scenario) -> tuple[tuple[dt.timedelta, str], ...]:
-    ahead = sorted({*([scenario.warn_within] if scenario.warn_within is not None else []), DAY}, reverse=True)
-    return tuple((before, f"{duration_words(before)} to the deadline: {scenario.title}") for before in ahead)
+def _deadline_reminders(scenario: Scenario, start: dt.date | dt.datetime, due_at: dt.datetime) -> Reminders:
+    """When the due-soon window opens (with `warn_within`) and a day before, earliest first: any span with months is
+    longer than a day."""
+    leads = {*([scenario.warn_within] if scenario.warn_within is not None else []), A_DAY}
+    ahead = sorted(leads, key=lambda span: (span.months, span.fixed), reverse=True)
+    return tuple(
+        (_trigger(start, due_at, before, scenario.tz), f"{span_words(before)} to the deadline: {scenario.title}") for before in ahead
+    )
+
+
+def _trigger(start: dt.date | dt.datetime, due_at: dt.datetime, before: Span, tz: dt.tzinfo) -> dt.timedelta | dt.datetime:
+    """A reminder ``before`` an entry is due at ``due_at``: as an offset from its start (the form every client reads): an
+    instant is due when it starts; an all-day entry starts at its day's start and is due at its end, a day later. A lead
+    in months has no fixed length, so it is the instant it falls on, in UTC as RFC 5545 requires."""
+    if before.months:
+        return before.before(due_at, tz).astimezone(UTC)
+    return -before.fixed if isinstance(start, dt.datetime) else DAY - before.fixed
 
 
 def _upcoming_cycles(scenario: Scenario, current: Cycle) -> list[Cycle]:
@@ -163,17 +190,16 @@ def _cycle_entry(scenario: Scenario, cycle: Cycle, current: Cycle, link: str, ch
         link,
         (*scenario.tags,),
         changed,
-        _deadline_reminders(scenario),
+        _deadline_reminders(scenario, cycle.deadline, end_of_day(cycle.deadline, scenario.tz)),
     )
 
 
-def _alarm(entry: Entry, before: dt.timedelta, text: str) -> icalendar.Alarm:
-    """A reminder ``before`` the entry is due, as an offset from its start (the form every client reads): an instant is
-    due when it starts; an all-day entry starts at its day's start and is due at its end, a day later."""
+def _alarm(trigger: dt.timedelta | dt.datetime, text: str) -> icalendar.Alarm:
     alarm = icalendar.Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", text)
-    alarm.add("trigger", -before if isinstance(entry.start, dt.datetime) else DAY - before)
+    # TRIGGER defaults to a duration: an instant must say it is one (RFC 5545 3.8.6.3).
+    alarm.add("trigger", trigger, parameters={"VALUE": "DATE-TIME"} if isinstance(trigger, dt.datetime) else {})
     return alarm
 
 
@@ -213,8 +239,8 @@ def calendar(
             event.add("categories", list(entry.categories))
         event.add("last-modified", entry.last_modified)
         event.add("sequence", _sequence(entry.last_modified))
-        for before, text in entry.reminders:
-            event.add_component(_alarm(entry, before, text))
+        for trigger, text in entry.reminders:
+            event.add_component(_alarm(trigger, text))
         cal.add_component(event)
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()

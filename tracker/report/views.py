@@ -32,7 +32,7 @@ from tracker.report.style import style
 from tracker.scenario.changes import FieldChange
 from tracker.scenario.model import Scenario, deadline_text
 from tracker.text import fold, folded, has_words, markdown_literal, without_link
-from tracker.timeutil import UTC, day_number, duration_words, format_remaining, from_ns, span_words, to_ns
+from tracker.timeutil import UTC, day_number, format_remaining, from_ns, span_words, to_ns
 from tracker.vocabulary import EMPTY, Vocabulary
 
 
@@ -201,7 +201,7 @@ def _candidate_days(assessments: Iterable[Assessment]) -> set[dt.date]:
             # The end of the day before a deadline's last full day: always before the deadline, however it is written.
             days.add((spell.due_at - dt.timedelta(days=1, microseconds=1)).astimezone(tz).date())
             if scenario.warn_within is not None:
-                days.add((spell.due_at - scenario.warn_within).astimezone(tz).date())
+                days.add(scenario.warn_within.before(spell.due_at, tz).astimezone(tz).date())
         if a.triggered_at is not None:
             days.add(a.triggered_at.astimezone(tz).date())
     return days
@@ -254,7 +254,7 @@ def review_facts(review: Review, scenario: Scenario) -> ReviewFacts:
     due = "" if review.due is None else review.due.astimezone(tz).date().isoformat()
     return ReviewFacts(
         scenario.owner or "—",
-        "not set" if every is None else f"every {duration_words(every)}",
+        "not set" if every is None else f"every {span_words(every)}",
         review.what or "never",
         due,
         review.stale,
@@ -508,14 +508,14 @@ def describe_rules(assessment: Assessment) -> list[str]:
     if response is not None:
         start = "from the trigger" if response.counts_from == "trigger" or trigger is None else f"from {since} (early responses count)"
         anchor = "deadline" if trigger is None else "trigger"
-        within = f", due within {duration_words(response.within)} of the {anchor}" if response.within else ""
+        within = f", due within {span_words(response.within)} of the {anchor}" if response.within is not None else ""
         lines.append(f"**Response:** {text(response.title)}: an event matching *{text(response.match.description)}*, {start}{within}.")
         if response.partial is not None:
             lines.append(f"**Partial response:** an event matching *{text(response.partial.description)}* makes it partly enacted.")
     else:
         lines.append("**Response:** none defined.")
-    if scenario.warn_within:
-        lines.append(f"**Due soon:** within {duration_words(scenario.warn_within)} of the deadline.")
+    if scenario.warn_within is not None:
+        lines.append(f"**Due soon:** within {span_words(scenario.warn_within)} of the deadline.")
     if scenario.recurs is not None and assessment.cycle is not None:
         until = f", until {scenario.recurs.until.isoformat()}" if scenario.recurs.until is not None else ""
         lines.append(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.scenario.model import Recurs, Response, Scenario, Withdrawn
-from tracker.timeutil import format_duration, format_span
+from tracker.timeutil import Span, format_span
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ def _instant_text(value: dt.date | dt.datetime) -> str:
     return value.isoformat()
 
 
-def _duration_text(value: dt.timedelta | None) -> str:
-    return "none" if value is None else format_duration(value)
+def _duration_text(value: Span | None) -> str:
+    return "none" if value is None else format_span(value)
 
 
 def _recurs_text(recurs: Recurs | None) -> str:

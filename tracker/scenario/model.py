@@ -25,6 +25,7 @@ from pydantic import (
 
 from tracker.text import excerpt, source_link
 from tracker.timeutil import (
+    CYCLE_HELP,
     DURATION_HELP,
     SPAN_HELP,
     Span,
@@ -70,7 +71,7 @@ def describe_input(value: Any) -> str:
     return excerpt(value if isinstance(value, str) else repr(value))
 
 
-def _duration(value: Any) -> dt.timedelta:
+def _fixed_duration(value: Any) -> dt.timedelta:
     if isinstance(value, dt.timedelta):
         return value
     if not isinstance(value, str):
@@ -78,9 +79,10 @@ def _duration(value: Any) -> dt.timedelta:
     return parse_duration(value)
 
 
-Duration = Annotated[
+# A fixed length of time (what a scenario test expects to be left): no months, which have no fixed length.
+FixedDuration = Annotated[
     dt.timedelta,
-    BeforeValidator(_duration),
+    BeforeValidator(_fixed_duration),
     PlainSerializer(format_duration, return_type=str),
     WithJsonSchema(
         {
@@ -93,16 +95,43 @@ Duration = Annotated[
 ]
 
 
-def _span(value: Any) -> Span:
+def _duration(value: Any) -> Span:
     if isinstance(value, Span):
         return value
     if not isinstance(value, str):
         raise ValueError(f"expected {SPAN_HELP}, got {describe_input(value)}")
-    span = parse_span(value)
+    return parse_span(value)
+
+
+# A duration a scenario counts on the calendar in its zone: months and years (month ends clamped) as well as fixed units.
+Duration = Annotated[
+    Span,
+    BeforeValidator(_duration),
+    PlainSerializer(format_span, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*([0-9]+\s*(mo|[ywdhm])\s*)+$",
+            "description": SPAN_HELP,
+            "examples": ["7d", "1mo", "12h", "1mo 2w"],
+        }
+    ),
+]
+
+
+def _span(value: Any) -> Span:
+    if isinstance(value, Span):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected {CYCLE_HELP}, got {describe_input(value)}")
+    try:
+        span = parse_span(value)
+    except ValueError as error:
+        raise ValueError(str(error).replace(SPAN_HELP, CYCLE_HELP)) from None
     # A cycle ends at the end of a day (a date deadline), so it lasts whole days, and at least one.
-    if span.fixed % dt.timedelta(days=1):
+    if not span.whole_days:
         minutes = " (m is minutes; months are mo)" if span.fixed % dt.timedelta(hours=1) else ""
-        raise ValueError(f"{excerpt(value)} is not whole days{minutes}; give {SPAN_HELP}")
+        raise ValueError(f"{excerpt(value)} is not whole days{minutes}; give {CYCLE_HELP}")
     return span
 
 
@@ -114,7 +143,7 @@ CalendarSpan = Annotated[
         {
             "type": "string",
             "pattern": r"^\s*([0-9]+\s*(mo|[ywd])\s*)+$",
-            "description": SPAN_HELP,
+            "description": CYCLE_HELP,
             "examples": ["6mo", "1y", "4w"],
         }
     ),
@@ -328,9 +357,10 @@ class Response(_Strict):
     within: Duration | None = Field(
         default=None,
         description="After this, a missing response is overdue. Counted from the trigger (for a commitment without a trigger, "
-        "from the deadline); when the trigger is a date-only event or a date deadline, whole days are counted as calendar days: "
-        "`30d` means by the end of the 30th day after it, in `timezone`.",
-        examples=["30d"],
+        "from the deadline); when the trigger is a date-only event or a date deadline, whole days and months are counted on the "
+        "calendar: `30d` means by the end of the 30th day after it, in `timezone`, and `1mo` from 31 Jan by the end of 28 or 29 "
+        "Feb. From an instant, a month is the same wall-clock time a month later.",
+        examples=["30d", "1mo"],
     )
     counts_from: Literal["opened", "trigger"] = Field(
         default="opened",
@@ -490,7 +520,7 @@ class Expectation(_Strict):
         description="The ids of the events expected to decide the status, in any order; [] for none. Left out, not checked.",
         examples=[["2022-02-22-eu-first-package"]],
     )
-    remaining: Duration | None = Field(
+    remaining: FixedDuration | None = Field(
         default=None,
         description="The time expected to remain (to the deadline, or to the response's due time). Left out, not checked.",
         examples=["19d 11h"],
@@ -583,7 +613,12 @@ class Scenario(_Strict):
         examples=[{"every": "6mo", "until": "2026-07-31"}],
     )
     timezone: str = Field(default="UTC", description="IANA time zone of the deadline.", examples=["Europe/Brussels"])
-    warn_within: Duration | None = Field(default=None, description="Status is due-soon this close to the deadline.", examples=["7d"])
+    warn_within: Duration | None = Field(
+        default=None,
+        description="Status is due-soon this close to the deadline: from the deadline moved back by it on the calendar "
+        "(`1mo` before 31 Mar is from the end of 28 or 29 Feb).",
+        examples=["7d", "1mo"],
+    )
     owner: Owner | None = Field(
         default=None,
         description='Who answers for the scenario: a name or a team ("Russia desk"), or an e-mail address.',
@@ -592,8 +627,8 @@ class Scenario(_Strict):
     review_every: Duration | None = Field(
         default=None,
         description="How often the scenario needs looking at while it is open: it is stale once no assessment, no matched "
-        "event and no commit to its file came within this long. Left out, it is never stale.",
-        examples=["30d", "2w"],
+        "event and no commit to its file came within this long (months counted on the calendar). Left out, it is never stale.",
+        examples=["30d", "2w", "3mo"],
     )
     trigger: Trigger | None = Field(
         default=None,
@@ -654,7 +689,7 @@ class Scenario(_Strict):
                 "deadline": "a date or a datetime with offset",
                 "deadlines": "a list of deadline entries",
                 "owner": "a name or an e-mail address",
-                "review_every": DURATION_HELP,
+                "review_every": SPAN_HELP,
                 "recurs": "a mapping with `every:` (and `until:`)",
             }
             raise ValueError(f"expected {expected.get(info.field_name or '', 'a mapping of fields')}, got nothing")

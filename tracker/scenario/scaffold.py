@@ -19,7 +19,7 @@ from tracker.scenario.loader import SCENARIO_SUFFIXES, load_scenario_text
 from tracker.scenario.model import EVENT_KINDS, SLUG_PATTERN, Scenario, scenario_json_schema_text
 from tracker.scenario.yamlsafe import YamlError, parse_yaml
 from tracker.text import did_you_mean_hint, fold
-from tracker.timeutil import format_duration, out_of_range, parse_duration, zone
+from tracker.timeutil import Span, format_span, out_of_range, parse_span, zone
 
 MATCH_KEYS = ("actors", "targets", "tags", "ids", "kinds")
 MATCH_HELP = (
@@ -96,9 +96,9 @@ def _kind(value: str, flag: str) -> str:
     return folded
 
 
-def parse_within(text: str) -> dt.timedelta:
+def parse_within(text: str) -> Span:
     try:
-        return parse_duration(text)
+        return parse_span(text)
     except ValueError as exc:
         raise ScaffoldError(f"--within: {exc}") from None
 
@@ -164,7 +164,7 @@ class ResponseSpec:
 
     title: str
     match: dict[str, list[str]]
-    within: dt.timedelta | None = None
+    within: Span | None = None
 
     def as_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"title": self.title, "match": self.match}
@@ -218,7 +218,7 @@ def _response_block(response: ResponseSpec | None, *, commitment: bool) -> str:
         )
         within_comment = "after this long from the trigger, a missing response is overdue."
     within_comment = ("# " if response.within is not None else "# Optional: ") + within_comment
-    within = f"  within: {format_duration(response.within)}\n" if response.within is not None else "  # within: 30d\n"
+    within = f"  within: {format_span(response.within)}\n" if response.within is not None else "  # within: 30d\n"
     return f"""{head}response:
   title: {_scalar(response.title)}
   match:
