@@ -38,6 +38,23 @@ def demo_workspace(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``tracker ARGV`` in this process: its exit code, standard output and standard error."""
+    from tracker.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def last_logged_row() -> dict[str, str]:
+    """The last row of data/events.csv in the working folder, every column as text."""
+    from tracker.log.reader import load_events
+
+    log = load_events(Path("data/events.csv"), revisions=False)
+    return {c: str(log.table.column(c)[len(log) - 1].as_py()) for c in log.columns}
+
+
 @pytest.fixture(autouse=True)
 def _no_log_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test parses the event log and writes nothing to the user's cache folder; tests/test_log_cache.py turns

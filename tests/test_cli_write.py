@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_EVENTS, demo_workspace
+from tests.conftest import last_logged_row as _last_row
+from tests.conftest import run_cli as run
 from tests.exports import ACLED_MAP, write_acled
-from tracker.cli import main
 from tracker.log.reader import load_events
 
 PULLBACK = ["--occurred", "2021-12-20", "--title", "Russia pulls back some troops", "--source", "Reuters, 20 Dec 2021"]
@@ -23,17 +24,6 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # The line a half-written row appended to the demo log stands on.
 HALF_LINE = len(DEMO_EVENTS.read_bytes().splitlines()) + 1
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def _last_row() -> dict[str, str]:
-    log = load_events(Path("data/events.csv"), revisions=False)
-    return {c: str(log.table.column(c)[len(log) - 1].as_py()) for c in log.columns}
 
 
 def test_log_prints_the_new_id_and_the_impact(capsys: pytest.CaptureFixture[str]) -> None:

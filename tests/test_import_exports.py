@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_EVENTS, demo_workspace
+from tests.conftest import DEMO_EVENTS, demo_workspace, run_cli
 from tests.exports import ACLED_COLUMNS, GDELT_COLUMNS
-from tracker.cli import main
 from tracker.log.events import EventLog
 from tracker.log.importer import (
     ACLED,
@@ -142,9 +141,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main([*argv, "--by", "ana", "--as-of", "2025-07-03"])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(capsys, *argv, "--by", "ana", "--as-of", "2025-07-03")
 
 
 # --- guessing ------------------------------------------------------------------------------

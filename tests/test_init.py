@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_SCENARIOS, ROOT, ScratchRepo
-from tracker.cli import main
+from tests.conftest import run_cli as run
 from tracker.cli.init import PLACEHOLDER_INSTALL, TEMPLATES, installed_from
 from tracker.log.reader import load_events
 from tracker.scenario.loader import load_scenarios
@@ -30,12 +30,6 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("TRACKER_SCENARIOS", "TRACKER_EVENTS", "TRACKER_ASSESSMENTS"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_init_writes_a_repository_whose_checks_pass(

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import demo_workspace
-from tracker.cli import main
+from tests.conftest import last_logged_row as _last_row
+from tests.conftest import run_cli as run
 from tracker.cli.common import list_values
 from tracker.cli.run import build_parser
-from tracker.log.reader import load_events
 from tracker.scenario.yamlsafe import parse_yaml
 
 EVENT = ["--occurred", "2021-12-20", "--title", "Russia pulls back some troops", "--source", "Reuters, 20 Dec 2021", "--by", "ana"]
@@ -19,17 +19,6 @@ EVENT = ["--occurred", "2021-12-20", "--title", "Russia pulls back some troops",
 @pytest.fixture(autouse=True)
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return demo_workspace(tmp_path, monkeypatch)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def _last_row() -> dict[str, str]:
-    log = load_events(Path("data/events.csv"), revisions=False)
-    return {c: str(log.table.column(c)[len(log) - 1].as_py()) for c in log.columns}
 
 
 @pytest.mark.parametrize(
