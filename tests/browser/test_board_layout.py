@@ -36,7 +36,7 @@ _CARDS = """
 def test_cards_in_a_row_are_equally_tall_and_titled_in_the_largest_text(
     app_server: AppServer, open_page: Callable[..., object], width: int, height: int
 ) -> None:
-    page = open_page(f"{app_server.url}/?as_of=2022-02-01", width=width, height=height)
+    page = open_page(f"{app_server.url}/?as_of=2022-02-20", width=width, height=height)
     assert_no_exception(page)
     page.wait_for_function(_RENDERED, timeout=30_000)  # type: ignore[attr-defined]
     cards = page.evaluate(_CARDS)  # type: ignore[attr-defined]

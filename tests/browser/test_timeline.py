@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
 from tests.browser.test_safe_text import MARKER
+from tracker.report.views import NEAR_SHARE, RANGE_PAD_SHARE
 
 BOX = "sel => { const b = document.querySelector(sel).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }"
 # The plot area (Plotly's drag surface) and the horizontal extent of every bar drawn in it.
@@ -26,7 +27,11 @@ def test_the_live_timeline_fits_its_bars_and_keeps_the_legend_clear(app_server: 
     bars = page.evaluate(BARS)  # type: ignore[attr-defined]
     width = plot[2] - plot[0]
     left, right = min(b[0] for b in bars), max(b[1] for b in bars)
-    assert (right - left) / width > 0.8, (plot, left, right)  # the axis once ran to today: bars in the left fifth
+    # The axis once ran to today, far past the data: bars in the left fifth. Now it runs past the data only to an as-of
+    # that is near (within NEAR_SHARE of the data's span), so whatever today's date, the drawn span fills at least `least`
+    # of the axis (0.75); the bars, a little less than the drawn span, well over half.
+    least = 1 / ((1 + NEAR_SHARE) * (1 + 2 * RANGE_PAD_SHARE))
+    assert (right - left) / width > least - 0.15, (plot, left, right)
     legend = page.evaluate(BOX, ".js-plotly-plot .legend")  # type: ignore[attr-defined]
     assert legend[1] >= plot[3] and not _overlap(legend, plot), (legend, plot)
     page.hover(".js-plotly-plot")  # type: ignore[attr-defined]
