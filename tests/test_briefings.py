@@ -40,9 +40,14 @@ def test_since_reports_status_changes_and_events_between_two_briefings() -> None
         ("eu-economic-sanctions-renewal", Status.WATCHING, Status.WATCHING),
     }
     renewal = next(c for c in report.changes if c.scenario.id == "eu-economic-sanctions-renewal")
-    assert renewal.cycles == "cycle 1 -> 2"
+    # The series' status is already the July cycle's: the ended January cycle's outcome is said beside it.
+    assert renewal.cycles == "cycle 1 -> 2; cycle 1 averted by 2022-01-13-eu-renews-economic-sanctions"
+    assert [(o.cycle.number, o.assessment.status) for o in renewal.ended] == [(1, Status.AVERTED)]
     assert renewal.now.explanation.startswith("Cycle 2 (2022-02-01 to 2022-07-31): Watching.")
-    assert "eu-economic-sanctions-renewal: watching -> watching (cycle 1 -> 2)" in since_text(report, LOG, UTC)
+    assert (
+        "eu-economic-sanctions-renewal: watching -> watching (cycle 1 -> 2; cycle 1 averted by 2022-01-13-eu-renews-economic-sanctions)"
+        in since_text(report, LOG, UTC)
+    )
     assert report.changes[0].scenario.id == "joint-sanctions-christmas-2021"  # most urgent first
     assert report.unchanged == len(SCENARIOS) - 2
     assert LOG.ids(report.events) == [
@@ -566,6 +571,15 @@ def test_since_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None
         1,
         2,
     )
+    assert renewal["cycles_ended"] == [
+        {
+            "number": 1,
+            "opened": "2021-07-13",
+            "deadline": "2022-01-31",
+            "status": "averted",
+            "decided_by": ["2022-01-13-eu-renews-economic-sanctions"],
+        }
+    ]
 
 
 def test_since_until_now_by_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -684,3 +698,12 @@ def test_the_deck_advances_one_slide_once_the_interval_has_passed_and_wraps_to_t
     assert auto_advance(5, 5, 30.0, Shown(5, 0.0), clock=31.0) == Shown(1, 31.0), "after the last slide, the overview again"
     assert auto_advance(3, 5, 30.0, Shown(2, 0.0), clock=500.0) == Shown(3, 500.0), "someone moved: the new slide gets its full time"
     assert auto_advance(2, 5, None, Shown(2, 0.0), clock=500.0) == Shown(2, 500.0), "no interval: never moves"
+
+
+def test_since_over_several_cycles_says_each_ended_cycle_s_outcome() -> None:
+    report = since_report(SCENARIOS, LOG, parse_instant("2021-12-20"), parse_instant("2023-02-01"))
+    renewal = next(c for c in report.changes if c.scenario.id == "eu-economic-sanctions-renewal")
+    assert renewal.cycles == (
+        "cycle 1 -> 4; cycle 1 averted by 2022-01-13-eu-renews-economic-sanctions; "
+        "cycle 2 averted by 2022-07-26-eu-renews-economic-sanctions; cycle 3 averted by 2023-01-27-eu-renews-economic-sanctions"
+    )

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from tracker.engine.cycles import CycleOutcome, past_cycles
 from tracker.engine.history import assess_over
 from tracker.engine.review import CommitTimes, Review, reviews
 from tracker.engine.status import AsOf, Assessment, Basis, Status, format_instant, instant_for, urgency_key
@@ -35,12 +36,21 @@ class StatusChange:
     before: Status
     now: Assessment  # the assessment at the later instant: its status and why
     before_cycle: int | None = None  # a series' cycle at the earlier instant
+    ended: tuple[CycleOutcome, ...] = ()  # a series' cycles that ended in the period, with their outcomes
 
     @property
     def cycles(self) -> str:
-        """ "cycle 1 -> 2" when a series moved on to a later cycle; "" otherwise."""
+        """ "cycle 1 -> 2; cycle 1 averted by <event id>" when a series moved on to a later cycle; "" otherwise.
+        The ended cycles' outcomes are said because the series' own status is already the next cycle's."""
         after = None if self.now.cycle is None else self.now.cycle.number
-        return "" if after is None or after == self.before_cycle else f"cycle {self.before_cycle} -> {after}"
+        if after is None or after == self.before_cycle:
+            return ""
+        outcomes = [
+            f"cycle {o.cycle.number} {o.assessment.status_words}"
+            + (f" by {', '.join(o.assessment.decided_by)}" if o.assessment.decided_by else "")
+            for o in self.ended
+        ]
+        return "; ".join([f"cycle {self.before_cycle} -> {after}", *outcomes])
 
     @property
     def scenario(self) -> Scenario:
@@ -119,6 +129,16 @@ class SinceReport:
                     "to": c.after.value,
                     "cycle_from": c.before_cycle,
                     "cycle_to": None if c.now.cycle is None else c.now.cycle.number,
+                    "cycles_ended": [
+                        {
+                            "number": o.cycle.number,
+                            "opened": o.cycle.opened.isoformat(),
+                            "deadline": o.cycle.deadline.isoformat(),
+                            "status": o.assessment.status.value,
+                            "decided_by": list(o.assessment.decided_by),
+                        }
+                        for o in c.ended
+                    ],
                     "explanation": c.now.explanation,
                 }
                 for c in self.changes
@@ -202,7 +222,7 @@ def since_report(
     before = {a.scenario.id: a for a in at_since}
     after = sorted(at_until, key=urgency_key)
     changes = [
-        StatusChange(was.status, a, None if was.cycle is None else was.cycle.number)
+        StatusChange(was.status, a, None if was.cycle is None else was.cycle.number, _ended(was, a, log, until, basis))
         for a in after
         if (was := before[a.scenario.id]).status is not a.status or was.cycle != a.cycle
     ]
@@ -254,6 +274,14 @@ def _stale(
 def _in_time_order(log: EventLog, positions: np.ndarray) -> np.ndarray:
     ordered: np.ndarray = positions[np.argsort(log.when_ns[positions], kind="stable")]
     return ordered
+
+
+def _ended(was: Assessment, now: Assessment, log: EventLog, until: AsOf, basis: Basis | str) -> tuple[CycleOutcome, ...]:
+    """The cycles of a series that ended between the two assessments (from the earlier one's cycle on), as of ``until``."""
+    if was.cycle is None or now.cycle is None or now.cycle.number == was.cycle.number:
+        return ()
+    first, current = was.cycle.number, now.cycle.number
+    return tuple(o for o in past_cycles(now.scenario, log, until, basis) if first <= o.cycle.number < current)
 
 
 def since_text(report: SinceReport, log: EventLog, tz: dt.tzinfo) -> str:
