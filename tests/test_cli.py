@@ -202,8 +202,8 @@ def test_status_table(team: Path) -> None:
     assert result.stdout.splitlines() == [
         "Status as of 2021-12-06T12:00:00+00:00",
         "STATUS    SCENARIO                        DEADLINE                          TIME LEFT",
-        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  19 d 11 h until the deadline",
-        "watching  calm                            2021-12-25 24:00 UTC              19 d 12 h until the deadline",
+        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  19 d 11 h left until the deadline",
+        "watching  calm                            2021-12-25 24:00 UTC              19 d 12 h left until the deadline",
     ]
 
 
@@ -215,7 +215,7 @@ def test_status_table_says_what_the_time_left_counts_to(team: Path) -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines()[1:] == [
         "STATUS     SCENARIO                        DEADLINE                          TIME LEFT",
-        "triggered  calm                            2021-12-25 24:00 UTC              14 d 0 h until the response is due",
+        "triggered  calm                            2021-12-25 24:00 UTC              14 d 0 h left until the response is due",
         "averted    joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  —",
     ]
     overdue = tracker("status", "--as-of", "2022-02-01", cwd=team).stdout.splitlines()[2]
@@ -252,10 +252,10 @@ def test_status_table_marks_stale_scenarios_in_plain_words(reviewed_team: Path) 
     result = tracker("status", "--as-of", "2021-12-09", cwd=reviewed_team)
     assert result.returncode == 0
     assert result.stdout.splitlines()[1:] == [
-        "STATUS    SCENARIO                        DEADLINE                          TIME LEFT                    REVIEW",
-        "watching  calm                            2021-12-25 24:00 UTC              16 d 0 h until the deadline  "
+        "STATUS    SCENARIO                        DEADLINE                          TIME LEFT                         REVIEW",
+        "watching  calm                            2021-12-25 24:00 UTC              16 d 0 h left until the deadline  "
         "stale: last reviewed 2021-12-05",
-        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  16 d 0 h until the deadline",
+        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  16 d 0 h left until the deadline",
     ]
 
 

@@ -64,7 +64,7 @@ def test_init_writes_a_repository_whose_checks_pass(
     code, out, _ = run(capsys, "status", "--as-of", "2021-12-20")
     assert (code, out.splitlines()[2]) == (
         0,
-        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  5 d 0 h until the deadline",
+        "watching  joint-sanctions-christmas-2021  2021-12-25 24:00 Europe/Brussels  5 d 0 h left until the deadline",
     )
 
 

@@ -327,12 +327,13 @@ class Countdown:
     target: str  # "deadline", "response due", or ""
 
     def in_words(self) -> str:
-        """One plain phrase for a terminal's column: '18 d 23 h until the deadline', '2 d until the response is due'."""
+        """One plain phrase for a terminal's column, in the words the Board uses: '18 d 23 h left until the deadline',
+        '2 d left until the response is due'."""
         if self.target == "overdue":
             return f"none: the response is {self.text} late"
         if self.target == "response due":
-            return f"{self.text} until the response is due"
-        return f"{self.text} until the {self.target}" if self.target else self.text
+            return f"{self.text} left until the response is due"
+        return f"{self.text} left until the {self.target}" if self.target else self.text
 
 
 def countdown(assessment: Assessment) -> Countdown:
