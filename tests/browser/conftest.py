@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
 
@@ -46,6 +47,7 @@ def free_port() -> int:
 # How long a browser test waits for the app: a bound that only a hung app reaches, never a speed target (a busy CI
 # machine has taken over 30 s for one run of a page).
 PATIENCE_MS = 120_000
+expect.set_options(timeout=PATIENCE_MS)  # Playwright's `expect` waits 5 s by default: the same bound as every other wait
 
 
 class AppServer:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AppServer, _require_browser, axe_violations, wait_until_idle
+from tests.browser.conftest import PATIENCE_MS, AppServer, _require_browser, axe_violations, wait_until_idle
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 
 pytestmark = pytest.mark.browser
@@ -144,6 +144,6 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_briefing_pack_passes_axe(pack: Path, screen: Any) -> None:
     screen.goto(pack.as_uri())
-    screen.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=60_000)
+    screen.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=PATIENCE_MS)
     violations = axe_violations(screen)
     assert not violations, "\n".join(violations)

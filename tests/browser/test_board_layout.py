@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.browser.conftest import AppServer, assert_no_exception, screenshot
+from tests.browser.conftest import PATIENCE_MS, AppServer, assert_no_exception, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_cards_in_a_row_are_equally_tall_and_titled_in_the_largest_text(
 ) -> None:
     page = open_page(f"{app_server.url}/?as_of=2022-02-20", width=width, height=height)
     assert_no_exception(page)
-    page.wait_for_function(_RENDERED, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_function(_RENDERED, timeout=PATIENCE_MS)  # type: ignore[attr-defined]
     cards = page.evaluate(_CARDS)  # type: ignore[attr-defined]
     assert len(cards) == 5
     rows: dict[int, list[float]] = {}
@@ -57,7 +57,7 @@ def test_copy_link_puts_the_address_of_this_view_on_the_clipboard(app_server: Ap
     button = page.get_by_role("button", name="Copy link")  # type: ignore[attr-defined]
     button.focus()
     page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.get_by_text("Link copied").wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    page.get_by_text("Link copied").wait_for(timeout=PATIENCE_MS)  # type: ignore[attr-defined]
     copied = page.evaluate("navigator.clipboard.readText()")  # type: ignore[attr-defined]
     assert copied == page.url  # type: ignore[attr-defined]
     assert "as_of=2022-02-01" in copied and "status=watching" in copied
@@ -71,8 +71,8 @@ def test_a_newcomer_on_the_live_demo_reaches_a_countdown_in_one_click(app_server
     replay = notice.get_by_role("button", name="Replay 23 Sep 2022: 5 open (1 triggered, 4 watching)")
     replay.focus()
     page.keyboard.press("Enter")  # type: ignore[attr-defined]  # by keyboard: no click landing on a button still moving into place
-    page.wait_for_url("**as_of=2022-09-23**", timeout=30_000)  # type: ignore[attr-defined]
-    page.locator(".countdown").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_url("**as_of=2022-09-23**", timeout=PATIENCE_MS)  # type: ignore[attr-defined]
+    page.locator(".countdown").first.wait_for(timeout=PATIENCE_MS)  # type: ignore[attr-defined]
     assert page.locator(".st-key-nothing_open").count() == 0  # type: ignore[attr-defined]
     assert page.locator(".countdown").count() == 4  # type: ignore[attr-defined]  # the fifth open one, triggered, has no due time
     screenshot(page, "board-replayed-moment")

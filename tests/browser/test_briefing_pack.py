@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, _require_browser
+from tests.browser.conftest import PATIENCE_MS, SCREENSHOTS, _require_browser
 from tests.conftest import DEMO_EVENTS, DEMO_SCENARIOS, ROOT
 from tracker.scenario.loader import load_scenarios
 
@@ -67,7 +67,7 @@ def test_the_pack_shows_its_charts_with_the_network_off(pack: Path, browser: Any
     try:
         page.goto((pack / "brief.html").as_uri())
         page.wait_for_function(
-            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(SCENARIO_IDS)}", timeout=60_000
+            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(SCENARIO_IDS)}", timeout=PATIENCE_MS
         )
         charts = page.locator(".js-plotly-plot")
         assert charts.count() == len(SCENARIO_IDS)

@@ -50,10 +50,10 @@ def choose(page: object, key: str, value: str, *, multi: bool = True) -> None:
         box.click()
         box.fill(value)
         try:
-            option.wait_for(timeout=10_000)
+            option.wait_for(timeout=30_000)
             option.click()
             if multi:
-                chosen.wait_for(timeout=5_000)
+                chosen.wait_for(timeout=20_000)
             break
         except PlaywrightTimeout:
             if attempt == 2:

@@ -157,7 +157,7 @@ def test_present_button_and_exit(app_server: AppServer, open_page: Callable[...,
     assert "mode=present" in page.url and "as_of=2021-12-20" in page.url
     assert_no_chrome(page)
     page.get_by_role("button", name=re.compile("Exit")).click()
-    page.wait_for_function("() => !location.search.includes('mode=present')", timeout=20_000)
+    page.wait_for_function("() => !location.search.includes('mode=present')", timeout=PATIENCE_MS)
     wait_until_idle(page)
     assert page.locator("h1").first.inner_text() == "Sanctions scenarios"
     assert page.locator("[data-testid='stSidebar']").is_visible()

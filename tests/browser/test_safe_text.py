@@ -191,7 +191,7 @@ def test_the_briefing_pack_shows_hostile_text_as_written(hostile: tuple[Path, Pa
     try:
         page = made.page
         page.goto(out.as_uri())
-        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=60_000)
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=PATIENCE_MS)
         _assert_nothing_reaches_evil(made)
         assert page.locator(f"#{SCENARIO_ID} h2").inner_text().replace(WORD_JOINER, "") == HOSTILE
         assert HOSTILE in page.locator("body").inner_text().replace(WORD_JOINER, "")

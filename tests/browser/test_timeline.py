@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.browser.conftest import AppServer, assert_no_exception, screenshot, wait_until_idle
+from tests.browser.conftest import PATIENCE_MS, AppServer, assert_no_exception, screenshot, wait_until_idle
 from tests.browser.test_safe_text import MARKER
 from tracker.report.views import NEAR_SHARE, RANGE_PAD_SHARE
 
@@ -53,7 +53,7 @@ def test_a_link_picks_the_range_and_a_click_shows_details_beside_the_chart(app_s
     page.wait_for_selector(".js-plotly-plot .hoverlayer .hovertext")  # type: ignore[attr-defined]
     page.mouse.click(*where)  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=stMain]').innerText.includes('Click a marker on the chart')", timeout=30_000
+        "() => !document.querySelector('[data-testid=stMain]').innerText.includes('Click a marker on the chart')", timeout=PATIENCE_MS
     )
     wait_until_idle(page)
     chart = page.evaluate(BOX, "[data-testid='stPlotlyChart']")  # type: ignore[attr-defined]
