@@ -613,15 +613,20 @@ def suggest_date_format(values: Iterable[str]) -> str | None:
         return None  # ISO 8601 already
     except ValueError:
         pass
-    fitting = []
+    readings = [_readings(value) for value in sample]
+    fitting = [fmt for fmt in _COMMON_DATE_FORMATS if all(fmt in read for read in readings)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _readings(text: str) -> dict[str, dt.datetime]:
+    """Each common date format that reads ``text``, with what it reads it as."""
+    found = {}
     for fmt in _COMMON_DATE_FORMATS:
         try:
-            for value in sample:
-                dt.datetime.strptime(value, fmt)
+            found[fmt] = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-        fitting.append(fmt)
-    return fitting[0] if len(fitting) == 1 else None
+    return found
 
 
 def _fill(spec: str, cells: Mapping[str, str]) -> str:
@@ -645,12 +650,7 @@ def _spelled(day: dt.datetime) -> str:
 def date_format_hint(text: str) -> str:
     """Which ``--date-format`` reads a date written in a common non-ISO way ('' when none does): one, or, when
     day-first and month-first both read it as different days, each with the day it reads."""
-    readings: dict[str, dt.datetime] = {}
-    for fmt in _COMMON_DATE_FORMATS:
-        try:
-            readings[fmt] = dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
+    readings = _readings(text)
     if not readings:
         return ""
     if len(set(readings.values())) > 1:
