@@ -215,8 +215,7 @@ def _rest_table(items: list[Assessment], stale: frozenset[str], key: str) -> Non
 def _moments(scenarios: str, events: str, stamp: Fingerprint, as_of: AsOf, basis: Basis) -> list[Moment]:
     # Keyed by the files' fingerprint and the as-of (a day when live): a replay of every scenario at some fifty days.
     ws = workspace()
-    before = as_of.date() if isinstance(as_of, dt.datetime) else as_of
-    return moments(assess_all(scenarios_for(as_of, basis)[0], ws.events, as_of, basis), ws.events, before)
+    return moments(assess_all(scenarios_for(as_of, basis)[0], ws.events, as_of, basis), ws.events, as_of)
 
 
 def _nothing_open_notice(ctx: Context, now: dt.datetime) -> None:

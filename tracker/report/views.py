@@ -207,15 +207,17 @@ def _candidate_days(assessments: Iterable[Assessment]) -> set[dt.date]:
     return days
 
 
-def moments(assessments: Sequence[Assessment], log: EventLog, before: dt.date, *, limit: int = 3) -> list[Moment]:
-    """The days before ``before`` on which the most scenarios were open (the most due soon, triggered or overdue
-    breaking ties; then the later day), each showing a different set of open scenarios; from the engine's replay of
-    ``assessments``' scenarios on their basis at each day a scenario came close to deciding."""
+def moments(assessments: Sequence[Assessment], log: EventLog, before: dt.date | dt.datetime, *, limit: int = 3) -> list[Moment]:
+    """The days before ``before`` (an as-of: a date, or an instant's date on its own clock) on which the most scenarios
+    were open (the most due soon, triggered or overdue breaking ties; then the later day), each showing a different set
+    of open scenarios; from the engine's replay of ``assessments``' scenarios on their basis at each day a scenario came
+    close to deciding."""
     scenarios = [a.scenario for a in assessments]
     if not scenarios:
         return []
     basis = assessments[0].basis
-    days = sorted(d for d in _candidate_days(assessments) if d < before)
+    last = before.date() if isinstance(before, dt.datetime) else before
+    days = sorted(d for d in _candidate_days(assessments) if d < last)
     ranked = []
     for day, statuses in zip(days, statuses_over(scenarios, log, days, basis), strict=True):
         open_ids = frozenset(s.id for s, status in zip(scenarios, statuses, strict=True) if status in OPEN_STATUSES)
